@@ -1,0 +1,59 @@
+"""Show the learner's files: highlighted, as diffs, with a link to open them in JupyterLab."""
+
+from __future__ import annotations
+
+import difflib
+import html
+from pathlib import Path
+
+from IPython.display import HTML, Code, display
+
+from . import workspace
+
+LANGUAGES = {".py": "python", ".ini": "ini", ".sql": "sql", ".mako": "mako", ".toml": "toml"}
+
+
+def show_file(path: Path | str, first_line: int = 1, last_line: int | None = None) -> None:
+    """Show a file of the project, highlighted, with a link that opens it in JupyterLab's editor."""
+    path = Path(path).resolve()
+    if not path.exists():
+        raise FileNotFoundError(f"{workspace.shown(path)} does not exist (yet): run the cells above first.")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    shown_lines = lines[first_line - 1 : last_line]
+    display(_link(path))
+    display(Code("\n".join(shown_lines), language=LANGUAGES.get(path.suffix, "text")))
+
+
+def edit_file(path: Path | str, old: str, new: str) -> None:
+    """Replace the text ``old`` by ``new`` in a file, as you would in an editor, and show the diff.
+
+    Running it again once the edit is made does nothing and says so.
+    """
+    path = Path(path).resolve()
+    before = path.read_text(encoding="utf-8")
+    if old not in before:
+        if new in before:
+            print(f"{workspace.shown(path)} already has this edit: nothing to do.")
+            return
+        raise ValueError(
+            f"The text to replace is not in {workspace.shown(path)}. Was the file changed by hand? "
+            "Run the notebook's first code cell to start this notebook's project again "
+            "(your files are backed up first)."
+        )
+    after = before.replace(old, new, 1)
+    path.write_text(after, encoding="utf-8")
+    show_diff(before, after, path)
+
+
+def show_diff(before: str, after: str, path: Path) -> None:
+    """Show the change from ``before`` to ``after`` as a highlighted unified diff."""
+    name = workspace.shown(path).split("/", 2)[-1]
+    diff = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), f"a/{name}", f"b/{name}", n=2, lineterm=""
+    )
+    display(Code("\n".join(diff), language="diff"))
+
+
+def _link(path: Path) -> HTML:
+    name = html.escape(workspace.shown(path))
+    return HTML(f'<a href="{html.escape(workspace.link(path))}" target="_blank">{name}</a> (opens in the editor)')

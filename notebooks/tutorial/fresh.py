@@ -1,0 +1,46 @@
+"""Forget the learner's project modules, so the next import reads the files as they are now.
+
+A kernel caches every module it imported. After the learner edits a model
+file, Alembic (run in this kernel) and the app must see the edit, not the
+cached copy: otherwise autogenerate writes an empty migration.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import sys
+from pathlib import Path
+
+
+def forget_project_modules(folder: Path) -> list[str]:
+    """Drop from ``sys.modules`` every module whose file lies inside ``folder``.
+
+    :param folder: the learner's project folder.
+    :returns: the names of the modules dropped.
+    """
+    folder = folder.resolve()
+    dropped = []
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and Path(file).resolve().is_relative_to(folder):
+            del sys.modules[name]
+            dropped.append(name)
+    for cache in folder.rglob("__pycache__"):
+        shutil.rmtree(cache, ignore_errors=True)
+    importlib.invalidate_caches()
+    return dropped
+
+
+def import_fresh(module_name: str, folder: Path):
+    """Import ``module_name`` from the files in ``folder`` as they are on disk now."""
+    forget_project_modules(folder)
+    path_entry = str(folder.resolve())
+    added = path_entry not in sys.path
+    if added:
+        sys.path.insert(0, path_entry)
+    try:
+        return importlib.import_module(module_name)
+    finally:
+        if added:
+            sys.path.remove(path_entry)

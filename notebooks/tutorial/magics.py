@@ -1,0 +1,29 @@
+"""The ``%%terminal`` cell magic: each line is a command, run as if typed in a terminal."""
+
+from __future__ import annotations
+
+import os
+
+from . import terminal
+
+
+def terminal_cell(line: str, cell: str) -> None:
+    """Run each line of the cell as a command in the current folder (your project folder).
+
+    Lines that are empty or start with ``#`` are skipped. With several commands,
+    each one's output is introduced by ``$ <command>``.
+    """
+    commands = [text.strip() for text in cell.splitlines() if text.strip() and not text.strip().startswith("#")]
+    for command in commands:
+        if len(commands) > 1:
+            print(f"$ {command}")
+        terminal.run(command, os.getcwd())
+
+
+def register() -> None:
+    """Make ``%%terminal`` available in the running IPython kernel (does nothing outside one)."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.register_magic_function(terminal_cell, "cell", "terminal")

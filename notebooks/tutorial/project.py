@@ -1,0 +1,77 @@
+"""``start()``: the first code cell of every notebook; it gives the notebook its project folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
+
+from . import database, fresh, story, workspace
+
+
+@dataclass
+class Project:
+    """A notebook's project: its folder in the workspace and its database."""
+
+    name: str
+    folder: Path
+    database_url: str
+
+    def engine(self) -> Engine:
+        """An engine on the project's database (no pooled connections left open)."""
+        url = self.database_url
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            url = "sqlite:///" + str(self.folder / url.removeprefix("sqlite:///"))
+        return create_engine(url, poolclass=NullPool)
+
+    def path(self, relative: str) -> Path:
+        """A path inside the project folder."""
+        return self.folder / relative
+
+    def revision_files(self) -> list[Path]:
+        """The revision files in ``alembic/versions``, oldest first (by creation time)."""
+        versions = self.folder / "alembic" / "versions"
+        if not versions.is_dir():
+            raise FileNotFoundError("This project has no alembic/versions folder yet: run `alembic init alembic` first.")
+        return sorted(versions.glob("*.py"), key=lambda path: path.stat().st_mtime_ns)
+
+    def newest_revision_file(self) -> Path:
+        """The revision file written last."""
+        files = self.revision_files()
+        if not files:
+            raise FileNotFoundError(
+                "alembic/versions has no revision file yet: run the `alembic revision --autogenerate` cell first."
+            )
+        return files[-1]
+
+
+def start(name: str, stage: str = "empty") -> Project:
+    """Give this notebook its own project folder, ``workspace/<name>``, built up to ``stage``.
+
+    Whatever the folder held before is moved to ``workspace/.backups/`` (and you
+    are told where); on a database server, the notebook's database is recreated.
+    The folder becomes the working directory, as if you had opened a terminal there.
+    """
+    folder = workspace.root() / name
+    workspace.root().mkdir(parents=True, exist_ok=True)
+    os.chdir(workspace.root())  # never stand inside the folder about to be moved
+    fresh.forget_project_modules(folder)
+    backup = workspace.back_up(folder)
+    folder.mkdir()
+    database.recreate(name)
+    url = database.url_for(name)
+    if database.server_url() is None:
+        os.environ.pop("BILLTRACKER_DATABASE_URL", None)
+    else:
+        os.environ["BILLTRACKER_DATABASE_URL"] = url
+    os.chdir(folder)
+    story.build(stage, folder, name)
+    if backup is not None:
+        print(f"Your earlier files in {workspace.shown(folder)} were moved to {workspace.shown(backup)}.")
+    print(f"Project folder: {workspace.shown(folder)} (now the working directory)")
+    print(f"It holds: {story.STAGES[stage]}")
+    print(f"Database: {database.shown_url(url)}")
+    return Project(name, folder, database.url_for(name))

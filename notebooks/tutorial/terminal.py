@@ -1,0 +1,214 @@
+"""Run the commands a learner types in a terminal, from a notebook cell.
+
+``alembic ...`` runs inside the kernel (a few milliseconds instead of the
+half second a new Python process costs), but behaves as in a terminal
+opened in the project folder:
+
+- the project's modules are re-read from disk first, so a model the learner
+  just edited is what Alembic sees;
+- Alembic's log lines (sent to stderr by ``alembic.ini``) are shown as plain
+  output, in the order a terminal would show them, not as red error text;
+- the kernel's own logging setup, working directory and ``sys.path`` are
+  restored afterwards (``env.py`` calls ``logging.config.fileConfig``);
+- a failing command raises :class:`CommandFailed` with Alembic's own message.
+
+``pytest ...`` runs in a new process of the kernel's Python.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shlex
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fresh, hints
+
+SUPPORTED = ("alembic", "pytest")
+
+
+class CommandFailed(Exception):
+    """A command typed in a terminal cell failed; the message is the tool's own."""
+
+    def __init__(self, command: str, message: str, hint: str | None = None):
+        self.command = command
+        self.message = message
+        self.hint = hint
+        super().__init__(message)
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a Python traceback."""
+        lines = [f"CommandFailed: `{self.command}` failed:", *self.message.splitlines()]
+        if self.hint:
+            lines += ["", f"Hint: {self.hint}"]
+        return lines
+
+
+@dataclass
+class Result:
+    """What a command printed, and its exit status (0 for success)."""
+
+    command: str
+    output: str
+    status: int = 0
+
+
+def run(command: str, folder: Path | str = ".", echo: bool = True) -> Result:
+    """Run one command line as if typed in a terminal opened in ``folder``.
+
+    :param command: the command line, e.g. ``alembic upgrade head``.
+    :param folder: the project folder the terminal is in.
+    :param echo: print the command's output.
+    :raises CommandFailed: the command failed; the message is the tool's own.
+    """
+    folder = Path(folder).resolve()
+    argv = shlex.split(command)
+    if not argv:
+        return Result(command, "")
+    if argv[0] not in SUPPORTED:
+        raise CommandFailed(
+            command,
+            f"This tutorial's terminal cells run {' and '.join(SUPPORTED)} commands only; "
+            f"run `{argv[0]}` in a real terminal (JupyterLab: File > New > Terminal).",
+        )
+    runner = _run_alembic if argv[0] == "alembic" else _run_in_new_process
+    result, error = runner(command, argv, folder)
+    if echo and result.output:
+        print(result.output, end="" if result.output.endswith("\n") else "\n")
+    if error is not None:
+        raise error
+    hint = hints.after_success(result, folder)
+    if echo and hint:
+        print(f"\nHint: {hint}")
+    return result
+
+
+def _relative_paths(text: str, folder: Path) -> str:
+    """Show paths inside the project relative to it, as the learner thinks of them."""
+    return text.replace(str(folder) + os.sep, "").replace(str(folder), ".")
+
+
+def _run_alembic(command: str, argv: list[str], folder: Path):
+    from alembic import util
+    from alembic.util import messaging
+
+    _CommandLine = _command_line_class()
+    messaging.TERMWIDTH = None  # never wrap: the output must not depend on a terminal's width
+    buffer = io.StringIO()
+    error = None
+    status = 0
+    with _kernel_state_restored(folder), contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        try:
+            _CommandLine(prog="alembic").main(["--raiseerr", *argv[1:]])
+        except util.CommandError as exc:
+            status, error = 1, str(exc)
+        except SystemExit as exc:  # argparse: --help, or a mistyped command or option
+            status = exc.code if isinstance(exc.code, int) else 2
+            if status:
+                error = buffer.getvalue().strip().splitlines()[-1] if buffer.getvalue().strip() else "usage error"
+        except Exception as exc:  # raised by env.py, a model module or the database driver
+            status, error = 1, _describe_exception(exc, folder)
+    output = _relative_paths(buffer.getvalue(), folder)
+    result = Result(command, output, status)
+    if error is None:
+        return result, None
+    message = _relative_paths(error, folder)
+    return result, CommandFailed(command, message, hints.after_failure(command, message, folder))
+
+
+def _command_line_class():
+    from alembic.config import CommandLine
+
+    class InCellCommandLine(CommandLine):
+        """Alembic's command line, printing to the cell's captured output."""
+
+        def run_cmd(self, config, options):
+            config.stdout = sys.stdout  # Config binds the real stdout when Alembic is imported
+            super().run_cmd(config, options)
+
+    return InCellCommandLine
+
+
+def _run_in_new_process(command: str, argv: list[str], folder: Path):
+    process = subprocess.run(
+        [sys.executable, "-m", *argv],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "100", "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    output = _relative_paths(process.stdout, folder)
+    result = Result(command, output, process.returncode)
+    if process.returncode == 0:
+        return result, None
+    return result, CommandFailed(command, f"exit status {process.returncode}")
+
+
+def _describe_exception(exc: Exception, folder: Path) -> str:
+    """One paragraph: the exception, and where in the learner's files it was raised."""
+    text = f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}".replace("builtins.", "")
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if Path(frame.filename).resolve().is_relative_to(folder)
+    ]
+    if isinstance(exc, SyntaxError) and exc.filename:
+        frames.append(traceback.FrameSummary(exc.filename, exc.lineno or 0, "<module>"))
+    if frames:
+        where = frames[-1]
+        text += f"\n  (raised in {where.filename}, line {where.lineno})"
+    return text
+
+
+@contextlib.contextmanager
+def _kernel_state_restored(folder: Path):
+    """Run in ``folder`` as a fresh process would, then put the kernel back as it was."""
+    saved_cwd = os.getcwd()
+    saved_path = list(sys.path)
+    saved_bytecode = sys.dont_write_bytecode
+    saved_logging = _logging_state()
+    fresh.forget_project_modules(folder)
+    os.chdir(folder)
+    sys.dont_write_bytecode = True
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        sys.dont_write_bytecode = saved_bytecode
+        _restore_logging(saved_logging)
+        fresh.forget_project_modules(folder)
+
+
+def _logging_state():
+    root = logging.getLogger()
+    loggers = {
+        name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
+        for name, logger in logging.Logger.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    return root.level, list(root.handlers), loggers
+
+
+def _restore_logging(state) -> None:
+    root_level, root_handlers, loggers = state
+    root = logging.getLogger()
+    root.setLevel(root_level)
+    root.handlers[:] = root_handlers
+    for name, logger in logging.Logger.manager.loggerDict.items():
+        if not isinstance(logger, logging.Logger):
+            continue
+        if name in loggers:
+            logger.disabled, level, handlers, logger.propagate = loggers[name]
+            logger.setLevel(level)
+            logger.handlers[:] = handlers
+        else:  # created by env.py or a model: keep it quiet in the kernel
+            logger.handlers.clear()
+            logger.propagate = True
