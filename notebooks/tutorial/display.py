@@ -10,6 +10,13 @@ from IPython.display import HTML, Code, display
 
 from . import workspace
 
+class Highlighted(Code):
+    """IPython's highlighted code, in HTML and plain text only (its LaTeX copy adds nothing here)."""
+
+    def _repr_latex_(self):
+        return None
+
+
 LANGUAGES = {".py": "python", ".ini": "ini", ".sql": "sql", ".mako": "mako", ".toml": "toml"}
 
 
@@ -21,7 +28,7 @@ def show_file(path: Path | str, first_line: int = 1, last_line: int | None = Non
     lines = path.read_text(encoding="utf-8").splitlines()
     shown_lines = lines[first_line - 1 : last_line]
     display(_link(path))
-    display(Code("\n".join(shown_lines), language=LANGUAGES.get(path.suffix, "text")))
+    display(Highlighted("\n".join(shown_lines), language=LANGUAGES.get(path.suffix, "text")))
 
 
 def edit_file(path: Path | str, old: str, new: str) -> None:
@@ -31,10 +38,10 @@ def edit_file(path: Path | str, old: str, new: str) -> None:
     """
     path = Path(path).resolve()
     before = path.read_text(encoding="utf-8")
+    if new in before:
+        print(f"{workspace.shown(path)} already has this edit: nothing to do.")
+        return
     if old not in before:
-        if new in before:
-            print(f"{workspace.shown(path)} already has this edit: nothing to do.")
-            return
         raise ValueError(
             f"The text to replace is not in {workspace.shown(path)}. Was the file changed by hand? "
             "Run the notebook's first code cell to start this notebook's project again "
@@ -51,7 +58,7 @@ def show_diff(before: str, after: str, path: Path) -> None:
     diff = difflib.unified_diff(
         before.splitlines(), after.splitlines(), f"a/{name}", f"b/{name}", n=2, lineterm=""
     )
-    display(Code("\n".join(diff), language="diff"))
+    display(Highlighted("\n".join(diff), language="diff"))
 
 
 def _link(path: Path) -> HTML:

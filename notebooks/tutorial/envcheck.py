@@ -20,23 +20,31 @@ def pinned_versions(path: Path = REQUIREMENTS) -> dict[str, str]:
     return pins
 
 
-def check_environment(path: Path = REQUIREMENTS) -> bool:
-    """Print one verdict per pinned package; return True when all match."""
-    print(f"Python {sys.version_info.major}.{sys.version_info.minor}: "
-          + ("OK" if sys.version_info >= (3, 11) else "too old, the tutorial needs 3.11 or newer"))
-    all_ok = sys.version_info >= (3, 11)
-    pins = pinned_versions(path)
-    width = max(map(len, pins))
-    for name, wanted in pins.items():
+def environment_report(path: Path = REQUIREMENTS) -> list[tuple[str, str, bool]]:
+    """``(what, verdict, ok)`` for Python and for every package pinned in requirements.txt."""
+    python_ok = sys.version_info >= (3, 11)
+    report = [(
+        "Python",
+        f"{sys.version_info.major}.{sys.version_info.minor} " + ("OK" if python_ok else "is too old: the tutorial needs 3.11 or newer"),
+        python_ok,
+    )]
+    for name, wanted in pinned_versions(path).items():
         try:
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
-            verdict, all_ok = f"MISSING (pinned {wanted}): run `make lab` or pip install -r requirements.txt", False
+            report.append((name, f"MISSING (pinned {wanted}): run `make lab`, or pip install -r requirements.txt", False))
+            continue
+        if installed == wanted:
+            report.append((name, f"{installed} OK", True))
         else:
-            if installed == wanted:
-                verdict = f"{installed} OK"
-            else:
-                verdict, all_ok = f"{installed} differs from the pinned {wanted}: outputs may differ", False
+            report.append((name, f"{installed} differs from the pinned {wanted}: generated files may differ", False))
+    return report
+
+
+def check_environment(path: Path = REQUIREMENTS) -> None:
+    """Print one verdict per pinned package, and a last line saying whether all is well."""
+    report = environment_report(path)
+    width = max(len(name) for name, _, _ in report)
+    for name, verdict, _ in report:
         print(f"{name:<{width}}  {verdict}")
-    print("All set." if all_ok else "Some packages differ: see above.")
-    return all_ok
+    print("All set." if all(ok for _, _, ok in report) else "Some packages differ from the pins: see above.")

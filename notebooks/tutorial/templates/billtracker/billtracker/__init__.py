@@ -1,1 +1,0 @@
-"""billtracker: a small web app that keeps track of who owes which bills."""

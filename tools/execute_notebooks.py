@@ -1,0 +1,77 @@
+"""Produce the stored outputs of the notebooks: run each one top to bottom in a fresh kernel.
+
+Usage::
+
+    python tools/execute_notebooks.py                 # every notebook
+    python tools/execute_notebooks.py notebooks/03-*.ipynb
+
+Each notebook runs with nbclient in a new ``python3`` kernel started in
+``notebooks/``, on SQLite, in a temporary workspace (your ``workspace/`` is not
+touched). A cell that raises fails the run unless it is tagged
+``raises-exception``. The notebook is then saved with its outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPOSITORY / "notebooks"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def execute(path: Path) -> float:
+    """Run the notebook at ``path`` in a fresh kernel and save it with its outputs; return seconds."""
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata["kernelspec"] = KERNELSPEC
+    with tempfile.TemporaryDirectory(prefix="alembic-tutorial-") as workspace:
+        os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = workspace
+        os.environ.pop("DATABASE_URL", None)  # stored outputs are SQLite's
+        started = time.perf_counter()
+        client = NotebookClient(
+            notebook,
+            timeout=120,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+            record_timing=False,
+        )
+        client.execute()
+        seconds = time.perf_counter() - started
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.validate(notebook)
+    nbformat.write(notebook, path)
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all)")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="notebooks run at once")
+    args = parser.parse_args()
+    paths = [path.resolve() for path in args.notebooks] or sorted(NOTEBOOKS.glob("*.ipynb"))
+    if not paths:
+        print("No notebooks found.", file=sys.stderr)
+        return 1
+    failed = 0
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        for path, future in [(path, pool.submit(execute, path)) for path in paths]:
+            try:
+                print(f"{path.relative_to(REPOSITORY)}: {future.result():.1f} s")
+            except Exception as error:  # report every failing notebook, not only the first
+                failed += 1
+                print(f"{path.relative_to(REPOSITORY)}: FAILED\n{error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
