@@ -21,6 +21,10 @@ SQLITE_FILE = "billtracker.sqlite"
 class DatabaseUnavailable(RuntimeError):
     """The database server named by ``DATABASE_URL`` does not answer."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a Python traceback: the message, which says what to do."""
+        return [f"DatabaseUnavailable: {self}"]
+
 
 def server_url() -> URL | None:
     """The server named by ``DATABASE_URL``, or None for SQLite."""
@@ -48,23 +52,32 @@ def shown_url(url: str) -> str:
 
 def recreate(project_name: str) -> None:
     """On a server: drop the project's database if it exists, and create it empty."""
+    _on_server(project_name, drop=True, create=True)
+
+
+def drop(project_name: str) -> None:
+    """On a server: drop the project's database if it exists."""
+    _on_server(project_name, drop=True, create=False)
+
+
+def _on_server(project_name: str, drop: bool, create: bool) -> None:
     server = server_url()
     if server is None:
         return
     name = database_name(project_name)
     engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    postgresql = engine.dialect.name == "postgresql"
+    quoted = f'"{name}"' if postgresql else f"`{name}`"
     try:
         with engine.connect() as connection:
-            if engine.dialect.name == "postgresql":
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            else:
-                connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
-                connection.execute(text(f"CREATE DATABASE `{name}`"))
+            if drop:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}" + (" WITH (FORCE)" if postgresql else "")))
+            if create:
+                connection.execute(text(f"CREATE DATABASE {quoted}"))
     except OperationalError as error:
         raise DatabaseUnavailable(
             f"The database server in DATABASE_URL ({server.render_as_string()}) does not answer:\n"
-            f"  {error.orig}\n"
+            f"  {str(error.orig).strip()}\n"
             "Start the server, correct DATABASE_URL, or unset it to use SQLite."
         ) from None
     finally:
