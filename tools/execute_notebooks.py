@@ -29,14 +29,13 @@ NOTEBOOKS = REPOSITORY / "notebooks"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
-def execute(path: Path) -> float:
-    """Run the notebook at ``path`` in a fresh kernel and save it with its outputs; return seconds."""
+def run(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.NotebookNode, float]:
+    """Run the notebook at ``path`` top to bottom in a fresh kernel; return it with outputs, and the seconds taken."""
     notebook = nbformat.read(path, as_version=4)
     notebook.metadata["kernelspec"] = KERNELSPEC
     with tempfile.TemporaryDirectory(prefix="alembic-tutorial-") as workspace:
-        os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = workspace
-        os.environ.pop("DATABASE_URL", None)  # stored outputs are SQLite's
-        started = time.perf_counter()
+        kernel_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # stored outputs are SQLite's
+        kernel_env.update(env or {}, ALEMBIC_TUTORIAL_WORKSPACE=workspace)
         client = NotebookClient(
             notebook,
             timeout=120,
@@ -44,8 +43,15 @@ def execute(path: Path) -> float:
             resources={"metadata": {"path": str(path.parent)}},
             record_timing=False,
         )
-        client.execute()
+        started = time.perf_counter()
+        client.execute(env=kernel_env)
         seconds = time.perf_counter() - started
+    return notebook, seconds
+
+
+def execute(path: Path) -> float:
+    """Run the notebook at ``path`` in a fresh kernel and save it with its outputs; return seconds."""
+    notebook, seconds = run(path)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
     nbformat.validate(notebook)
