@@ -105,10 +105,12 @@ class RevisionGraph:
 
     def text(self) -> str:
         """The graph in plain text, newest first, ``*`` where the database is."""
+        order = {revision_id: index for index, revision_id in enumerate([BASE, *self.ids])}
         rows = []
         for revision in reversed(self.revisions):
             title = revision.id + "".join(f" ({label})" for label in self.labels(revision))
-            rows.append((revision.id in self.current, title, revision.message, ", ".join(revision.parents)))
+            parents = ", ".join(sorted(revision.parents, key=lambda parent: order.get(parent, -1)))
+            rows.append((revision.id in self.current, title, revision.message, parents))
         for revision in self.unknown_current:
             rows.insert(0, (True, revision, "(no revision file)", "?"))
         title_width = max((len(row[1]) for row in rows), default=0)
