@@ -27,14 +27,19 @@ class Response:
     def _repr_html_(self) -> str:
         color = "#2e7d32" if self.status_code == 200 else "#c62828"
         return (
-            '<div style="border:1px solid #9e9e9e;border-radius:6px;max-width:46em">'
+            '<div style="border:1px solid #9e9e9e;border-radius:6px;display:inline-block;max-width:100%">'
             '<div style="background:#eeeeee;padding:4px 8px;font-family:monospace;border-radius:6px 6px 0 0">'
             f'GET {html.escape(self.path)} &rarr; <b style="color:{color}">{html.escape(self.status)}</b></div>'
-            f'<div style="padding:4px 12px">{self.text}</div></div>'
+            f'<div style="padding:4px 12px;overflow-x:auto">{_as_a_browser_shows_it(self.text)}</div></div>'
         )
 
     def __repr__(self) -> str:
         return f"GET {self.path} -> {self.status}"
+
+
+def _as_a_browser_shows_it(page: str) -> str:
+    """Keep preformatted text unwrapped, as a browser does (a notebook wraps it, even mid-word)."""
+    return page.replace("<pre>", '<pre style="white-space:pre;word-break:normal">')
 
 
 def browse(path: str = "/", app: str = "billtracker.app", folder: Path | str = ".") -> Response:

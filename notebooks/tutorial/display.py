@@ -6,15 +6,26 @@ import difflib
 import html
 from pathlib import Path
 
-from IPython.display import HTML, Code, display
+from IPython.display import HTML, display
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import TextLexer, get_lexer_by_name
 
 from . import workspace
 
-class Highlighted(Code):
-    """IPython's highlighted code, in HTML and plain text only (its LaTeX copy adds nothing here)."""
+class Highlighted:
+    """Code highlighted with inline styles (no stylesheet to leak into the page), and as plain text."""
 
-    def _repr_latex_(self):
-        return None
+    def __init__(self, text: str, language: str):
+        self.text = text
+        self.language = language
+
+    def _repr_html_(self) -> str:
+        lexer = get_lexer_by_name(self.language) if self.language != "text" else TextLexer()
+        return highlight(self.text, lexer, HtmlFormatter(noclasses=True, style="default"))
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 LANGUAGES = {".py": "python", ".ini": "ini", ".sql": "sql", ".mako": "mako", ".toml": "toml"}
