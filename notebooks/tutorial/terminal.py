@@ -25,6 +25,7 @@ import shlex
 import subprocess
 import sys
 import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def _run_alembic(command: str, argv: list[str], folder: Path):
     buffer = io.StringIO()
     error = None
     status = 0
-    with _kernel_state_restored(folder), contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+    with _kernel_state_restored(folder), contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
+            _short_warnings():
         try:
             _CommandLine(prog="alembic").main(["--raiseerr", *argv[1:]])
         except util.CommandError as exc:
@@ -165,6 +167,22 @@ def _describe_exception(exc: Exception, folder: Path) -> str:
         where = frames[-1]
         text += f"\n  (raised in {where.filename}, line {where.lineno})"
     return text
+
+
+@contextlib.contextmanager
+def _short_warnings():
+    """Show a warning as ``UserWarning: <message>``, without the path of the installed file that raised it.
+
+    Entering ``catch_warnings`` also forgets which warnings were shown already, so each
+    command shows its warnings, as a new process would.
+    """
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        yield
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"{category.__name__}: {message}", file=sys.stderr)
 
 
 @contextlib.contextmanager
