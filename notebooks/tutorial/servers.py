@@ -1,0 +1,177 @@
+"""A second database on a PostgreSQL or MariaDB server, to see what the same revisions do there.
+
+A learner's machine usually has no server: :func:`database_on` then prints one
+line saying so and gives ``None``, and the cell skips its comparison. The
+servers are looked for at ``TUTORIAL_POSTGRES_URL`` and ``TUTORIAL_MARIADB_URL``,
+else at ``DATABASE_URL`` when it names a server of that kind, else on this
+machine's usual ports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
+
+from . import database, terminal
+from .terminal import CommandFailed
+
+SERVERS = {
+    "postgres": ("PostgreSQL", "TUTORIAL_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+    "mariadb": ("MariaDB", "TUTORIAL_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
+}
+BACKENDS = {"postgres": ("postgresql",), "mariadb": ("mysql", "mariadb")}
+CONNECT_TIMEOUT = 3  # seconds; a missing server usually refuses at once
+
+
+def server_url(kind: str) -> URL:
+    """The URL of the ``kind`` server (``"postgres"`` or ``"mariadb"``), whether it answers or not."""
+    _, variable, default = SERVERS[kind]
+    configured = os.environ.get(variable, "").strip()
+    if configured:
+        return make_url(configured)
+    chosen = database.server_url()
+    if chosen is not None and chosen.get_backend_name() in BACKENDS[kind]:
+        return chosen
+    return make_url(default)
+
+
+def server_name(kind: str) -> str:
+    """``PostgreSQL`` or ``MariaDB``."""
+    return SERVERS[kind][0]
+
+
+def unreachable(kind: str) -> str | None:
+    """One line saying why the ``kind`` server cannot be used from here, or None when it answers."""
+    url = server_url(kind)
+    try:
+        engine = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        finally:
+            engine.dispose()
+    except Exception as error:  # refused, timed out, wrong password, driver missing: all mean "not here"
+        return (
+            f"No {server_name(kind)} server answers at {url.host}:{url.port} ({type(error).__name__}): "
+            f"start one, or set {SERVERS[kind][1]} to its URL"
+        )
+    return None
+
+
+def create_database(kind: str, name: str) -> URL:
+    """Create the database ``name`` on the ``kind`` server (dropping any older one); return its URL."""
+    drop_database(kind, name)
+    _execute_on_server(kind, f"CREATE DATABASE {_quoted(kind, name)}")
+    return server_url(kind).set(database=name)
+
+
+def drop_database(kind: str, name: str) -> None:
+    """Drop the database ``name`` on the ``kind`` server, if it exists."""
+    force = " WITH (FORCE)" if kind == "postgres" else ""
+    _execute_on_server(kind, f"DROP DATABASE IF EXISTS {_quoted(kind, name)}{force}")
+
+
+@dataclass
+class ServerDatabase:
+    """A database on a server beside the project's own, and the Alembic config file that points at it."""
+
+    kind: str
+    name: str
+    url: URL
+    config: str
+
+    @property
+    def server(self) -> str:
+        return server_name(self.kind)
+
+    def engine(self) -> Engine:
+        """An engine on this database (no pooled connections left open)."""
+        return create_engine(self.url, poolclass=NullPool)
+
+
+@contextlib.contextmanager
+def database_on(kind: str, project, start_at: str | None = None) -> Iterator[ServerDatabase | None]:
+    """A new database for ``project`` on the ``kind`` server for the ``with`` block, dropped afterwards.
+
+    Inside the block, ``alembic -c alembic-<kind>.ini <command>`` runs the project's
+    revisions against it. Without a reachable server, one line says so and the
+    block receives ``None``.
+
+    :param kind: ``"postgres"`` or ``"mariadb"``.
+    :param project: the notebook's project (what ``tutorial.start`` returned).
+    :param start_at: a revision id. The database then gets a small ``bills`` table
+        (``id``, ``description``) and is stamped at that revision, without running the
+        revisions up to it (MariaDB refuses the billtracker's first revision: its
+        ``String`` columns have no length).
+    """
+    reason = unreachable(kind)
+    if reason is not None:
+        print(f"{reason}. Skipping the {server_name(kind)} part of this cell.")
+        yield None
+        return
+    name = database.database_name(f"{project.name}-on-{kind}")
+    config = f"alembic-{kind}.ini"
+    config_path = Path(project.folder) / config
+    url = create_database(kind, name)
+    try:
+        _write_config(Path(project.folder) / "alembic.ini", config_path, url)
+        copy = ServerDatabase(kind, name, url, config)
+        described = f"Database {name} created on the {copy.server} server at {url.host}:{url.port}"
+        if start_at is not None:
+            with copy.engine().begin() as connection:
+                connection.execute(text("CREATE TABLE bills (id INTEGER PRIMARY KEY, description VARCHAR(200) NOT NULL)"))
+            terminal.run(f"alembic -c {config} stamp {start_at}", project.folder, echo=False)
+            described += f", with a bills table, stamped at {start_at}"
+        print(f"{described}; {config} points at it.")
+        yield copy
+    finally:
+        config_path.unlink(missing_ok=True)
+        drop_database(kind, name)
+        print(f"Database {name} dropped.")
+
+
+def attempt(command: str, folder: Path | str = ".") -> CommandFailed | None:
+    """Run a terminal command whose outcome depends on the database; return its failure, or None.
+
+    The output is printed as in a ``%%terminal`` cell; a failure is printed too,
+    as plain text, instead of stopping the cell.
+    """
+    try:
+        terminal.run(command, folder)
+    except CommandFailed as failure:
+        print(f"`{command}` failed:\n{failure.message}")
+        return failure
+    return None
+
+
+def _write_config(source: Path, target: Path, url: URL) -> None:
+    """Copy ``alembic.ini`` to ``target`` with ``sqlalchemy.url`` set to ``url``."""
+    value = url.render_as_string(hide_password=False).replace("%", "%%")
+    ini = source.read_text(encoding="utf-8")
+    ini, count = re.subn(r"^sqlalchemy\.url = .*$", lambda _: f"sqlalchemy.url = {value}", ini, flags=re.MULTILINE)
+    if count != 1:
+        raise ValueError(f"{source.name} has no `sqlalchemy.url = ...` line to point at the server")
+    target.write_text(ini, encoding="utf-8")
+
+
+def _quoted(kind: str, name: str) -> str:
+    if not re.fullmatch(r"\w+", name):
+        raise ValueError(f"not a plain database name: {name!r}")
+    return f'"{name}"' if kind == "postgres" else f"`{name}`"
+
+
+def _execute_on_server(kind: str, statement: str) -> None:
+    engine = create_engine(server_url(kind), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
