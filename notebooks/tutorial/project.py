@@ -9,7 +9,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from . import database, fresh, story, workspace
+from . import database, fresh, hovershare, story, workspace
+
+# The apps a project can hold: the module that builds it stage by stage, and its SQLite file.
+# On a database server, the app reads its URL from <APP>_DATABASE_URL (see its db_session.py).
+APPS = {"billtracker": (story, database.SQLITE_FILE), "hovershare": (hovershare, hovershare.SQLITE_FILE)}
 
 
 @dataclass
@@ -48,13 +52,19 @@ class Project:
         return files[-1]
 
 
-def start(name: str, stage: str = "empty") -> Project:
+def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     """Give this notebook its own project folder, ``workspace/<name>``, built up to ``stage``.
+
+    ``app`` is the app the project holds: ``billtracker`` (the story of notebooks 01-04) or
+    ``hovershare`` (the capstone's scooter rentals).
 
     Whatever the folder held before is moved to ``workspace/.backups/`` (and you
     are told where); on a database server, the notebook's database is recreated.
     The folder becomes the working directory, as if you had opened a terminal there.
     """
+    if app not in APPS:
+        raise ValueError(f"Unknown app {app!r}; choose one of: {', '.join(APPS)}")
+    builder, sqlite_file = APPS[app]
     folder = workspace.root() / name
     workspace.root().mkdir(parents=True, exist_ok=True)
     os.chdir(workspace.root())  # never stand inside the folder about to be moved
@@ -62,16 +72,16 @@ def start(name: str, stage: str = "empty") -> Project:
     backup = workspace.back_up(folder)
     folder.mkdir()
     database.recreate(name)
-    url = database.url_for(name)
-    if database.server_url() is None:
-        os.environ.pop("BILLTRACKER_DATABASE_URL", None)
-    else:
-        os.environ["BILLTRACKER_DATABASE_URL"] = url
+    url = database.url_for(name, sqlite_file)
+    for other in APPS:
+        os.environ.pop(f"{other.upper()}_DATABASE_URL", None)
+    if database.server_url() is not None:
+        os.environ[f"{app.upper()}_DATABASE_URL"] = url
     os.chdir(folder)
-    story.build(stage, folder, name)
+    builder.build(stage, folder, name)
     if backup is not None:
         print(f"Your earlier files in {workspace.shown(folder)} were moved to {workspace.shown(backup)}.")
     print(f"Project folder: {workspace.shown(folder)} (now the working directory)")
-    print(f"It holds: {story.STAGES[stage]}")
+    print(f"It holds: {builder.STAGES[stage]}")
     print(f"Database: {database.shown_url(url)}")
-    return Project(name, folder, database.url_for(name))
+    return Project(name, folder, url)

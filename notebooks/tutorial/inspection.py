@@ -1,0 +1,299 @@
+"""Read where a project stands, as Alembic and SQLAlchemy see it: its revision files, its database's
+revision and schema, and how its models differ from the database.
+
+Used by the migration explorer and the "Check my work" checkers. Nothing here changes the project,
+and nothing creates a database: a SQLite file that does not exist is reported as missing.
+Every problem a learner can cause (no ``alembic.ini``, no database, a model that does not import)
+raises :class:`ProjectProblem` with a message in plain words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from . import terminal, workspace
+
+PLACEHOLDER_URL = "driver://user:pass@localhost/dbname"
+
+
+class ProjectProblem(Exception):
+    """Something in the learner's project keeps us from reading it; the message says what, and what to do."""
+
+
+@dataclass
+class TableInfo:
+    """One table of the database: its columns ``(name, type, nullable)`` and indexes ``(name, columns, unique)``."""
+
+    name: str
+    columns: list[tuple[str, str, bool]] = field(default_factory=list)
+    indexes: list[tuple[str, tuple[str, ...], bool]] = field(default_factory=list)
+
+    def column(self, name: str) -> tuple[str, str, bool] | None:
+        return next((column for column in self.columns if column[0] == name), None)
+
+    def indexes_on(self, column: str) -> list[str]:
+        """The names of the indexes that cover ``column``."""
+        return [name for name, columns, _ in self.indexes if column in columns]
+
+
+def shown(folder: Path) -> str:
+    """The folder as the learner knows it (``workspace/...``), or its name when it lies elsewhere."""
+    try:
+        return workspace.shown(folder)
+    except ValueError:
+        return folder.name
+
+
+def alembic_config(folder: Path):
+    """Alembic's ``Config`` for the project in ``folder``.
+
+    :raises ProjectProblem: the folder has no ``alembic.ini``.
+    """
+    from alembic.config import Config
+
+    folder = Path(folder).resolve()
+    if not folder.is_dir():
+        raise ProjectProblem(f"There is no project folder {shown(folder)} yet: run the notebook's first code cell.")
+    ini = folder / "alembic.ini"
+    if not ini.is_file():
+        raise ProjectProblem(
+            f"{shown(folder)} has no alembic.ini: Alembic is not set up in this project yet. "
+            "`alembic init alembic` creates it (notebook 02)."
+        )
+    return Config(str(ini))
+
+
+def script_directory(folder: Path):
+    """Alembic's ``ScriptDirectory`` of the project (the revision files), every revision loaded.
+
+    :raises ProjectProblem: no ``alembic.ini``, or a revision file Alembic cannot read.
+    """
+    from alembic.script import ScriptDirectory
+
+    folder = Path(folder).resolve()
+    config = alembic_config(folder)
+    with _inside(folder):
+        try:
+            script = ScriptDirectory.from_config(config)
+            list(script.walk_revisions())  # loads every file: a broken one fails here, not later
+        except Exception as error:
+            raise ProjectProblem(_explain(error, folder)) from None
+    return script
+
+
+def revision_source(script, revision: str) -> str:
+    """The text of a revision's file."""
+    return Path(script.get_revision(revision).path).read_text(encoding="utf-8")
+
+
+def upgrade_source(script, revision: str) -> str:
+    """The body of a revision's ``upgrade()``, as written in its file."""
+    text = revision_source(script, revision)
+    return text.split("def upgrade()", 1)[-1].split("def downgrade()", 1)[0]
+
+
+def database_url(folder: Path) -> str:
+    """The database URL of ``alembic.ini``; a relative SQLite path is made relative to the project folder.
+
+    :raises ProjectProblem: no ``alembic.ini``, or still the placeholder URL of ``alembic init``.
+    """
+    folder = Path(folder).resolve()
+    url = alembic_config(folder).get_main_option("sqlalchemy.url") or ""
+    if not url or url == PLACEHOLDER_URL:
+        raise ProjectProblem(
+            "alembic.ini still has the placeholder URL of `alembic init` "
+            f"(sqlalchemy.url = {PLACEHOLDER_URL}): set it to your database's URL (notebook 02)."
+        )
+    return resolved_url(url, folder)
+
+
+def resolved_url(url: str, folder: Path) -> str:
+    """``url`` with a relative SQLite file made relative to ``folder`` (where Alembic runs)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if not path.is_absolute():
+            parsed = parsed.set(database=str(Path(folder).resolve() / path))
+    return parsed.render_as_string(hide_password=False)
+
+
+def missing_database(url: str) -> str | None:
+    """For a SQLite file that does not exist, its name (looking must not create it); else None."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not Path(parsed.database).exists():
+            return Path(parsed.database).name
+    return None
+
+
+def engine(folder: Path) -> Engine:
+    """An engine on the project's database.
+
+    :raises ProjectProblem: no ``alembic.ini``, a placeholder URL, or a SQLite file not created yet.
+    """
+    url = database_url(folder)
+    missing = missing_database(url)
+    if missing:
+        raise ProjectProblem(
+            f"There is no database yet: {missing} does not exist. `alembic upgrade head` creates it "
+            "(with the tables of every revision)."
+        )
+    return create_engine(url, poolclass=NullPool)
+
+
+def current_revisions(folder: Path) -> tuple[str, ...]:
+    """The revisions the database is at (the rows of ``alembic_version``); empty at ``base``."""
+    from alembic.runtime.migration import MigrationContext
+
+    database = engine(folder)
+    try:
+        with database.connect() as connection:
+            return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+    except ProjectProblem:
+        raise
+    except Exception as error:
+        raise ProjectProblem(f"The database does not answer: {error}") from None
+    finally:
+        database.dispose()
+
+
+def schema(folder: Path) -> dict[str, TableInfo]:
+    """Every table of the database, read with SQLAlchemy's inspector, by name."""
+    database = engine(folder)
+    try:
+        inspector = inspect(database)
+        tables = {}
+        for name in sorted(inspector.get_table_names()):
+            table = TableInfo(name)
+            for column in inspector.get_columns(name):
+                table.columns.append((column["name"], str(column["type"]), bool(column["nullable"])))
+            for index in inspector.get_indexes(name):
+                table.indexes.append((index["name"], tuple(index["column_names"]), bool(index["unique"])))
+            tables[name] = table
+        return tables
+    except Exception as error:
+        raise ProjectProblem(f"The database does not answer: {error}") from None
+    finally:
+        database.dispose()
+
+
+def differences(folder: Path) -> list:
+    """What autogenerate would find: ``compare_metadata`` between the models and the database.
+
+    The comparison runs through the project's own ``env.py``, as ``alembic check`` and
+    ``alembic revision --autogenerate`` do, so it sees the ``target_metadata`` that ``env.py``
+    sets, with the model files imported afresh (as they are on disk now).
+
+    :raises ProjectProblem: no database, ``target_metadata = None``, or ``env.py`` or a model fails.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+
+    folder = Path(folder).resolve()
+    engine(folder).dispose()  # the checks of the URL and of the file, before env.py connects
+    config = alembic_config(folder)
+    script_directory(folder)  # a clear message for a broken revision file
+    found: dict = {}
+
+    def compare(revision, context):
+        metadata = context.opts.get("target_metadata")
+        if metadata is None:
+            found["diffs"] = None
+        else:
+            found["diffs"] = [
+                diff for one in (metadata if isinstance(metadata, list | tuple) else [metadata])
+                for diff in compare_metadata(context, one)
+            ]
+        return []
+
+    quiet = io.StringIO()
+    with terminal._kernel_state_restored(folder), contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+        try:
+            script = ScriptDirectory.from_config(config)  # here: it puts prepend_sys_path on sys.path
+            with EnvironmentContext(config, script, fn=compare, as_sql=False):
+                script.run_env()
+        except Exception as error:
+            raise ProjectProblem(_explain(error, folder)) from None
+    if "diffs" not in found:
+        raise ProjectProblem("alembic/env.py ran no comparison: does it still call context.run_migrations()?")
+    if found["diffs"] is None:
+        raise ProjectProblem(
+            "alembic/env.py has target_metadata = None: Alembic does not know your models. "
+            "Import them there and set target_metadata (notebook 02)."
+        )
+    return found["diffs"]
+
+
+def describe(diff) -> str:
+    """One difference found by ``compare_metadata``, in words."""
+    if isinstance(diff, list):  # modify_* differences come as a list of tuples about one column
+        return "; ".join(describe(part) for part in diff)
+    kind = diff[0]
+    in_models, in_database = "in the models, not in the database", "in the database, not in the models"
+    if kind in ("add_table", "remove_table"):
+        return f"table {diff[1].name}: {in_models if kind == 'add_table' else in_database}"
+    if kind in ("add_column", "remove_column"):
+        column = diff[3]
+        where = in_models if kind == "add_column" else in_database
+        return f"column {diff[2]}.{column.name} ({column.type}): {where}"
+    if kind in ("add_index", "remove_index"):
+        index = diff[1]
+        columns = ", ".join(column.name for column in index.columns)
+        where = in_models if kind == "add_index" else in_database
+        return f"index {index.name} on {index.table.name}({columns}): {where}"
+    if kind in ("add_fk", "remove_fk"):
+        key = diff[1]
+        where = in_models if kind == "add_fk" else in_database
+        return f"foreign key {key.parent.name}({', '.join(key.column_keys)}) -> {key.referred_table.name}: {where}"
+    if kind in ("add_constraint", "remove_constraint"):
+        constraint = diff[1]
+        where = in_models if kind == "add_constraint" else in_database
+        return f"constraint {constraint.name or type(constraint).__name__} on {constraint.table.name}: {where}"
+    if kind == "modify_type":
+        return f"column {diff[2]}.{diff[3]}: type {diff[5]} in the database, {diff[6]} in the models"
+    if kind == "modify_nullable":
+        words = {True: "may be empty (NULL)", False: "NOT NULL"}
+        return f"column {diff[2]}.{diff[3]}: {words[diff[5]]} in the database, {words[diff[6]]} in the models"
+    if kind == "modify_default":
+        return f"column {diff[2]}.{diff[3]}: its server default differs"
+    return repr(diff)
+
+
+def model_tables(folder: Path, module: str, base: str):
+    """The ``MetaData`` of the project's models: import ``module`` afresh, then take ``base``'s metadata.
+
+    :param module: the module that imports every model, e.g. ``billtracker.data.__all_models``.
+    :param base: ``module:Class`` of the declarative base, e.g. ``billtracker.data.modelbase:SqlAlchemyBase``.
+    :raises ProjectProblem: a model file does not import.
+    """
+    folder = Path(folder).resolve()
+    base_module, _, base_name = base.partition(":")
+    with terminal._kernel_state_restored(folder):  # forgets the cached modules, before and after
+        sys.path.insert(0, str(folder))
+        try:
+            importlib.import_module(module)
+            return getattr(importlib.import_module(base_module), base_name).metadata
+        except Exception as error:
+            raise ProjectProblem(_explain(error, folder)) from None
+
+
+def _explain(error: Exception, folder: Path) -> str:
+    """The error in one paragraph, with the file and line of the learner's code that raised it."""
+    return terminal._relative_paths(terminal._describe_exception(error, folder), folder)
+
+
+@contextlib.contextmanager
+def _inside(folder: Path):
+    """Stand in ``folder``, as Alembic run from a terminal there would (``alembic.ini`` has relative paths)."""
+    with terminal._kernel_state_restored(folder), contextlib.redirect_stderr(io.StringIO()):
+        yield
