@@ -97,13 +97,27 @@ class ServerDatabase:
         return create_engine(self.url, poolclass=NullPool)
 
 
+def write_config(project, kind: str) -> str:
+    """Write ``alembic-<kind>.ini``: the project's ``alembic.ini``, its URL naming a database on the server.
+
+    The server is not contacted: offline commands (``--sql``) need only the file.
+    Returns the file name.
+    """
+    config = f"alembic-{kind}.ini"
+    url = server_url(kind).set(database=database.database_name(f"{project.name}-on-{kind}"))
+    _write_config(Path(project.folder) / "alembic.ini", Path(project.folder) / config, url)
+    return config
+
+
 @contextlib.contextmanager
-def database_on(kind: str, project, start_at: str | None = None) -> Iterator[ServerDatabase | None]:
+def database_on(
+    kind: str, project, start_at: str | None = None, upgrade_to: str | None = None
+) -> Iterator[ServerDatabase | None]:
     """A new database for ``project`` on the ``kind`` server for the ``with`` block, dropped afterwards.
 
     Inside the block, ``alembic -c alembic-<kind>.ini <command>`` runs the project's
-    revisions against it. Without a reachable server, one line says so and the
-    block receives ``None``.
+    revisions against it (the file is written if missing, and then removed at the
+    end). Without a reachable server, one line says so and the block receives ``None``.
 
     :param kind: ``"postgres"`` or ``"mariadb"``.
     :param project: the notebook's project (what ``tutorial.start`` returned).
@@ -111,6 +125,7 @@ def database_on(kind: str, project, start_at: str | None = None) -> Iterator[Ser
         (``id``, ``description``) and is stamped at that revision, without running the
         revisions up to it (MariaDB refuses the billtracker's first revision: its
         ``String`` columns have no length).
+    :param upgrade_to: a revision id, or ``head``: run the project's revisions up to it.
     """
     reason = unreachable(kind)
     if reason is not None:
@@ -118,11 +133,11 @@ def database_on(kind: str, project, start_at: str | None = None) -> Iterator[Ser
         yield None
         return
     name = database.database_name(f"{project.name}-on-{kind}")
-    config = f"alembic-{kind}.ini"
-    config_path = Path(project.folder) / config
+    config_path = Path(project.folder) / f"alembic-{kind}.ini"
+    config_existed = config_path.exists()
     url = create_database(kind, name)
     try:
-        _write_config(Path(project.folder) / "alembic.ini", config_path, url)
+        config = write_config(project, kind)
         copy = ServerDatabase(kind, name, url, config)
         described = f"Database {name} created on the {copy.server} server at {url.host}:{url.port}"
         if start_at is not None:
@@ -130,10 +145,14 @@ def database_on(kind: str, project, start_at: str | None = None) -> Iterator[Ser
                 connection.execute(text("CREATE TABLE bills (id INTEGER PRIMARY KEY, description VARCHAR(200) NOT NULL)"))
             terminal.run(f"alembic -c {config} stamp {start_at}", project.folder, echo=False)
             described += f", with a bills table, stamped at {start_at}"
+        if upgrade_to is not None:
+            terminal.run(f"alembic -c {config} upgrade {upgrade_to}", project.folder, echo=False)
+            described += f", upgraded to {upgrade_to}"
         print(f"{described}; {config} points at it.")
         yield copy
     finally:
-        config_path.unlink(missing_ok=True)
+        if not config_existed:
+            config_path.unlink(missing_ok=True)
         drop_database(kind, name)
         print(f"Database {name} dropped.")
 
