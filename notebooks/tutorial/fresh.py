@@ -8,6 +8,7 @@ cached copy: otherwise autogenerate writes an empty migration.
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -20,10 +21,16 @@ def forget_project_modules(folder: Path) -> list[str]:
     :returns: the names of the modules dropped.
     """
     folder = folder.resolve()
+    # Resolving each of the kernel's ~1000 module paths is slow: skip the installed ones at once.
+    installed = tuple(
+        os.path.join(prefix, "")
+        for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+        if not folder.is_relative_to(prefix)
+    )
     dropped = []
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if file and Path(file).resolve().is_relative_to(folder):
+        if file and not file.startswith(installed) and Path(file).resolve().is_relative_to(folder):
             del sys.modules[name]
             dropped.append(name)
     for cache in folder.rglob("__pycache__"):

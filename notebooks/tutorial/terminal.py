@@ -159,7 +159,7 @@ def _describe_exception(exc: Exception, folder: Path) -> str:
     frames = [
         frame
         for frame in traceback.extract_tb(exc.__traceback__)
-        if Path(frame.filename).resolve().is_relative_to(folder)
+        if Path(frame.filename).is_file() and Path(frame.filename).resolve().is_relative_to(folder)
     ]
     if isinstance(exc, SyntaxError) and exc.filename:
         frames.append(traceback.FrameSummary(exc.filename, exc.lineno or 0, "<module>"))
@@ -194,6 +194,9 @@ def _kernel_state_restored(folder: Path):
     saved_logging = _logging_state()
     fresh.forget_project_modules(folder)
     os.chdir(folder)
+    # A kernel imports from its working folder (''); the `alembic` program does not: only
+    # alembic.ini's prepend_sys_path puts the project on the path, as in a terminal.
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", ".")]
     sys.dont_write_bytecode = True
     try:
         yield
