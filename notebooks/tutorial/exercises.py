@@ -169,6 +169,11 @@ def _type_name(column) -> str:
     return type(column.type).__name__
 
 
+def _a(word: str) -> str:
+    """``word`` with its article: "a String", "an Integer"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _check_column(
     report: Report, metadata, table: str, model: str, name: str, kind: type, kind_words: str,
     file: str, nullable: bool = True, index: bool = False, step: int = 1,
@@ -184,7 +189,7 @@ def _check_column(
         return report.add(False, f"The {model} model has no `{name}` column yet ({file}).", step)
     problems = []
     if not isinstance(column.type, kind):
-        problems.append(f"it is a {_type_name(column)} column; it should be {kind_words}")
+        problems.append(f"it is {_a(_type_name(column))} column; it should be {kind_words}")
     if nullable and not column.nullable:
         problems.append(
             "it is NOT NULL: the rows already in the table have no value for it, so it must be allowed to be "
@@ -303,17 +308,18 @@ def check_payments(folder: Path | str = ".") -> Report:
         "billtracker/data/payments.py exists." if module.is_file() else "There is no billtracker/data/payments.py yet.",
     )
     metadata = _models(folder, report)
-    alone = None
-    if module.is_file():
+    with_payments = None
+    if module.is_file() and metadata is not None:
         try:
-            alone = inspection.model_tables(folder, "billtracker.data.payments", "billtracker.data.modelbase:SqlAlchemyBase")
+            modules = [APPS["billtracker"][0], "billtracker.data.payments"]  # registered or not
+            with_payments = inspection.model_tables(folder, modules, APPS["billtracker"][1])
         except inspection.ProjectProblem as problem:
             report.add(False, f"billtracker/data/payments.py does not import: {problem}", 1)
-    if alone is not None:
-        if "payments" not in alone.tables:
+    if with_payments is not None:
+        if "payments" not in with_payments.tables:
             report.add(False, 'payments.py defines no table named `payments`: is `__tablename__ = "payments"` in a class that inherits SqlAlchemyBase?', 1)
         else:
-            table = alone.tables["payments"]
+            table = with_payments.tables["payments"]
             wanted = {"id": Integer, "bill_id": Integer, "amount": Float | Numeric, "paid_date": DateTime}
             missing = [name for name in wanted if name not in table.columns]
             wrong = [

@@ -109,6 +109,7 @@ class MigrationExplorer(widgets.VBox):
 
     def run(self, command: str) -> None:
         """Run ``command`` as a ``%%terminal`` cell would, log it with its output, and read everything again."""
+        before = self.current
         captured = io.StringIO()
         error = None
         try:
@@ -118,8 +119,17 @@ class MigrationExplorer(widgets.VBox):
             error = failure.message + (f"\nHint: {failure.hint}" if failure.hint else "")
         except Exception as failure:  # never a bare traceback: say what happened
             error = f"{type(failure).__name__}: {failure}"
-        self.commands = [*self.commands, (command, captured.getvalue(), error)][-LOG_LENGTH:]
+        output = captured.getvalue()
         self._read(failed=f"`{command}` failed: {error.splitlines()[0]}" if error else None)
+        verb = command.split()[1]
+        if error is None and verb in ("upgrade", "downgrade") and self.current == before and self.history is not None:
+            output += (
+                "(The database did not move: "
+                + ("upgrade only goes forward; to go back, use downgrade.)\n" if verb == "upgrade"
+                   else "downgrade only goes back; to go forward, use upgrade.)\n")
+            )
+        self.commands = [*self.commands, (command, output, error)][-LOG_LENGTH:]
+        self.log_view.value = self._log_html()
 
     # ------------------------------------------------------------------ what it shows
 

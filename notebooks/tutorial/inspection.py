@@ -269,10 +269,11 @@ def describe(diff) -> str:
     return repr(diff)
 
 
-def model_tables(folder: Path, module: str, base: str):
+def model_tables(folder: Path, module: str | list[str], base: str):
     """The ``MetaData`` of the project's models: import ``module`` afresh, then take ``base``'s metadata.
 
-    :param module: the module that imports every model, e.g. ``billtracker.data.__all_models``.
+    :param module: the module that imports every model, e.g. ``billtracker.data.__all_models``
+        (or a list of modules, imported in order).
     :param base: ``module:Class`` of the declarative base, e.g. ``billtracker.data.modelbase:SqlAlchemyBase``.
     :raises ProjectProblem: a model file does not import.
     """
@@ -281,7 +282,8 @@ def model_tables(folder: Path, module: str, base: str):
     with terminal._kernel_state_restored(folder):  # forgets the cached modules, before and after
         sys.path.insert(0, str(folder))
         try:
-            importlib.import_module(module)
+            for name in [module] if isinstance(module, str) else module:
+                importlib.import_module(name)
             return getattr(importlib.import_module(base_module), base_name).metadata
         except Exception as error:
             raise ProjectProblem(_explain(error, folder)) from None

@@ -1,0 +1,352 @@
+"""The "Check my work" checkers: each passes on its solution, and fails with a helpful message on typical mistakes.
+
+The solutions are applied as a learner would: each file of ``notebooks/solutions`` is run as a cell
+(``%load`` puts it in one) in an IPython shell, in the notebook's project folder.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+import tutorial
+from conftest import NOTEBOOKS, REPOSITORY
+from tutorial import exercises, graph, magics
+
+SOLUTIONS = NOTEBOOKS / "solutions"
+LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
+SOLUTION_NAME = re.compile(r"`(\d\d_\w+\.(?:py|ipy))`")
+
+EXERCISE_NOTEBOOKS = {
+    "01-build-the-models.ipynb": ("check_due_date", "01_"),
+    "02-connect-alembic.ipynb": ("check_payments", "02_"),
+    "03-change-a-model.ipynb": ("check_phone", "03_"),
+    "04-upgrade-the-database.ipynb": ("check_last_payment", "04_"),
+    "05-your-turn-hovershare.ipynb": ("check_postal_code", "05_"),
+}
+
+
+@pytest.fixture(scope="module")
+def shell():
+    """An IPython shell, as in a notebook's kernel, with ``%%terminal`` registered."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    magics.register()
+    return shell
+
+
+def solve(shell, project, prefix: str, steps: int | None = None) -> None:
+    """Run the solution files named ``<prefix>*`` (the first ``steps`` of them) as cells, in order."""
+    files = sorted(SOLUTIONS.glob(f"{prefix}*"))[:steps]
+    assert files, f"no solution file {prefix}*"
+    shell.user_ns.update(tutorial=tutorial, project=project)
+    for path in files:
+        result = shell.run_cell(path.read_text(encoding="utf-8"))
+        assert result.success, f"{path.name} failed: {result.error_in_exec or result.error_before_exec!r}"
+
+
+def alembic(project, command: str) -> None:
+    tutorial.run(f"alembic {command}", project.folder, echo=False)
+
+
+def replace(project, path: str, old: str, new: str) -> None:
+    file = project.path(path)
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def messages(report) -> str:
+    return "\n".join(finding.text for finding in report.to_do)
+
+
+# --------------------------------------------------------------------------- the report and the button
+
+
+def test_a_report_lists_each_check_then_a_verdict():
+    report = exercises.Report("x", success="Well done.")
+    report.add(True, "one", 1)
+    report.add(False, "two", 2)
+    assert report.text() == "Check my work: x\n✓ one\n✗ two\nNot done yet: 1 thing to do (marked ✗)."
+    assert report.up_to(1).text() == "Check my work: x\n✓ one\nSo far, so good: on to the next step."
+    report.findings[1].ok = True
+    assert report.passed and report.verdict() == "All done! Well done."
+
+
+def test_the_button_checks_again_on_each_click(workspace):
+    project = tutorial.start("x-button", stage="last_login-applied")
+    widget = exercises.button(exercises.check_last_payment)
+    assert "has no <code>last_payment</code> column yet" in widget.view.value
+    assert widget._repr_mimebundle_()["text/plain"] == widget.report.text()
+    replace(
+        project, "billtracker/data/bills.py",
+        "    paid: Mapped[float] = mapped_column(Float, default=0.0)\n",
+        "    paid: Mapped[float] = mapped_column(Float, default=0.0)\n"
+        "    last_payment: Mapped[datetime.datetime | None] = mapped_column(DateTime, index=True)\n",
+    )
+    widget.button.click()
+    assert "Bill has <code>last_payment</code>" in widget.view.value
+    assert "checked 2 times" in widget.view.value
+
+
+# --------------------------------------------------------------------------- 01: Bill.due_date
+
+
+@pytest.fixture
+def models(workspace):
+    return tutorial.start("01-build-the-models", stage="models")
+
+
+def test_due_date_not_done(models):
+    report = exercises.check_due_date()
+    assert not report.passed
+    assert messages(report) == "The Bill model has no `due_date` column yet (billtracker/data/bills.py)."
+
+
+def test_due_date_solution(models, shell):
+    solve(shell, models, "01_")
+    report = exercises.check_due_date()
+    assert report.passed, report.text()
+    assert "Bill has `due_date` (a DateTime, may be empty)." in report.text()
+
+
+BILL_TOTAL = "    total: Mapped[float] = mapped_column(Float)\n"
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("    due_date: Mapped[str | None] = mapped_column(String)\n", "it is a String column; it should be a DateTime"),
+        ("    due_date: Mapped[datetime.datetime] = mapped_column(DateTime)\n", "it is NOT NULL"),
+        ("    due_date: Mapped[datetime.datetime | None] = mapped_column(DateTime(\n", "Your models do not import"),
+    ],
+    ids=["wrong type", "not nullable", "syntax error"],
+)
+def test_due_date_mistakes(models, line, expected):
+    replace(models, "billtracker/data/bills.py", BILL_TOTAL, BILL_TOTAL + line)
+    report = exercises.check_due_date()
+    assert not report.passed and expected in messages(report)
+
+
+def test_due_date_on_the_wrong_model(models):
+    replace(
+        models, "billtracker/data/users.py",
+        "    hashed_password: Mapped[str | None] = mapped_column(String)\n",
+        "    hashed_password: Mapped[str | None] = mapped_column(String)\n"
+        "    due_date: Mapped[datetime.datetime | None] = mapped_column(DateTime)\n",
+    )
+    assert "`due_date` is in the `users` table; it belongs to Bill" in messages(exercises.check_due_date())
+
+
+def test_a_syntax_error_says_where(models):
+    replace(models, "billtracker/data/bills.py", BILL_TOTAL, BILL_TOTAL + "    due_date: Mapped[\n")
+    assert "(raised in billtracker/data/bills.py, line" in messages(exercises.check_due_date())
+
+
+# --------------------------------------------------------------------------- 02: a payments table
+
+
+@pytest.fixture
+def tables(workspace):
+    return tutorial.start("02-connect-alembic", stage="tables")
+
+
+def test_payments_not_done(tables):
+    report = exercises.check_payments()
+    assert messages(report).splitlines() == [
+        "There is no billtracker/data/payments.py yet.",
+        "__all_models.py does not import payments yet: env.py, and so Alembic, cannot see the table.",
+        "No revision creates the payments table yet: autogenerate one.",
+        "The database has no payments table yet.",
+    ]
+
+
+def test_payments_solution(tables, shell):
+    solve(shell, tables, "02_")
+    report = exercises.check_payments()
+    assert report.passed, report.text()
+
+
+def test_payments_not_registered_gives_an_empty_revision(tables, shell):
+    solve(shell, tables, "02_", steps=1)  # the model file only
+    alembic(tables, 'revision --autogenerate -m "add payments table"')
+    text = messages(exercises.check_payments())
+    assert "__all_models.py does not import payments yet" in text
+    assert "is empty: autogenerate saw no new table" in text
+
+
+def test_payments_without_a_foreign_key(tables, shell):
+    solve(shell, tables, "02_", steps=1)
+    replace(tables, "billtracker/data/payments.py", 'mapped_column(ForeignKey("bills.id"), index=True)', "mapped_column(index=True)")
+    assert "`bill_id` is not a foreign key to `bills.id`" in messages(exercises.check_payments())
+
+
+def test_payments_not_upgraded(tables, shell):
+    solve(shell, tables, "02_", steps=4)  # everything but the upgrade
+    text = messages(exercises.check_payments())
+    assert re.search(r"The database is at \w{12}, not at the head \(\w{12}\): run `alembic upgrade head`", text)
+    assert "The database has no payments table yet." in text
+
+
+# --------------------------------------------------------------------------- 03: users.phone
+
+
+@pytest.fixture
+def pending(workspace):
+    return tutorial.start("03-change-a-model", stage="last_login-revision")
+
+
+def test_phone_not_done(pending):
+    text = messages(exercises.check_phone())
+    assert "The User model has no `phone` column yet" in text
+    assert "The last_login revision is not applied yet" in text and "alembic upgrade head" in text
+    assert "No revision adds users.phone yet" in text
+
+
+def test_phone_solution(pending, shell):
+    solve(shell, pending, "03_")
+    report = exercises.check_phone()
+    assert report.passed, report.text()
+
+
+def test_phone_autogenerate_refused_while_the_database_is_behind(pending, shell):
+    solve(shell, pending, "03_", steps=1)
+    with pytest.raises(tutorial.CommandFailed, match="Target database is not up to date"):
+        alembic(pending, 'revision --autogenerate -m "add phone to users"')
+    text = messages(exercises.check_phone())
+    assert "Alembic refuses to autogenerate (`Target database is not up to date`)" in text
+    assert "No revision adds users.phone yet" in text
+
+
+def test_phone_as_a_number(pending):
+    replace(
+        pending, "billtracker/data/users.py",
+        "    hashed_password: Mapped[str | None] = mapped_column(String)\n",
+        "    hashed_password: Mapped[str | None] = mapped_column(String)\n    phone: Mapped[int | None]\n",
+    )
+    assert "it is an Integer column; it should be a String" in messages(exercises.check_phone())
+
+
+# --------------------------------------------------------------------------- 04: bills.last_payment
+
+
+@pytest.fixture
+def applied(workspace):
+    return tutorial.start("04-upgrade-the-database", stage="last_login-applied")
+
+
+def test_last_payment_not_done(applied):
+    report = exercises.check_last_payment()
+    assert messages(report).splitlines() == [
+        "The Bill model has no `last_payment` column yet (billtracker/data/bills.py).",
+        "No revision adds bills.last_payment yet: autogenerate one.",
+        "The database's bills table has no last_payment column yet.",
+    ]
+    assert "✓ The page works (200 OK)." in report.text()
+
+
+def test_last_payment_solution(applied, shell):
+    solve(shell, applied, "04_")
+    report = exercises.check_last_payment()
+    assert report.passed, report.text()
+
+
+def test_last_payment_not_upgraded(applied, shell):
+    solve(shell, applied, "04_", steps=3)
+    text = messages(exercises.check_last_payment())
+    assert "not at the head" in text
+    assert "The database's bills table has no last_payment column yet." in text
+    assert "The page fails (500 Internal Server Error)" in text and "no such column: bills.last_payment" in text
+
+
+def test_last_payment_index_added_after_autogenerate(applied, shell):
+    replace(
+        applied, "billtracker/data/bills.py",
+        "    paid: Mapped[float] = mapped_column(Float, default=0.0)\n",
+        "    paid: Mapped[float] = mapped_column(Float, default=0.0)\n"
+        "    last_payment: Mapped[datetime.datetime | None] = mapped_column(DateTime)\n",
+    )
+    text = messages(exercises.check_last_payment())
+    assert "it has no index: add `index=True`" in text
+    alembic(applied, 'revision --autogenerate -m "add last_payment to bills"')
+    alembic(applied, "upgrade head")
+    replace(applied, "billtracker/data/bills.py", "= mapped_column(DateTime)\n", "= mapped_column(DateTime, index=True)\n")
+    text = messages(exercises.check_last_payment())
+    assert "adds bills.last_payment but no index" in text
+    assert "The database has bills.last_payment but no index on it." in text
+
+
+def test_last_payment_two_heads(applied, shell):
+    solve(shell, applied, "04_", steps=2)
+    first = graph.revision_graph(applied.folder).ids[0]
+    alembic(applied, f'revision -m "another branch" --head {first} --splice')
+    assert "There are 2 heads" in messages(exercises.check_last_payment())
+
+
+# --------------------------------------------------------------------------- 05: hovershare's postal code
+
+
+@pytest.fixture
+def hovershare(workspace):
+    return tutorial.start("05-your-turn-hovershare", stage="tables", app="hovershare")
+
+
+def test_postal_code_not_done(hovershare):
+    report = exercises.check_postal_code()
+    assert messages(report.up_to(1)) == "The Location model has no `postal_code` column yet (hovershare/data/locations.py)."
+    assert len(report.to_do) == 3 and "✓ The page works (200 OK)." in report.text()
+
+
+def test_postal_code_step_by_step(hovershare, shell):
+    solve(shell, hovershare, "05_", steps=1)
+    after_model = exercises.check_postal_code()
+    assert after_model.up_to(1).passed and after_model.up_to(1).verdict() == "So far, so good: on to the next step."
+    assert "no such column: locations.postal_code" in messages(after_model)  # the page fails, as the notebook says
+    solve(shell, hovershare, "05_", steps=3)  # the model again (already done: nothing happens), autogenerate, read
+    after_revision = exercises.check_postal_code()
+    assert after_revision.up_to(2).passed
+    assert "not at the head" in messages(after_revision)
+    solve(shell, hovershare, "05_postal_code_5")
+    report = exercises.check_postal_code()
+    assert report.passed, report.text()
+    assert report.verdict() == "All done! You migrated hovershare on your own."
+
+
+def test_hovershare_page_works_after_start(hovershare):
+    page = tutorial.browse("/", app="hovershare.app")
+    assert page.status_code == 200 and "Station Square" in page.text
+
+
+# --------------------------------------------------------------------------- the notebooks and their solutions
+
+
+def notebook_text(name: str) -> str:
+    return "\n".join(cell.source for cell in nbformat.read(NOTEBOOKS / name, as_version=4).cells)
+
+
+def test_every_solution_file_is_offered_by_its_notebook_and_exists():
+    offered = set()
+    for name in EXERCISE_NOTEBOOKS:
+        text = notebook_text(name)
+        offered |= set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
+    files = {path.name for path in SOLUTIONS.glob("0*")}
+    assert offered == files
+
+
+def test_the_load_path_is_right_from_a_project_folder():
+    """The kernel works in ``workspace/<notebook>/``: ``../../notebooks/solutions`` leads back here."""
+    assert (REPOSITORY / "workspace" / "any-notebook" / "../../notebooks/solutions").resolve() == SOLUTIONS
+
+
+@pytest.mark.parametrize("name", list(EXERCISE_NOTEBOOKS))
+def test_the_stored_notebook_leaves_the_exercise_unsolved(name):
+    check, _ = EXERCISE_NOTEBOOKS[name]
+    cells = [cell for cell in nbformat.read(NOTEBOOKS / name, as_version=4).cells if check in cell.source]
+    assert cells, f"{name} has no cell calling exercises.{check}"
+    for cell in cells:
+        text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
+        assert text.startswith("Check my work:"), text
+        assert "Not done yet" in text, f"{name}: the stored notebook shows the exercise solved:\n{text}"
