@@ -1,11 +1,8 @@
-"""Shared set-up: the helper package on the path, and a workspace the tests may scribble in."""
+"""Shared by the tests: the helper package on the path, the notebooks, and a fresh workspace fixture."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,21 +10,6 @@ import pytest
 REPOSITORY = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPOSITORY / "notebooks"
 sys.path.insert(0, str(NOTEBOOKS))
-
-_workspace = None
-
-
-def pytest_configure(config):
-    """Run notebooks and tests in a temporary workspace (never the learner's), on SQLite."""
-    global _workspace
-    _workspace = tempfile.mkdtemp(prefix="alembic-tutorial-tests-")
-    os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = _workspace
-    os.environ.pop("DATABASE_URL", None)  # the stored outputs are SQLite's
-
-
-def pytest_unconfigure(config):
-    if _workspace:
-        shutil.rmtree(_workspace, ignore_errors=True)
 
 
 def all_notebooks() -> list[Path]:

@@ -1,0 +1,25 @@
+"""Set-up for every pytest run here, whichever files it is given (notebooks alone included).
+
+Notebooks and tests run in a temporary workspace, never the learner's
+``workspace/``, and on SQLite, whose outputs the notebooks store.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+_workspace = None
+
+
+def pytest_configure(config):
+    global _workspace
+    _workspace = tempfile.mkdtemp(prefix="alembic-tutorial-tests-")
+    os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = _workspace
+    os.environ.pop("DATABASE_URL", None)
+
+
+def pytest_unconfigure(config):
+    if _workspace:
+        shutil.rmtree(_workspace, ignore_errors=True)
