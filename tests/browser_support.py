@@ -147,6 +147,7 @@ class JupyterLab:
                         "--LabApp.expose_app_in_browser=True",
                         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                         "--LabApp.news_url=None",
+                        "--LabApp.extension_manager=readonly",  # no PyPI queries
                     ],
                     cwd=self.root,
                     env=env,
@@ -231,8 +232,3 @@ class JupyterLab:
         except subprocess.TimeoutExpired:
             pass
 
-
-def notebook_tags(path: Path) -> list[list[str]]:
-    """The tags of each cell of a notebook, in order (all cells, not only code cells)."""
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    return [list(cell.get("metadata", {}).get("tags", [])) for cell in notebook["cells"]]

@@ -45,7 +45,6 @@ NOTEBOOK_TIMEOUT = float(os.environ.get("TUTORIAL_BROWSER_TIMEOUT", "120"))  # s
 CLICK_TIMEOUT = 15  # seconds for a button's callback to change its cell's output
 VIEWPORT = {"width": 1400, "height": 1000}
 MAX_SHOT_HEIGHT = 12000  # pixels per screenshot; taller notebooks are photographed in parts
-STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]'
 
 
 def require_browser() -> bool:
@@ -133,26 +132,32 @@ def test_notebook_in_jupyterlab(notebook: Path, lab: JupyterLab, browser):
     try:
         open_notebook(page, lab, relative, deadline)
         run_all(page, lab, relative, deadline, problems)
-        report = cell_report(page)
+        report = settled_report(page, deadline)
         assert len(report) == len(cells), (
             f"JupyterLab shows {len(report)} cells, {notebook.name} has {len(cells)}"
         )
-        click_buttons(page, cells, report, problems)
-        report = cell_report(page)  # the clicks may have printed something
-        problems += check_cells(cells, report, str(lab.root))
+        click_problems = click_buttons(page, cells, report)
+        report = settled_report(page, deadline)  # the clicks may have printed something
+        problems += check_cells(cells, report, str(lab.root), notebook.name) + click_problems
         dialog = page.locator(".jp-Dialog")
         if dialog.count():
             problems.append(f"a dialog is open: {dialog.first.inner_text()[:300]!r}")
     finally:
-        shots = screenshot(page, notebook.stem)
-        for shot in shots:
-            print(f"screenshot: {shot}")
-        print(f"{notebook.name}: {time.monotonic() - started:.1f} s in the browser")
-        page.close()
-        lab.shut_down_session(relative)
+        try:
+            for shot in screenshot(page, notebook.stem):
+                print(f"screenshot: {shot}")
+        except Exception as error:  # a crashed page must not hide the test's own failure
+            print(f"no screenshot of {notebook.name}: {error}")
+        finally:
+            print(f"{notebook.name}: {time.monotonic() - started:.1f} s in the browser")
+            try:
+                page.close()
+            finally:
+                lab.shut_down_session(relative)  # shuts its kernel down
     if errors_in_page:
         print("JavaScript errors in the page:", *errors_in_page, sep="\n  ")
-    assert not problems, f"{notebook.name} in JupyterLab:\n- " + "\n- ".join(problems)
+    if problems:
+        pytest.fail(f"{notebook.name} in JupyterLab:\n- " + "\n- ".join(problems), pytrace=False)
 
 
 # --------------------------------------------------------------------------- steps
@@ -180,8 +185,17 @@ def open_notebook(page, lab: JupyterLab, relative: str, deadline: float) -> None
         polling=250,
     )
     lab.wait_for_idle_kernel(relative, remaining_ms(deadline) / 1000)
+    page.wait_for_function(  # and the page is connected to that kernel
+        """() => {
+            const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
+            return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+        }""",
+        timeout=remaining_ms(deadline),
+        polling=250,
+    )
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    # The commands' promises are not awaited: a hanging cell must not hang the test (the deadline rules).
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'); }")
     page.wait_for_function(
         """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
                 .every(prompt => !/\\d/.test(prompt.textContent))""",
@@ -197,7 +211,7 @@ PROMPTS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
 
 def run_all(page, lab: JupyterLab, relative: str, deadline: float, problems: list[str]) -> None:
     """Run All, then wait until every code cell has a count and the kernel is idle, or the run stopped."""
-    page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
+    page.evaluate("() => { window.jupyterapp.commands.execute('runmenu:run-all'); }")
     stalled_since = None
     prompts: list[str] = []
     while time.monotonic() < deadline:
@@ -237,9 +251,15 @@ REPORT_JS = """() => {
             type: cell.model.type,
             prompt: (node.querySelector('.jp-InputArea-prompt') || {textContent: ''}).textContent.trim(),
             rendered: node.classList.contains('jp-mod-rendered'),
-            stderr: [...node.querySelectorAll('%(STDERR)s')].map(el => el.innerText),
+            // red areas: text written to stderr, and errors (JupyterLab draws both with the stderr mime type)
+            stderr: [...node.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')]
+                .map(el => el.innerText),
             errors: outputs.filter(o => o.output_type === 'error').map(o => `${o.ename}: ${o.evalue}`),
-            highlighted: node.querySelectorAll('.jp-OutputArea-output .highlight span[class]').length,
+            // highlighted code: spans of a <pre> in a colour of their own (pygments classes or inline styles)
+            highlighted: [...node.querySelectorAll('.jp-OutputArea-output pre')].reduce((count, pre) => {
+                const plain = getComputedStyle(pre).color;
+                return count + [...pre.querySelectorAll('span')].filter(span => getComputedStyle(span).color !== plain).length;
+            }, 0),
             mermaidDrawn: drawn.length,
             mermaidWarnings: mermaid.filter(div => div.classList.contains('jp-mod-warning')).map(div => div.innerText),
             mermaidInOutputs: outputs.map(o => (o.data || {})['text/markdown'] || '')
@@ -248,13 +268,35 @@ REPORT_JS = """() => {
             widgetViews: outputs.filter(o => (o.data || {})['application/vnd.jupyter.widget-view+json']).length,
             widgetsDrawn: node.querySelectorAll('.jupyter-widgets').length,
             text: outputArea ? outputArea.innerText : '',
+            // output lines the browser wraps because they are wider than the output area
+            wrapped: [...node.querySelectorAll('.jp-OutputArea-output pre')].flatMap(pre => {
+                const style = getComputedStyle(pre);
+                const lineHeight = parseFloat(style.lineHeight);
+                const height = pre.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+                const lines = pre.textContent.replace(/\\n$/, '').split('\\n');
+                const shown = lineHeight ? Math.round(height / lineHeight) : lines.length;
+                return shown > lines.length ? [lines.reduce((a, b) => (b.length > a.length ? b : a), '')] : [];
+            }),
         };
     });
-}""".replace("%(STDERR)s", STDERR.replace("'", "\\'"))
+}"""
 
 
 def cell_report(page) -> list[dict]:
     return page.evaluate(REPORT_JS)
+
+
+def settled_report(page, deadline: float, settle: float = 10) -> list[dict]:
+    """The cells as shown once the page stops changing (diagrams and widgets are drawn after the kernel is idle)."""
+    until = min(deadline, time.monotonic() + settle)
+    report = cell_report(page)
+    while time.monotonic() < until:
+        time.sleep(0.5)
+        again = cell_report(page)
+        if again == report:
+            break
+        report = again
+    return report
 
 
 def tags_of(cell: dict) -> list[str]:
@@ -266,8 +308,9 @@ def source_of(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def click_buttons(page, cells: list[dict], report: list[dict], problems: list[str]) -> None:
+def click_buttons(page, cells: list[dict], report: list[dict]) -> list[str]:
     """In each cell tagged ``browser-click``, click the first button and expect the cell's output to change."""
+    problems = []
     for cell, seen in zip(cells, report):
         if "browser-click" not in tags_of(cell):
             continue
@@ -292,6 +335,7 @@ def click_buttons(page, cells: list[dict], report: list[dict], problems: list[st
             )
         except Exception:  # playwright's TimeoutError
             problems.append(f"{where}: clicking its first button did not change its output within {CLICK_TIMEOUT} s")
+    return problems
 
 
 def short(text: str, limit: int = 400) -> str:
@@ -299,7 +343,7 @@ def short(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit] + " [...]"
 
 
-def check_cells(cells: list[dict], report: list[dict], root: str) -> list[str]:
+def check_cells(cells: list[dict], report: list[dict], root: str, name: str) -> list[str]:
     problems = []
     for cell, seen in zip(cells, report):
         index = seen["index"]
@@ -347,8 +391,12 @@ def check_cells(cells: list[dict], report: list[dict], root: str) -> list[str]:
             problems.append(f"{where}: displays {seen['widgetViews']} widget(s), none drawn: {short(seen['text'])}")
         if "Error displaying widget" in seen["text"]:
             problems.append(f"{where}: {short(seen['text'])}")
+        # Worth a look, not failures:
         if root in seen["text"]:
-            print(f"note: {where} shows an absolute path in the test's temporary folder")
+            print(f"note: {name} {where} shows an absolute path in the test's temporary folder")
+        for line in seen["wrapped"]:
+            print(f"note: {name} {where} has output lines that wrap, the longest {len(line)} characters: "
+                  f"{short(line, 120)!r}")
     return problems
 
 
@@ -363,9 +411,12 @@ def screenshot(page, name: str) -> list[Path]:
             """() => {
                 const scroller = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
                 if (!scroller) return null;
-                const top = scroller.getBoundingClientRect().top;
-                const below = window.innerHeight - scroller.getBoundingClientRect().bottom;
-                return {top, below, content: scroller.scrollHeight};
+                const box = scroller.getBoundingClientRect();
+                const cells = scroller.querySelectorAll('.jp-Notebook-cell');
+                const last = cells.length ? cells[cells.length - 1].getBoundingClientRect().bottom : box.top;
+                // up to the last cell: not the empty space JupyterLab adds to scroll past the end
+                const content = last - box.top + scroller.scrollTop + 24;
+                return {top: box.top, below: window.innerHeight - box.bottom, content};
             }"""
         )
     except Exception:
