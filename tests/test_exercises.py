@@ -318,6 +318,13 @@ def test_postal_code_step_by_step(hovershare, shell):
 def test_hovershare_page_works_after_start(hovershare):
     page = tutorial.browse("/", app="hovershare.app")
     assert page.status_code == 200 and "Station Square" in page.text
+    assert hovershare.path("hovershare.sqlite").exists() and not hovershare.path("billtracker.sqlite").exists()
+    assert hovershare.database_url == "sqlite:///hovershare.sqlite"
+
+
+def test_start_refuses_an_unknown_app(workspace):
+    with pytest.raises(ValueError, match="Unknown app 'scootr'; choose one of: billtracker, hovershare"):
+        tutorial.start("x-unknown", stage="tables", app="scootr")
 
 
 # --------------------------------------------------------------------------- the notebooks and their solutions

@@ -181,3 +181,10 @@ def test_a_revision_file_alembic_cannot_read(applied):
     explorer = MigrationExplorer()
     assert "SyntaxError" in explorer.problem and newest.name in explorer.problem
     assert explorer.upgrade_button.disabled
+
+
+def test_open_is_a_shortcut(applied):
+    from tutorial import explorer
+
+    opened = explorer.open()
+    assert isinstance(opened, MigrationExplorer) and opened.folder == applied.folder
