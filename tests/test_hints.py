@@ -239,6 +239,12 @@ def test_upgrading_a_database_whose_tables_are_ahead_of_its_revision(workspace):
     assert error.hint.startswith("the database already has what this revision creates")
 
 
+def test_a_batch_operation_that_failed_earlier(tmp_path):
+    message = "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) table _alembic_tmp_users already exists"
+    hint = hints.after_failure("alembic upgrade head", message, tmp_path)
+    assert hint.startswith("a batch operation that failed earlier left its temporary table `_alembic_tmp_users`")
+
+
 # --- case 7: two heads ------------------------------------------------------------------------------
 
 

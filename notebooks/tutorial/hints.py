@@ -25,6 +25,7 @@ from pathlib import Path
 NOT_IN_PROJECT = re.compile(r"No 'script_location' key found|No config file 'alembic.ini' found|Path doesn't exist")
 MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 UNKNOWN_REVISION = re.compile(r"Can't locate revision identified by '([^']+)'")
+BATCH_LEFTOVER = re.compile(r"table (_alembic_tmp_\w+) already exists")
 ALREADY_THERE = re.compile(r"duplicate column name|already exists", re.IGNORECASE)
 SKIPPED_FOLDERS = {"alembic", "tests", "venv", "__pycache__", "node_modules"}
 
@@ -69,11 +70,18 @@ def after_failure(command: str, message: str, folder: Path) -> str | None:
     module = MISSING_MODULE.search(message)
     if module:
         return _missing_module_hint(module.group(1), folder)
+    leftover = BATCH_LEFTOVER.search(message)
+    if leftover:
+        return (
+            f"a batch operation that failed earlier left its temporary table `{leftover.group(1)}` behind. "
+            f"Drop it (`DROP TABLE {leftover.group(1)}`), fix the revision, and upgrade again."
+        )
     if ALREADY_THERE.search(message) and command.split()[1:2] in (["upgrade"], ["downgrade"]):
         return (
             "the database already has what this revision creates: its tables are ahead of its alembic_version "
-            "(changed by hand or by `create_all()`, stamped back, or left half-done by a failed run). "
-            "`alembic stamp` the revision the tables really match instead of running it again."
+            "(changed by hand or by `create_all()`, stamped back, or left half-done by a failed run). If the "
+            "tables match a revision, `alembic stamp` it; if a failed run left them half-done, undo its changes "
+            "by hand, then upgrade again."
         )
     return None
 
@@ -93,7 +101,7 @@ def after_success(result, folder: Path) -> str | None:
             if "--autogenerate" in words:
                 return _autogenerate_hint(revision, folder)
             return _plain_revision_hint(revision, folder)
-    if words[1:2] == ["upgrade"] and "Running upgrade" not in result.output:
+    if words[1:2] == ["upgrade"] and "--sql" not in words and "Running upgrade" not in result.output:
         return _edited_revision_hint(folder)
     return None
 
