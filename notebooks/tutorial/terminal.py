@@ -24,6 +24,7 @@ import os
 import shlex
 import subprocess
 import sys
+import textwrap
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from pathlib import Path
 from . import fresh, hints
 
 SUPPORTED = ("alembic", "pytest")
+WIDTH = 100  # characters per line of a message or hint
 
 
 class CommandFailed(Exception):
@@ -45,9 +47,10 @@ class CommandFailed(Exception):
 
     def _render_traceback_(self) -> list[str]:
         """What IPython shows instead of a Python traceback."""
-        lines = [f"CommandFailed: `{self.command}` failed:", *self.message.splitlines()]
+        lines = [f"CommandFailed: `{self.command}` failed:"]
+        lines += [wrapped for line in self.message.splitlines() for wrapped in _wrap(line)]
         if self.hint:
-            lines += ["", f"Hint: {self.hint}"]
+            lines += ["", *_wrap(f"Hint: {self.hint}", indent="      ")]
         return lines
 
 
@@ -86,8 +89,13 @@ def run(command: str, folder: Path | str = ".", echo: bool = True) -> Result:
         raise error
     hint = hints.after_success(result, folder)
     if echo and hint:
-        print(f"\nHint: {hint}")
+        print("\n" + "\n".join(_wrap(f"Hint: {hint}", indent="      ")))
     return result
+
+
+def _wrap(line: str, indent: str = "") -> list[str]:
+    """Break a long line between words: a notebook would break it anywhere, even inside a word."""
+    return textwrap.wrap(line, WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _relative_paths(text: str, folder: Path) -> str:
