@@ -2,12 +2,14 @@
 
 The terminal runner calls :func:`after_failure` when a command failed and
 :func:`after_success` when it worked; each returns one hint, or None when
-there is nothing useful to add. A healthy project never gets a hint.
+there is nothing useful to add. A healthy project gets none, except to hear
+that an autogenerate found nothing to do.
 
 Where Alembic's message alone cannot tell the cause, the hint looks at the
 project: :func:`model_differences` imports the models afresh from the files
 (as they are on disk, whatever ``env.py`` imports) and compares them with the
-database, as autogenerate would. That takes a few tens of milliseconds.
+database, as autogenerate would (a few tens of milliseconds). Whether a
+revision was edited after it ran is told by file times (SQLite only).
 """
 
 from __future__ import annotations
