@@ -188,3 +188,12 @@ def test_open_is_a_shortcut(applied):
 
     opened = explorer.open()
     assert isinstance(opened, MigrationExplorer) and opened.folder == applied.folder
+
+
+def test_outside_a_project_folder_after_a_kernel_restart(workspace, monkeypatch):
+    from conftest import NOTEBOOKS
+
+    monkeypatch.chdir(NOTEBOOKS)  # where a restarted kernel stands
+    explorer = MigrationExplorer()
+    assert "notebooks is not a project folder (the kernel restarted?)" in explorer.problem
+    assert "first code cell" in explorer.problem

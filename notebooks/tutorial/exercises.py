@@ -278,8 +278,8 @@ def _page(folder: Path, report: Report, app: str, step: int, missing: str) -> bo
     if page.status_code == 200:
         return report.add(True, "The page works (200 OK).", step)
     text = html.unescape(re.sub(r"<[^>]+>", " ", page.text))
-    error = re.search(r"(\w+(Error|Exception): .*?)\s*(\[SQL|$)", text, re.S)
-    error = " ".join(error.group(1).split()) if error else page.status
+    error = re.search(r"(\w+(Error|Exception): [^\n]*)", text)  # the first line of the error, as the page shows it
+    error = error.group(1).strip() if error else page.status
     return report.add(False, f"The page fails ({page.status}): {error}. {missing}", step)
 
 

@@ -65,6 +65,11 @@ def alembic_config(folder: Path):
         raise ProjectProblem(f"There is no project folder {shown(folder)} yet: run the notebook's first code cell.")
     ini = folder / "alembic.ini"
     if not ini.is_file():
+        if folder == workspace.NOTEBOOKS or not folder.is_relative_to(workspace.root()):
+            raise ProjectProblem(
+                f"{shown(folder)} is not a project folder (the kernel restarted?): run the notebook's first code "
+                "cell, which opens its project folder."
+            )
         raise ProjectProblem(
             f"{shown(folder)} has no alembic.ini: Alembic is not set up in this project yet. "
             "`alembic init alembic` creates it (notebook 02)."
