@@ -42,7 +42,7 @@ def hint_after(command: str, project, capsys) -> str | None:
     capsys.readouterr()
     tutorial.run(command, project.folder)
     shown = re.search(r"^Hint: (.*)", capsys.readouterr().out, re.MULTILINE | re.DOTALL)
-    return shown.group(1) if shown else None
+    return " ".join(shown.group(1).split()) if shown else None  # as one line, however the runner wraps it
 
 
 def add_phone(project) -> None:
