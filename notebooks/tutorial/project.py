@@ -70,7 +70,7 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     os.chdir(workspace.root())  # never stand inside the folder about to be moved
     fresh.forget_project_modules(folder)
     backup = workspace.back_up(folder)
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     database.recreate(name)
     url = database.url_for(name, sqlite_file)
     for other in APPS:
