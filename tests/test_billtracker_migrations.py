@@ -8,9 +8,6 @@ mistakes notebooks 14 and 15 show: two heads, and a model changed without a migr
 
 from __future__ import annotations
 
-import logging
-import sys
-
 import pytest
 from pytest_alembic import runner, tests
 from pytest_alembic.config import Config
@@ -19,21 +16,19 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 import tutorial
-from tutorial import story
+from tutorial import fresh, story, terminal
 
 
 @pytest.fixture
 def project(workspace):
-    """The billtracker project at the end of the core series; the process is left as it was found."""
-    saved_path, saved_logging = list(sys.path), _logging_state()
-    _forget_billtracker()
+    """The billtracker project at the end of the core series; the process is left as it was found.
+
+    Running env.py imports the project's models, prepends the project to sys.path (alembic.ini's
+    prepend_sys_path) and calls logging.config.fileConfig: the runner's isolation undoes all three.
+    """
     project = tutorial.start("t-billtracker-migrations", stage="last_login-applied")
-    yield project
-    # Running env.py imports the project's models, prepends the project to sys.path
-    # (alembic.ini's prepend_sys_path) and calls logging.config.fileConfig.
-    _forget_billtracker()
-    sys.path[:] = saved_path
-    _restore_logging(saved_logging)
+    with terminal.as_in_a_terminal(project.folder):
+        yield project
 
 
 @pytest.fixture
@@ -100,7 +95,7 @@ def test_a_model_change_without_its_migration_fails_the_model_definitions_test(p
         "    total: Mapped[float] = mapped_column(Float)\n"
         "    due_date: Mapped[datetime.datetime | None] = mapped_column(DateTime)\n",
     )
-    _forget_billtracker()
+    fresh.forget_project_modules(project.folder)  # the models were imported before the edit
 
     with pytest.raises(AlembicTestFailure, match="out of sync") as failure:
         tests.test_model_definitions_match_ddl(alembic_runner)
@@ -116,32 +111,3 @@ def _database_state(engine) -> dict:
                 state[table] = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
     engine.dispose()
     return state
-
-
-def _forget_billtracker() -> None:
-    """Drop every imported billtracker module, whichever project folder it came from."""
-    for name in [name for name in sys.modules if name == "billtracker" or name.startswith("billtracker.")]:
-        del sys.modules[name]
-
-
-def _logging_state():
-    loggers = {
-        name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
-        for name, logger in logging.Logger.manager.loggerDict.items()
-        if isinstance(logger, logging.Logger)
-    }
-    root = logging.getLogger()
-    return root.level, list(root.handlers), loggers
-
-
-def _restore_logging(state) -> None:
-    root_level, root_handlers, loggers = state
-    root = logging.getLogger()
-    root.setLevel(root_level)
-    root.handlers[:] = root_handlers
-    for name, logger in logging.Logger.manager.loggerDict.items():
-        if isinstance(logger, logging.Logger):
-            disabled, level, handlers, propagate = loggers.get(name, (False, logging.NOTSET, [], True))
-            logger.disabled, logger.propagate = disabled, propagate
-            logger.setLevel(level)
-            logger.handlers[:] = handlers

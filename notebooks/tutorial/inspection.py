@@ -222,7 +222,7 @@ def differences(folder: Path) -> list:
         return []
 
     quiet = io.StringIO()
-    with terminal._kernel_state_restored(folder), contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+    with terminal.as_in_a_terminal(folder), contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         try:
             script = ScriptDirectory.from_config(config)  # here: it puts prepend_sys_path on sys.path
             with EnvironmentContext(config, script, fn=compare, as_sql=False):
@@ -284,7 +284,7 @@ def model_tables(folder: Path, module: str | list[str], base: str):
     """
     folder = Path(folder).resolve()
     base_module, _, base_name = base.partition(":")
-    with terminal._kernel_state_restored(folder):  # forgets the cached modules, before and after
+    with terminal.as_in_a_terminal(folder):  # forgets the cached modules, before and after
         sys.path.insert(0, str(folder))
         try:
             for name in [module] if isinstance(module, str) else module:
@@ -296,11 +296,11 @@ def model_tables(folder: Path, module: str | list[str], base: str):
 
 def _explain(error: Exception, folder: Path) -> str:
     """The error in one paragraph, with the file and line of the learner's code that raised it."""
-    return terminal._relative_paths(terminal._describe_exception(error, folder), folder)
+    return terminal.relative_paths(terminal.describe_exception(error, folder), folder)
 
 
 @contextlib.contextmanager
 def _inside(folder: Path):
     """Stand in ``folder``, as Alembic run from a terminal there would (``alembic.ini`` has relative paths)."""
-    with terminal._kernel_state_restored(folder), contextlib.redirect_stderr(io.StringIO()):
+    with terminal.as_in_a_terminal(folder), contextlib.redirect_stderr(io.StringIO()):
         yield

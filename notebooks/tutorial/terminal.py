@@ -98,7 +98,7 @@ def _wrap(line: str, indent: str = "") -> list[str]:
     return textwrap.wrap(line, WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def _relative_paths(text: str, folder: Path) -> str:
+def relative_paths(text: str, folder: Path) -> str:
     """Show paths inside the project relative to it, as the learner thinks of them."""
     return text.replace(str(folder) + os.sep, "").replace(str(folder), ".")
 
@@ -112,7 +112,7 @@ def _run_alembic(command: str, argv: list[str], folder: Path):
     buffer = io.StringIO()
     error = None
     status = 0
-    with _kernel_state_restored(folder), contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
+    with as_in_a_terminal(folder), contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
             _short_warnings():
         try:
             _CommandLine(prog="alembic").main(["--raiseerr", *argv[1:]])
@@ -123,12 +123,12 @@ def _run_alembic(command: str, argv: list[str], folder: Path):
             if status:
                 error = buffer.getvalue().strip().splitlines()[-1] if buffer.getvalue().strip() else "usage error"
         except Exception as exc:  # raised by env.py, a model module or the database driver
-            status, error = 1, _describe_exception(exc, folder)
-    output = _relative_paths(buffer.getvalue(), folder)
+            status, error = 1, describe_exception(exc, folder)
+    output = relative_paths(buffer.getvalue(), folder)
     result = Result(command, output, status)
     if error is None:
         return result, None
-    message = _relative_paths(error, folder)
+    message = relative_paths(error, folder)
     return result, CommandFailed(command, message, hints.after_failure(command, message, folder))
 
 
@@ -154,14 +154,14 @@ def _run_in_new_process(command: str, argv: list[str], folder: Path):
         text=True,
         env={**os.environ, "COLUMNS": "100", "PYTHONDONTWRITEBYTECODE": "1"},
     )
-    output = _relative_paths(process.stdout, folder)
+    output = relative_paths(process.stdout, folder)
     result = Result(command, output, process.returncode)
     if process.returncode == 0:
         return result, None
     return result, CommandFailed(command, f"exit status {process.returncode}")
 
 
-def _describe_exception(exc: Exception, folder: Path) -> str:
+def describe_exception(exc: Exception, folder: Path) -> str:
     """One paragraph: the exception, and where in the learner's files it was raised."""
     text = f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}".replace("builtins.", "")
     frames = [
@@ -194,7 +194,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 
 @contextlib.contextmanager
-def _kernel_state_restored(folder: Path):
+def as_in_a_terminal(folder: Path):
     """Run in ``folder`` as a fresh process would, then put the kernel back as it was."""
     saved_cwd = os.getcwd()
     saved_path = list(sys.path)
