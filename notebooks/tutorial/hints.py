@@ -53,7 +53,7 @@ def after_failure(command: str, message: str, folder: Path) -> str | None:
     if "Multiple head" in message:
         return (
             "two revisions share a parent, so `head` names two revisions. Join them with "
-            '`alembic merge heads -m "merge"`, then upgrade (notebook 14 shows how).'
+            '`alembic merge heads -m "merge"`, then upgrade.'
         )
     if "Target database is not up to date" in message:
         return (
