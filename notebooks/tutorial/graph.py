@@ -18,11 +18,10 @@ The revisions come from Alembic's ``ScriptDirectory`` (the files in
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import inspection
 
 BASE = "base"
 
@@ -134,18 +133,12 @@ def revision_graph(folder: Path | str = ".") -> RevisionGraph:
 
     :param folder: the project folder, the one holding ``alembic.ini`` (the current folder by default).
     """
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
     folder = Path(folder).resolve()
-    with _inside(folder):
-        config = Config(str(folder / "alembic.ini"))
-        script = ScriptDirectory.from_config(config)
-        revisions = [
-            Revision(item.revision, item.doc or "", _parents(item.down_revision))
-            for item in script.walk_revisions()
-        ]
-        current = _current_revisions(config.get_main_option("sqlalchemy.url"))
+    script = inspection.script_directory(folder)
+    revisions = [
+        Revision(item.revision, item.doc or "", _parents(item.down_revision)) for item in script.walk_revisions()
+    ]
+    current = _current_revisions(folder)
     return RevisionGraph(tuple(_oldest_first(revisions)), current)
 
 
@@ -171,38 +164,12 @@ def _oldest_first(revisions: list[Revision]) -> list[Revision]:
     return sorted(revisions, key=lambda revision: (depth_of(revision.id), revision.message, revision.id))
 
 
-def _current_revisions(url: str | None) -> tuple[str, ...]:
+def _current_revisions(folder: Path) -> tuple[str, ...]:
     """The rows of ``alembic_version``, read by Alembic; empty if there is no database yet."""
-    from alembic.runtime.migration import MigrationContext
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.pool import NullPool
-
-    if not url:
+    try:
+        return inspection.current_revisions(folder)
+    except inspection.NoDatabaseYet:
         return ()
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        if not Path(parsed.database).exists():  # do not create an empty database file by looking
-            return ()
-    engine = create_engine(parsed, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
-    finally:
-        engine.dispose()
-
-
-@contextlib.contextmanager
-def _inside(folder: Path):
-    """Stand in ``folder`` (relative paths in ``alembic.ini``), writing no bytecode of the revision files."""
-    saved_cwd, saved_bytecode = os.getcwd(), sys.dont_write_bytecode
-    os.chdir(folder)
-    sys.dont_write_bytecode = True
-    try:
-        yield
-    finally:
-        os.chdir(saved_cwd)
-        sys.dont_write_bytecode = saved_bytecode
 
 
 def _node(revision_id: str) -> str:

@@ -14,7 +14,6 @@ revision was edited after it ran is told by file times (SQLite only).
 
 from __future__ import annotations
 
-import configparser
 import contextlib
 import importlib
 import logging
@@ -281,18 +280,13 @@ def model_differences(folder: Path) -> list[str]:
 
 def database_revisions(folder: Path) -> list[str] | None:
     """The revision ids in the database's ``alembic_version`` table (None if it cannot be read)."""
-    from sqlalchemy import text
+    from . import inspection  # (terminal imports this module, inspection imports terminal)
 
-    engine = _engine(folder)
-    if engine is None:
-        return None
     try:
-        with _quiet(), engine.connect() as connection:
-            return sorted(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
-    except Exception:
+        with _quiet():
+            return list(inspection.current_revisions(folder))
+    except inspection.ProjectProblem:
         return None
-    finally:
-        engine.dispose()
 
 
 def applied_revision_files(folder: Path) -> list[Path]:
@@ -381,38 +375,19 @@ def _ini_text(folder: Path) -> str:
     return ini.read_text(encoding="utf-8") if ini.is_file() else ""
 
 
-def _database_url(folder: Path) -> str | None:
-    parser = configparser.ConfigParser(defaults={"here": str(Path(folder).resolve())})
-    try:
-        parser.read_string(_ini_text(folder))
-        return parser.get("alembic", "sqlalchemy.url")
-    except (configparser.Error, KeyError):
-        return None
-
-
 def _sqlite_file(folder: Path) -> Path | None:
-    url = _database_url(folder)
-    if not url or not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
-        return None
-    path = Path(folder) / url.removeprefix("sqlite:///")
-    return path if path.is_file() else None
+    from . import inspection
+
+    return inspection.sqlite_file(folder)
 
 
 def _engine(folder: Path):
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
+    """An engine on the project's database; None when there is none yet (a hint never creates one)."""
+    from . import inspection
 
-    url = _database_url(folder)
-    if not url:
-        return None
-    if url.startswith("sqlite:///"):
-        path = _sqlite_file(folder)
-        if path is None:
-            return None  # never create a database file just to give a hint
-        url = "sqlite:///" + str(path.resolve())
     try:
-        return create_engine(url, poolclass=NullPool)
-    except Exception:
+        return inspection.engine(folder)
+    except inspection.ProjectProblem:
         return None
 
 

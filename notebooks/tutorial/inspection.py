@@ -29,6 +29,10 @@ class ProjectProblem(Exception):
     """Something in the learner's project keeps us from reading it; the message says what, and what to do."""
 
 
+class NoDatabaseYet(ProjectProblem):
+    """The project's SQLite file does not exist yet (and looking must not create it)."""
+
+
 @dataclass
 class TableInfo:
     """One table of the database: its columns ``(name, type, nullable)`` and indexes ``(name, columns, unique)``."""
@@ -148,11 +152,23 @@ def engine(folder: Path) -> Engine:
     url = database_url(folder)
     missing = missing_database(url)
     if missing:
-        raise ProjectProblem(
+        raise NoDatabaseYet(
             f"There is no database yet: {missing} does not exist. `alembic upgrade head` creates it "
             "(with the tables of every revision)."
         )
     return create_engine(url, poolclass=NullPool)
+
+
+def sqlite_file(folder: Path) -> Path | None:
+    """The project's SQLite database file if it exists; None on a server, or before it is created."""
+    try:
+        url = make_url(database_url(folder))
+    except ProjectProblem:
+        return None
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database)
+    return path if path.is_file() else None
 
 
 def current_revisions(folder: Path) -> tuple[str, ...]:
