@@ -139,16 +139,16 @@ def database_on(
     try:
         config = write_config(project, kind)
         copy = ServerDatabase(kind, name, url, config)
-        described = f"Database {name} created on the {copy.server} server at {url.host}:{url.port}"
+        print(f"Database {name} created on the {copy.server} server at {url.host}:{url.port}:")
         if start_at is not None:
             with copy.engine().begin() as connection:
                 connection.execute(text("CREATE TABLE bills (id INTEGER PRIMARY KEY, description VARCHAR(200) NOT NULL)"))
             terminal.run(f"alembic -c {config} stamp {start_at}", project.folder, echo=False)
-            described += f", with a bills table, stamped at {start_at}"
+            print(f"  with a bills table, stamped at {start_at};")
         if upgrade_to is not None:
             terminal.run(f"alembic -c {config} upgrade {upgrade_to}", project.folder, echo=False)
-            described += f", upgraded to {upgrade_to}"
-        print(f"{described}; {config} points at it.")
+            print(f"  upgraded to {upgrade_to};")
+        print(f"  {config} points at it.")
         yield copy
     finally:
         if not config_existed:

@@ -190,7 +190,7 @@ def _short_warnings():
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"{category.__name__}: {message}", file=sys.stderr)
+    print("\n".join(_wrap(f"{category.__name__}: {message}", indent="  ")), file=sys.stderr)
 
 
 @contextlib.contextmanager
