@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+LAB_ARGS ?=
 
 .PHONY: lab test outputs benchmark
 
@@ -15,7 +16,7 @@ $(INSTALLED): requirements.txt
 	@touch $@
 
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-start-here.ipynb
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
