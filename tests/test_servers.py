@@ -31,6 +31,7 @@ def databases_on(kind: str) -> set[str]:
 
 def test_server_url_prefers_the_tutorial_variable_then_database_url(monkeypatch):
     monkeypatch.delenv("TUTORIAL_POSTGRES_URL", raising=False)
+    monkeypatch.delenv("TUTORIAL_MARIADB_URL", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert servers.server_url("postgres").render_as_string() == servers.SERVERS["postgres"][2]
     monkeypatch.setenv("DATABASE_URL", "mysql+pymysql://me@db.example:3306/x")
