@@ -1,7 +1,13 @@
 """The hovershare web site: one page that shows where the scooters are parked.
 
-``application`` is a WSGI callable: any WSGI server (gunicorn, waitress,
-``python -m wsgiref.simple_server``...) can serve it.
+``application`` is a WSGI callable. From the project folder, any WSGI server
+serves it when you name it ``hovershare.app:application``, for instance
+``gunicorn hovershare.app:application``. So does the standard library's::
+
+    from wsgiref.simple_server import make_server
+    from hovershare.app import application
+
+    make_server("127.0.0.1", 8000, application).serve_forever()
 """
 
 import html
