@@ -16,13 +16,17 @@ from . import workspace
 class Highlighted:
     """Code highlighted with inline styles (no stylesheet to leak into the page), and as plain text."""
 
-    def __init__(self, text: str, language: str):
+    def __init__(self, text: str, language: str, summary: str | None = None):
         self.text = text
         self.language = language
+        self.summary = summary  # when given, the HTML is folded under this line: a click opens it
 
     def _repr_html_(self) -> str:
         lexer = get_lexer_by_name(self.language) if self.language != "text" else TextLexer()
-        return highlight(self.text, lexer, HtmlFormatter(noclasses=True, style="default"))
+        code = highlight(self.text, lexer, HtmlFormatter(noclasses=True, style="default"))
+        if self.summary is None:
+            return code
+        return f"<details><summary>{html.escape(self.summary)}</summary>{code}</details>"
 
     def __repr__(self) -> str:
         return self.text
@@ -31,15 +35,26 @@ class Highlighted:
 LANGUAGES = {".py": "python", ".ini": "ini", ".sql": "sql", ".mako": "mako", ".toml": "toml"}
 
 
-def show_file(path: Path | str, first_line: int = 1, last_line: int | None = None) -> None:
-    """Show a file of the project, highlighted, with a link that opens it in JupyterLab's editor."""
+def show_file(
+    path: Path | str, first_line: int = 1, last_line: int | None = None, folded: bool = False
+) -> None:
+    """Show a file of the project, highlighted, with a link that opens it in JupyterLab's editor.
+
+    :param folded: fold the file away (HTML ``<details>``): one summary line, a click opens it.
+        The plain-text form is the same either way.
+    """
     path = Path(path).resolve()
     if not path.exists():
         raise FileNotFoundError(f"{workspace.shown(path)} does not exist (yet): run the cells above first.")
     lines = path.read_text(encoding="utf-8").splitlines()
     shown_lines = lines[first_line - 1 : last_line]
+    summary = None
+    if folded:
+        whole = first_line == 1 and len(shown_lines) == len(lines)
+        part = "whole" if whole else f"lines {first_line}-{first_line + len(shown_lines) - 1}"
+        summary = f"{path.name}, {part} ({len(shown_lines)} lines): click to open"
     display(_link(path))
-    display(Highlighted("\n".join(shown_lines), language=LANGUAGES.get(path.suffix, "text")))
+    display(Highlighted("\n".join(shown_lines), language=LANGUAGES.get(path.suffix, "text"), summary=summary))
 
 
 def edit_file(path: Path | str, old: str, new: str) -> None:
