@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import inspect
 
@@ -17,9 +19,39 @@ def test_without_database_url_each_project_uses_a_sqlite_file(monkeypatch):
 
 def test_with_database_url_each_notebook_gets_its_own_database(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://me:secret@db.example:5432/postgres")
+    monkeypatch.setenv("JUPYTERHUB_USER", "ada")
+    tag = database.workspace_tag()
     url = database.url_for("03-change-a-model")
-    assert url == "postgresql+psycopg://me:secret@db.example:5432/alembic_tutorial_03_change_a_model"
-    assert database.shown_url(url) == "postgresql+psycopg://me:***@db.example:5432/alembic_tutorial_03_change_a_model"
+    assert url == f"postgresql+psycopg://me:secret@db.example:5432/alembic_tutorial_ada_{tag}_03_change_a_model"
+    assert database.shown_url(url) == (
+        f"postgresql+psycopg://me:***@db.example:5432/alembic_tutorial_ada_{tag}_03_change_a_model"
+    )
+
+
+def test_each_workspace_and_each_learner_gets_databases_of_its_own(monkeypatch, tmp_path):
+    names = set()
+    for learner, folder in [("ada", "a"), ("ada", "b"), ("grace", "a")]:
+        monkeypatch.setenv("JUPYTERHUB_USER", learner)
+        monkeypatch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(tmp_path / folder))
+        name = database.database_name("17-survive-a-failed-migration")
+        assert name == database.database_name("17-survive-a-failed-migration")  # the same, every time
+        assert name.startswith(f"alembic_tutorial_{learner}_")
+        names.add(name)
+    assert len(names) == 3
+
+
+def test_without_a_hub_the_operating_system_user_names_the_databases(monkeypatch):
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.setattr(database.getpass, "getuser", lambda: "Ada Lovelace")
+    assert database.database_name("x").startswith("alembic_tutorial_ada_lovelace_")
+
+
+def test_long_names_fit_the_servers_limit_and_stay_distinct(monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "a-learner-with-a-very-long-name@example.org")
+    first = database.database_name("17-survive-a-failed-migration-on-postgres")
+    second = database.database_name("17-survive-a-failed-migration-on-mariadb")
+    assert len(first) <= 63 and len(second) <= 63 and first != second
+    assert re.fullmatch(r"\w+", first)
 
 
 def test_a_server_that_does_not_answer_gets_a_clear_message(workspace, monkeypatch):

@@ -10,7 +10,7 @@ from sqlalchemy.pool import NullPool
 
 import tutorial
 from servers import require
-from tutorial import servers
+from tutorial import database, servers
 
 CLOSED_PORT = "postgresql+psycopg://postgres@127.0.0.1:1/postgres"
 
@@ -62,7 +62,8 @@ def test_write_config_changes_only_the_url(monkeypatch, project):
     changed = [(old, new) for old, new in zip(original, written) if old != new]
     assert len(original) == len(written) and len(changed) == 1
     assert changed[0][1] == (
-        f"sqlalchemy.url = postgresql+psycopg://me:50%%25off@db.example:5432/alembic_tutorial_{project.name.replace('-', '_')}_on_postgres"
+        "sqlalchemy.url = postgresql+psycopg://me:50%%25off@db.example:5432/"
+        + database.database_name(f"{project.name}-on-postgres")
     )
 
 

@@ -3,17 +3,23 @@
 SQLite is the default: a file ``billtracker.sqlite`` in the project folder.
 Set ``DATABASE_URL`` to a server URL (for example
 ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) and each notebook
-gets its own database on that server, named after the notebook.
+gets its own database on that server. One server is often shared (a class, the
+test workers), so the name says whose it is and which workspace it belongs to:
+``alembic_tutorial_<learner>_<workspace>_<notebook>``.
 """
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import os
 import re
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
+
+from . import workspace
 
 SQLITE_FILE = "billtracker.sqlite"
 
@@ -32,9 +38,42 @@ def server_url() -> URL | None:
     return make_url(value) if value and not value.startswith("sqlite") else None
 
 
+PREFIX = "alembic_tutorial"
+MAX_NAME = 63  # PostgreSQL's limit for a name (MariaDB allows 64)
+
+
+def learner() -> str:
+    """Whose workspace this is: the hub's user name if any, else the operating system's user."""
+    name = os.environ.get("JUPYTERHUB_USER", "").strip()
+    if not name:
+        try:
+            name = getpass.getuser()
+        except Exception:  # no user name at all (a container with an unnamed uid)
+            name = "learner"
+    return _plain(name)[:16].strip("_") or "learner"
+
+
+def workspace_tag() -> str:
+    """Six hex digits that tell this workspace from any other on the same machine or server."""
+    return hashlib.sha256(str(workspace.root()).encode("utf-8")).hexdigest()[:6]
+
+
 def database_name(project_name: str) -> str:
-    """The server database of a project: ``alembic_tutorial_<project>`` (letters, digits, ``_``)."""
-    return "alembic_tutorial_" + re.sub(r"\W+", "_", project_name).strip("_").lower()
+    """The server database of a project in this workspace: ``alembic_tutorial_<learner>_<workspace>_<project>``.
+
+    Letters, digits and ``_`` only. A name longer than a server allows keeps its start and ends with a
+    short hash of the whole project name, so that two projects never share one.
+    """
+    project = _plain(project_name)
+    name = f"{PREFIX}_{learner()}_{workspace_tag()}_{project}"
+    if len(name) > MAX_NAME:
+        digest = hashlib.sha256(project.encode("utf-8")).hexdigest()[:6]
+        name = name[: MAX_NAME - len(digest) - 1].rstrip("_") + "_" + digest
+    return name
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\W+", "_", text.lower(), flags=re.ASCII).strip("_")
 
 
 def url_for(project_name: str, filename: str = SQLITE_FILE) -> str:
@@ -74,11 +113,25 @@ def _on_server(project_name: str, drop: bool, create: bool) -> None:
                 connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}" + (" WITH (FORCE)" if postgresql else "")))
             if create:
                 connection.execute(text(f"CREATE DATABASE {quoted}"))
-    except OperationalError as error:
-        raise DatabaseUnavailable(
-            f"The database server in DATABASE_URL ({server.render_as_string()}) does not answer:\n"
-            f"  {str(error.orig).strip()}\n"
-            "Start the server, correct DATABASE_URL, or unset it to use SQLite."
-        ) from None
+    except DBAPIError as error:
+        raise DatabaseUnavailable(_why_not(server, name, str(error.orig).strip())) from None
     finally:
         engine.dispose()
+
+
+def _why_not(server: URL, name: str, reason: str) -> str:
+    """What went wrong on the server, and what to do, judged from the server's own words."""
+    where = f"The database server in DATABASE_URL ({server.render_as_string()})"
+    said = "\n  ".join(reason.splitlines())
+    if re.search(r"permission denied|access denied.*to database", reason, re.IGNORECASE | re.DOTALL):
+        return (
+            f"{where} refused to create or drop {name}:\n  {said}\n"
+            f"The user {server.username} needs the right to create databases "
+            f"(PostgreSQL: ALTER ROLE {server.username} CREATEDB;)."
+        )
+    if re.search(r"authentication failed|access denied|password", reason, re.IGNORECASE):
+        return f"{where} did not accept the user or password:\n  {said}\nCorrect DATABASE_URL."
+    return (
+        f"{where} does not answer:\n  {said}\n"
+        "Start the server, correct DATABASE_URL, or unset it to use SQLite."
+    )
