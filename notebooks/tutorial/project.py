@@ -83,5 +83,19 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
         print(f"Your earlier files in {workspace.shown(folder)} were moved to {workspace.shown(backup)}.")
     print(f"Project folder: {workspace.shown(folder)} (now the working directory)")
     print(f"It holds: {builder.STAGES[stage]}")
+    _say_where_it_comes_from(getattr(builder, "LEFT_BY", {}).get(stage), name, folder)
     print(f"Database: {database.shown_url(url)}")
     return Project(name, folder, url)
+
+
+def _say_where_it_comes_from(left_by: str | None, name: str, folder: Path) -> None:
+    """Tell the learner that the project was built for this notebook, and where their own earlier one is."""
+    if left_by is None or left_by == name:
+        return
+    number = left_by.split("-")[0]
+    has_revisions = (folder / "alembic" / "versions").is_dir() and any((folder / "alembic" / "versions").glob("*.py"))
+    ids = ", with new revision ids" if has_revisions else ""
+    print(f"  built afresh, as notebook {number}'s lesson leaves it (without its exercise){ids}")
+    earlier = workspace.root() / left_by
+    if earlier.is_dir() and any(earlier.iterdir()):
+        print(f"  your own project of notebook {number} stays as it was, in {workspace.shown(earlier)}")

@@ -61,6 +61,15 @@ STAGES = {
     "last_login-applied": "users.last_login added and applied: the app works",
 }
 
+# The notebook whose lesson ends where each stage stands (a notebook that starts at a stage is built
+# afresh: the same steps, without the learner's exercises, and with new revision ids).
+LEFT_BY = {
+    "models": "01-build-the-models",
+    "tables": "02-connect-alembic",
+    "last_login-revision": "03-change-a-model",
+    "last_login-applied": "04-upgrade-the-database",
+}
+
 
 def build(stage: str, folder: Path, project_name: str) -> None:
     """Bring the empty ``folder`` to ``stage`` (one of :data:`STAGES`)."""
