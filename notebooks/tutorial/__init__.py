@@ -11,7 +11,8 @@ from .browser import browse
 from .display import edit_file, show_diff, show_file
 from .envcheck import check_environment
 from .project import Project, start
-from .terminal import CommandFailed, run
+from .magics import run
+from .terminal import CommandFailed
 
 magics.register()
 

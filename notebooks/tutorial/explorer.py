@@ -24,7 +24,7 @@ import io
 from pathlib import Path
 
 import ipywidgets as widgets
-from . import graph, inspection, terminal
+from . import graph, inspection, magics, terminal
 
 LOG_LENGTH = 12  # commands kept in the log
 BOX = "border:1px solid #bdbdbd;border-radius:4px;padding:4px 8px;margin:2px 0"
@@ -114,7 +114,7 @@ class MigrationExplorer(widgets.VBox):
         error = None
         try:
             with contextlib.redirect_stdout(captured):
-                terminal.run(command, self.folder, echo=True)
+                magics.run(command, self.folder)
         except terminal.CommandFailed as failure:
             error = failure.message + (f"\nHint: {failure.hint}" if failure.hint else "")
         except Exception as failure:  # never a bare traceback: say what happened

@@ -1,313 +1,542 @@
-"""One plain-language hint under Alembic's own output, for the mistakes learners make most.
+"""One plain-language hint under Alembic's own output, for the mistakes learners really make.
 
-The terminal runner calls :func:`after_failure` when a command failed and
-:func:`after_success` when it worked; each returns one hint, or None when
-there is nothing useful to add. A healthy project gets none, except to hear
-that an autogenerate found nothing to do.
+The hints are a table of small rules, as in Django's system checks: each :class:`Rule` has an
+id, the mistake it recognises, and a function that looks at one :class:`~tutorial.snapshot.Snapshot`
+of the project (the command, its message, and the project as it is now) and returns the hint,
+or None. A rule checks its diagnosis against the project before it speaks (is the revision
+really there? does the table really hold rows?); when it cannot tell, it says nothing. The first
+rule that speaks is shown; a healthy project hears nothing, except that an autogenerate found
+nothing to do.
 
-Where Alembic's message alone cannot tell the cause, the hint looks at the
-project: :func:`model_differences` imports the models afresh from the files
-(as they are on disk, whatever ``env.py`` imports) and compares them with the
-database, as autogenerate would (a few tens of milliseconds). Whether a
-revision was edited after it ran is told by file times (SQLite only).
+:func:`advise` is what the terminal cells call after each command.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import logging
+import difflib
+import importlib.util
 import re
-import sys
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-NOT_IN_PROJECT = re.compile(r"No 'script_location' key found|No config file 'alembic.ini' found|Path doesn't exist")
+from .snapshot import Snapshot, quiet
+
+NOT_IN_PROJECT = re.compile(r"No 'script_location' key found|No config file '([^']+)' found|Path doesn't exist")
+IMPORT_NAME = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
 MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 UNKNOWN_REVISION = re.compile(r"Can't locate revision identified by '([^']+)'")
 BATCH_LEFTOVER = re.compile(r"table (_alembic_tmp_\w+) already exists")
-ALREADY_THERE = re.compile(r"duplicate column name|already exists", re.IGNORECASE)
-SKIPPED_FOLDERS = {"alembic", "tests", "venv", "__pycache__", "node_modules"}
+RELATIVE = re.compile(r"Relative revision ([+-])(\d+) didn't produce \d+ migrations")
+INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+NEEDS_ARGUMENT = re.compile(r"the following arguments are required: (\w+)")
+NOT_NULL_SQLITE = re.compile(r"Cannot add a NOT NULL column with default value NULL")
+NOT_NULL_SERVER = re.compile(r'column "(\w+)" of relation "(\w+)" contains null values')
+ALTER_TABLE = re.compile(r"ALTER TABLE \"?(\w+)\"? ADD(?: COLUMN)? \"?(\w+)\"?", re.IGNORECASE)
+ALREADY_THERE = [  # (pattern, what it names): the messages of SQLite, PostgreSQL and MySQL/MariaDB
+    (re.compile(r"duplicate column name:? '?(\w+)'?", re.IGNORECASE), "column"),
+    (re.compile(r'column "(\w+)" of relation "\w+" already exists'), "column"),
+    (re.compile(r"""(?:table|relation|index) ["'`]?(\w+)["'`]? already exists""", re.IGNORECASE), "table or index"),
+]
 
 
-def after_failure(command: str, message: str, folder: Path) -> str | None:
-    """A hint for a command that failed with ``message``, or None.
+@dataclass(frozen=True)
+class Rule:
+    """One mistake, recognised: ``check`` returns the hint for a snapshot, or None."""
 
-    :param command: the command line, e.g. ``alembic upgrade head``.
-    :param message: the tool's own error message (paths relative to ``folder``).
-    :param folder: the project folder the command ran in.
-    """
-    folder = Path(folder)
-    if NOT_IN_PROJECT.search(message):
-        return (
-            "this folder has no Alembic project. Run the notebook's first code cell: "
-            "it opens the notebook's project folder."
-        )
-    if "does not provide a MetaData object" in message:
-        return (
-            "env.py sets `target_metadata = None`, so autogenerate has no models to compare with. Import every "
-            f"model module there and set `target_metadata = {_base_named_in(folder)}.metadata`."
-        )
-    if "Multiple head" in message:
-        return (
-            "two revisions share a parent, so `head` names two revisions. Join them with "
-            '`alembic merge heads -m "merge"`, then upgrade.'
-        )
-    if "Target database is not up to date" in message:
-        return (
-            "run `alembic upgrade head` first, then autogenerate. Autogenerate compares the models with the "
-            "database, which lacks the newest revision's changes, so it would write them a second time."
-        )
-    missing = UNKNOWN_REVISION.search(message)
-    if missing and missing.group(1) in command.split():
-        return f"no revision matches '{missing.group(1)}'. `alembic history` lists the revisions you have."
-    if missing:
-        return (
-            f"the database says it is at revision {missing.group(1)}, but no file in alembic/versions has it "
-            "(deleted, on another branch, or the database comes from elsewhere). Restore the file; or "
-            "`alembic stamp --purge` the revision whose tables the database really has."
-        )
-    module = MISSING_MODULE.search(message)
-    if module:
-        return _missing_module_hint(module.group(1), folder)
-    leftover = BATCH_LEFTOVER.search(message)
-    if leftover:
-        return (
-            f"a batch operation that failed earlier left its temporary table `{leftover.group(1)}` behind. "
-            f"Drop it (`DROP TABLE {leftover.group(1)}`), fix the revision, and upgrade again."
-        )
-    if ALREADY_THERE.search(message) and command.split()[1:2] in (["upgrade"], ["downgrade"]):
-        return (
-            "the database already has what this revision creates: its tables are ahead of its alembic_version "
-            "(changed by hand or by `create_all()`, stamped back, or left half-done by a failed run). If the "
-            "tables match a revision, `alembic stamp` it; if a failed run left them half-done, undo its changes "
-            "by hand, then upgrade again."
-        )
+    id: str
+    mistake: str
+    after: str  # "failure" or "success": which commands it looks at
+    check: Callable[[Snapshot], str | None]
+
+
+RULES: list[Rule] = []
+
+
+def rule(id: str, mistake: str, after: str = "failure"):
+    """Register the decorated function as the check of a new rule."""
+
+    def register(check: Callable[[Snapshot], str | None]):
+        RULES.append(Rule(id, mistake, after, check))
+        return check
+
+    return register
+
+
+def diagnose(snapshot: Snapshot) -> tuple[str, str] | None:
+    """The first rule that speaks: ``(rule id, hint)``, or None."""
+    after = "failure" if snapshot.failed else "success"
+    for candidate in RULES:
+        if candidate.after != after:
+            continue
+        try:
+            with quiet():
+                hint = candidate.check(snapshot)
+        except Exception:  # a rule that cannot read the project says nothing
+            hint = None
+        if hint:
+            return candidate.id, hint
     return None
 
 
-def after_success(result, folder: Path) -> str | None:
-    """A hint for a command that worked but probably did not do what the learner wanted, or None.
-
-    :param result: the command's :class:`tutorial.terminal.Result`.
-    :param folder: the project folder the command ran in.
-    """
-    folder = Path(folder)
-    words = result.command.split()
-    if words[1:2] == ["revision"]:
-        generated = re.search(r"Generating (\S+\.py)", result.output)
-        if generated and (folder / generated.group(1)).is_file():
-            revision = (folder / generated.group(1)).read_text(encoding="utf-8")
-            if "--autogenerate" in words:
-                return _autogenerate_hint(revision, folder)
-            return _plain_revision_hint(revision, folder)
-    if words[1:2] == ["upgrade"] and "--sql" not in words and "Running upgrade" not in result.output:
-        return _edited_revision_hint(folder)
-    return None
-
-
-# --- hints that look at the project --------------------------------------------------------------
-
-
-def _autogenerate_hint(revision: str, folder: Path) -> str | None:
-    upgrade = _upgrade_body(revision)
-    dropped = re.findall(r"op\.drop_table\('([^']+)'", upgrade)
-    if dropped:
-        models = load_models(folder)
-        modelled = [name for name in dropped if models and name in models.tables]
-        if modelled:
-            files = ", ".join(sorted({models.tables[name] for name in modelled}))
-            return (
-                f"this migration drops {_tables(modelled)}, whose models exist ({files}) but are not imported "
-                "by env.py. Delete this file, make env.py import every model module, and autogenerate again."
-            )
-        return (
-            f"this migration drops {_tables(dropped)}, which no model of yours defines. If another tool owns "
-            "it, make env.py skip it with `include_name`; if you deleted its model on purpose, this is right."
-        )
-    if not _is_empty(upgrade):
+def advise(command: str, folder: Path, output: str, message: str | None) -> str | None:
+    """The hint for a command that ran in ``folder`` (``message`` is Alembic's, if it failed), or None."""
+    if not command.split()[:1] == ["alembic"]:
         return None
-    differences = model_differences(folder)
-    if differences:
+    found = diagnose(Snapshot(command, Path(folder), output, message))
+    return found[1] if found else None
+
+
+# --- the command itself ---------------------------------------------------------------------------------
+
+
+@rule("mistyped-command", "a misspelled Alembic command")
+def _mistyped_command(s: Snapshot) -> str | None:
+    typed = INVALID_CHOICE.search(s.message)
+    if not typed:
+        return None
+    choices = re.findall(r"'([^']+)'", typed.group(2))
+    closest = difflib.get_close_matches(typed.group(1), choices, n=1, cutoff=0.6)
+    if not closest:
+        return None
+    corrected = " ".join(["alembic", closest[0], *s.arguments])
+    return f"`{typed.group(1)}` is not an Alembic command. Did you mean `{corrected}`?"
+
+
+@rule("missing-argument", "a command that needs a revision, given none")
+def _missing_argument(s: Snapshot) -> str | None:
+    needed = NEEDS_ARGUMENT.search(s.message)
+    if not needed or s.subcommand not in ("upgrade", "downgrade", "stamp", "show"):
+        return None
+    examples = {"upgrade": "head", "downgrade": "-1", "stamp": "head", "show": "head"}
+    return (
+        f"`alembic {s.subcommand}` needs to know which revision: for example "
+        f"`alembic {s.subcommand} {examples[s.subcommand]}` (`alembic history` lists the revisions)."
+    )
+
+
+@rule("not-a-project", "a command run outside the project folder, or before `alembic init`")
+def _not_a_project(s: Snapshot) -> str | None:
+    found = NOT_IN_PROJECT.search(s.message)
+    if not found:
+        return None
+    if not s.own_config:
+        named = s.config_file
+        if named and not (s.folder / named).is_file():
+            return f"there is no file {named} in this folder: check the name after `-c`."
+        return None
+    if (s.folder / "alembic.ini").is_file():
+        location = re.search(r"^script_location\s*=\s*(.+)$", s.ini_text, re.MULTILINE)
+        if location and not (s.folder / location.group(1).strip().replace("%(here)s/", "")).is_dir():
+            return (
+                f"alembic.ini names the folder `{location.group(1).strip()}` (script_location), and it does not "
+                "exist here. Was it renamed or deleted? `alembic init` creates it in a new project."
+            )
+        return None
+    return (
+        "this folder has no alembic.ini, so it is not an Alembic project. If the kernel restarted, run the "
+        "notebook's first code cell: it opens the notebook's project folder. A new project starts with "
+        "`alembic init alembic`."
+    )
+
+
+@rule("init-twice", "`alembic init` run again in a project that has Alembic")
+def _init_twice(s: Snapshot) -> str | None:
+    if s.subcommand != "init" or "already exists and is not empty" not in s.message:
+        return None
+    folder = s.arguments[0] if s.arguments else "alembic"
+    if not (s.folder / folder / "env.py").is_file():
+        return None
+    return (
+        f"this project has Alembic already ({folder}/ and alembic.ini): there is nothing to do again. "
+        "Your env.py and revisions are untouched."
+    )
+
+
+# --- env.py and the models ------------------------------------------------------------------------------
+
+
+@rule("no-target-metadata", "env.py still says `target_metadata = None`")
+def _no_target_metadata(s: Snapshot) -> str | None:
+    if "does not provide a MetaData object" not in s.message:
+        return None
+    if not re.search(r"^target_metadata\s*=\s*None\s*$", s.env_text, re.MULTILINE):
+        return None
+    base = s.models.bases[0] if s.models and s.models.bases else "<YourBase>"
+    return (
+        "env.py sets `target_metadata = None`, so autogenerate has no models to compare with. Import every "
+        f"model module there and set `target_metadata = {base}.metadata`."
+    )
+
+
+@rule("name-not-in-package", "a model module imported from a package that does not have it")
+def _name_not_in_package(s: Snapshot) -> str | None:
+    missing = IMPORT_NAME.search(s.message)
+    if not missing:
+        return None
+    name, package = missing.groups()
+    folder = s.folder / Path(*package.split("."))
+    if not folder.is_dir() or (folder / f"{name}.py").is_file() or (folder / name).is_dir():
+        return None
+    return (
+        f"there is no {(folder / name).relative_to(s.folder).as_posix()}.py, so `from {package} import {name}` "
+        "fails. Check the spelling of the import, or create the file."
+    )
+
+
+@rule("module-not-found", "an import that fails: a missing file, a typo, or the project not on the path")
+def _module_not_found(s: Snapshot) -> str | None:
+    missing = MISSING_MODULE.search(s.message)
+    if not missing:
+        return None
+    parts = missing.group(1).split(".")
+    top = parts[0]
+    if (s.folder / top).is_dir() or (s.folder / f"{top}.py").is_file():
+        if not re.search(r"^prepend_sys_path\s*=", s.ini_text, re.MULTILINE):
+            return (
+                f"`{top}` lies in your project folder, but Python does not look there: alembic.ini needs "
+                "`prepend_sys_path = .`."
+            )
+        for depth in range(2, len(parts) + 1):
+            path = Path(*parts[:depth])
+            if not (s.folder / path).is_dir() and not (s.folder / path.with_suffix(".py")).is_file():
+                return (
+                    f"there is no {path.as_posix()}.py (nor a package {path.as_posix()}/) in your project. "
+                    "Check the spelling of the import, or create the file."
+                )
+        return None
+    if importlib.util.find_spec(top) is not None:
+        return None  # installed: something else went wrong inside it
+    ours = sorted(path.name.removesuffix(".py") for path in s.folder.iterdir()
+                  if (path / "__init__.py").is_file() or path.suffix == ".py")
+    closest = difflib.get_close_matches(top, ours, n=1)
+    if closest:
+        return f"there is no module `{top}`; your project has `{closest[0]}`. Check the spelling of the import."
+    return f"`{top}` is not installed in the Python that runs Alembic: install it, or check the spelling."
+
+
+# --- where the database stands ------------------------------------------------------------------------
+
+
+@rule("multiple-heads", "two revisions on one parent, and a command that needs one head")
+def _multiple_heads(s: Snapshot) -> str | None:
+    if "Multiple head" not in s.message or len(s.heads) < 2:
+        return None
+    return (
+        f"your history has {len(s.heads)} heads ({', '.join(s.heads)}): two revisions share a parent, so "
+        '`head` names more than one. Join them with `alembic merge heads -m "merge"`, then upgrade.'
+    )
+
+
+@rule("autogenerate-behind", "autogenerate while a revision waits to be applied")
+def _autogenerate_behind(s: Snapshot) -> str | None:
+    waiting = _waiting(s, "revision")
+    if waiting is None:
+        return None
+    return (
+        f"{_revisions(waiting)} to be applied: run `alembic upgrade head` first, then autogenerate. "
+        "Autogenerate compares the models with the database, which lacks those revisions' changes, so it "
+        "would write them a second time."
+    )
+
+
+@rule("check-behind", "`alembic check` while the revision exists but is not applied")
+def _check_behind(s: Snapshot) -> str | None:
+    waiting = _waiting(s, "check")
+    if waiting is None:
+        return None
+    return (
+        f"{_revisions(waiting)} to be applied, so `alembic check` cannot compare yet. Run `alembic upgrade head`, "
+        "then check again. No new revision is needed for those changes: one exists."
+    )
+
+
+def _waiting(s: Snapshot, subcommand: str) -> int | None:
+    """How many revisions wait above the database, when that is why ``subcommand`` refused."""
+    if s.subcommand != subcommand or "Target database is not up to date" not in s.message:
+        return None
+    if s.database_revisions is None or not s.heads or set(s.database_revisions) == set(s.heads):
+        return None
+    steps = s.steps_between(s.database_revisions, s.heads)
+    return steps or None
+
+
+def _revisions(count: int) -> str:
+    return "1 revision waits" if count == 1 else f"{count} revisions wait"
+
+
+@rule("relative-past-the-end", "`downgrade -N` past base, or `upgrade +N` past the head")
+def _relative_past_the_end(s: Snapshot) -> str | None:
+    moved = RELATIVE.search(s.message)
+    if not moved or s.database_revisions is None or len(s.heads) != 1:
+        return None
+    sign, wanted = moved.group(1), int(moved.group(2))
+    current = s.database_revisions
+    where = f"at {current[0]}" if len(current) == 1 else "at base (no revision applied)"
+    if len(current) > 1:
+        return None
+    if sign == "-" and s.subcommand == "downgrade":
+        below = s.steps_between("base", current) if current else 0
+        if below is None or below >= wanted:
+            return None
+        if below == 0:
+            return f"the database is {where} already: there is nothing to downgrade."
         return (
-            f"this migration is empty, yet your models differ from the database ({_summary(differences)}): "
-            "env.py does not see every model. Make it import every model module (new ones too), then delete "
-            "this file and autogenerate again."
+            f"the database is {where}, {below} step{'s' if below > 1 else ''} above base: "
+            f"`alembic downgrade -{below}` at most, or `alembic downgrade base`."
         )
+    if sign == "+" and s.subcommand == "upgrade":
+        above = s.steps_between(current, s.heads)
+        if above is None or above >= wanted:
+            return None
+        if above == 0:
+            return f"the database is {where}, the head: there is nothing to upgrade."
+        return (
+            f"the database is {where}, {above} step{'s' if above > 1 else ''} below the head: "
+            f"`alembic upgrade +{above}` at most, or `alembic upgrade head`."
+        )
+    return None
+
+
+@rule("unknown-revision-typed", "a revision id that no file has, typed in the command")
+def _unknown_revision_typed(s: Snapshot) -> str | None:
+    missing = UNKNOWN_REVISION.search(s.message)
+    if not missing or missing.group(1) not in s.arguments or s.script is None:
+        return None
+    typed = missing.group(1)
+    if any(revision.startswith(typed) for revision in s.revisions):
+        return None
+    return f"no revision matches '{typed}'. `alembic history` lists the revisions you have."
+
+
+@rule("unknown-revision-in-database", "the database is at a revision whose file is gone")
+def _unknown_revision_in_database(s: Snapshot) -> str | None:
+    missing = UNKNOWN_REVISION.search(s.message)
+    if not missing or missing.group(1) in s.arguments:
+        return None
+    lost = missing.group(1)
+    if s.database_revisions is None or lost not in s.database_revisions:
+        return None
+    if s.script is not None and lost in s.revisions:
+        return None
+    return (
+        f"the database says it is at revision {lost}, but no file in alembic/versions has it "
+        "(deleted, on another branch, or the database comes from elsewhere). Restore the file; or "
+        "`alembic stamp --purge` the revision whose tables the database really has."
+    )
+
+
+# --- what the database refused ---------------------------------------------------------------------
+
+
+@rule("batch-leftover", "a batch operation that failed halfway left its temporary table")
+def _batch_leftover(s: Snapshot) -> str | None:
+    leftover = BATCH_LEFTOVER.search(s.message)
+    if not leftover or s.tables is None or leftover.group(1) not in s.tables:
+        return None
+    return (
+        f"a batch operation that failed earlier left its temporary table `{leftover.group(1)}` behind. "
+        f"Drop it (`DROP TABLE {leftover.group(1)}`), fix the revision, and upgrade again."
+    )
+
+
+@rule("not-null-without-default", "a NOT NULL column without a default, added to a table")
+def _not_null_without_default(s: Snapshot) -> str | None:
+    server = NOT_NULL_SERVER.search(s.message)
+    sqlite = NOT_NULL_SQLITE.search(s.message)
+    if server:
+        column, table = server.group(1), server.group(2)
+    elif sqlite and ALTER_TABLE.search(s.message):
+        table, column = ALTER_TABLE.search(s.message).groups()
+    else:
+        return None
+    rows = s.row_count(table)
+    if rows is None:
+        return None
+    fix = (
+        f"give the column a default the database fills in (`server_default=...` in the model and in the "
+        f"revision's `sa.Column`), or add it with `nullable=True`, fill it, then make it NOT NULL."
+    )
+    if not rows:  # an empty table takes the column (SQLite too): the cause lies elsewhere
+        return None
+    rows_text = "1 row" if rows == 1 else f"{rows} rows"
+    return f"`{table}` has {rows_text}, and a NOT NULL column `{column}` without a default has no value for them: {fix}"
+
+
+@rule("already-there", "a revision that creates what the database already has")
+def _already_there(s: Snapshot) -> str | None:
+    if s.subcommand not in ("upgrade", "downgrade") or BATCH_LEFTOVER.search(s.message) or s.tables is None:
+        return None
+    for pattern, kind in ALREADY_THERE:
+        found = pattern.search(s.message)
+        if found:
+            name = found.group(1)
+            break
+    else:
+        return None
+    in_database = name in s.tables or any(
+        table.column(name) or name in [index for index, _, _ in table.indexes] for table in s.tables.values()
+    )
+    if not in_database:
+        return None
+    return (
+        f"the database already has `{name}`, which this revision creates: its tables are ahead of its "
+        "alembic_version (changed by hand or by `create_all()`, stamped back, or left half-done by a failed "
+        "run). If the tables match a revision, `alembic stamp` it; if a failed run left them half-done, undo "
+        "its changes by hand, then upgrade again."
+    )
+
+
+# --- commands that worked, but probably not as meant -----------------------------------------------------
+
+
+@rule("revision-without-message", "`alembic revision` without `-m`", after="success")
+def _revision_without_message(s: Snapshot) -> str | None:
+    if s.subcommand != "revision" or any(word in ("-m", "--message") or word.startswith("--message=")
+                                         for word in s.arguments):
+        return None
+    generated = _generated_file(s)
+    if generated is None or not generated.name.endswith("_.py"):
+        return None
+    return (
+        f"this revision has no message (`-m`): its file is named {generated.name} and `alembic history` shows "
+        f'it without a description. Delete the file and run the command again with `-m "what it does"`.'
+    )
+
+
+@rule("autogenerate-drops-a-modelled-table", "env.py misses a model module, so autogenerate drops its table",
+      after="success")
+def _autogenerate_drops_a_modelled_table(s: Snapshot) -> str | None:
+    dropped = _dropped_tables(s)
+    modelled = [name for name in dropped if s.models and name in s.models.tables]
+    if not modelled:
+        return None
+    files = ", ".join(sorted({s.models.tables[name] for name in modelled}))
+    return (
+        f"this migration drops {_tables(modelled)}, whose models exist ({files}) but are not imported "
+        "by env.py. Delete this file, make env.py import every model module, and autogenerate again."
+    )
+
+
+@rule("autogenerate-drops-a-foreign-table", "autogenerate drops a table that no model defines", after="success")
+def _autogenerate_drops_a_foreign_table(s: Snapshot) -> str | None:
+    dropped = _dropped_tables(s)
+    if not dropped or any(s.models and name in s.models.tables for name in dropped):
+        return None
+    return (
+        f"this migration drops {_tables(dropped)}, which no model of yours defines. If another tool owns "
+        "it, make env.py skip it with `include_name`; if you deleted its model on purpose, this is right."
+    )
+
+
+@rule("empty-autogenerate-models-differ", "an empty autogenerate although the models changed", after="success")
+def _empty_autogenerate_models_differ(s: Snapshot) -> str | None:
+    if not _empty_generated(s, autogenerate=True) or not s.model_differences:
+        return None
+    return (
+        f"this migration is empty, yet your models differ from the database ({_summary(s.model_differences)}): "
+        "env.py does not see every model. Make it import every model module (new ones too), then delete "
+        "this file and autogenerate again."
+    )
+
+
+@rule("empty-autogenerate", "an autogenerate with nothing to do", after="success")
+def _empty_autogenerate(s: Snapshot) -> str | None:
+    if not _empty_generated(s, autogenerate=True) or s.model_differences or s.database_revisions is None:
+        return None
     return (
         "this migration is empty: your models and the database already match. If you did change a model, "
         "check that the file is saved and that env.py imports every model module; otherwise delete this revision."
     )
 
 
-def _plain_revision_hint(revision: str, folder: Path) -> str | None:
-    if not _is_empty(_upgrade_body(revision)):
+@rule("plain-revision-models-differ", "`alembic revision` without `--autogenerate` after a model change",
+      after="success")
+def _plain_revision_models_differ(s: Snapshot) -> str | None:
+    generated = _empty_generated(s, autogenerate=False)
+    if generated is None:
         return None
-    parent = re.search(r"^down_revision[^=]*=\s*'([^']+)'", revision, re.MULTILINE)
-    if (database_revisions(folder) or []) != ([parent.group(1)] if parent else []):
+    parent = re.search(r"^down_revision[^=]*=\s*'([^']+)'", generated.read_text(encoding="utf-8"), re.MULTILINE)
+    if list(s.database_revisions or []) != ([parent.group(1)] if parent else []):
         return None  # the database lags behind: it differs from the models for that reason
-    differences = model_differences(folder)
-    if not differences:
+    if not s.model_differences:
         return None
     return (
         "without `--autogenerate` the revision is an empty template, yet your models differ from the database "
-        f"({_summary(differences)}). Fill in upgrade() and downgrade() yourself, or delete this file and add "
-        "`--autogenerate`."
+        f"({_summary(s.model_differences)}). Fill in upgrade() and downgrade() yourself, or delete this file and "
+        "add `--autogenerate`."
     )
 
 
-def _edited_revision_hint(folder: Path) -> str | None:
-    """Nothing ran: was a revision that already ran edited since (SQLite only: file times)?"""
-    folder = folder.resolve()
-    database = _sqlite_file(folder)
-    applied = applied_revision_files(folder)
-    if database is None or not applied:
+@rule("upgrade-after-editing-an-applied-revision", "an edit to a revision the database already ran",
+      after="success")
+def _upgrade_after_editing_an_applied_revision(s: Snapshot) -> str | None:
+    if s.subcommand != "upgrade" or "--sql" in s.arguments or "Running upgrade" in s.output:
         return None
-    changed = [path for path in applied if path.stat().st_mtime_ns > database.stat().st_mtime_ns]
+    if s.sqlite_file is None or not s.database_revisions or s.script is None:
+        return None
+    applied = [Path(revision.path) for revision in s.script.iterate_revisions(s.database_revisions, "base")]
+    changed = [path for path in applied if path.stat().st_mtime_ns > s.sqlite_file.stat().st_mtime_ns]
     if not changed:
         return None
-    name = changed[-1].relative_to(folder).as_posix()
+    name = changed[0].relative_to(s.folder).as_posix()
     return (
         f"nothing ran, yet {name}, which this database already ran, was saved since. Alembic never runs a "
         "revision twice, so an edit to it changes nothing here: put the change in a new revision."
     )
 
 
-def _missing_module_hint(module: str, folder: Path) -> str:
-    top = module.split(".")[0]
-    if (folder / top).is_dir() or (folder / f"{top}.py").is_file():
-        if not re.search(r"^prepend_sys_path\s*=", _ini_text(folder), re.MULTILINE):
-            return (
-                f"`{top}` lies in your project folder, but Python does not look there: alembic.ini needs "
-                "`prepend_sys_path = .`."
-            )
-        return f"`{top}` lies in your project folder: run Alembic from the folder that holds alembic.ini."
-    return f"`{top}` is not installed in the Python that runs Alembic (or the import has a typo)."
-
-
-# --- what the project holds ------------------------------------------------------------------------
-
-
-@dataclass
-class Models:
-    """The project's models, imported afresh from its files."""
-
-    metadata: list = field(default_factory=list)  # every distinct MetaData the model modules use
-    tables: dict[str, str] = field(default_factory=dict)  # table name -> the file that defines it
-    bases: list[str] = field(default_factory=list)  # the declarative base classes, by name
-
-
-def load_models(folder: Path) -> Models | None:
-    """Import every module of the project that defines a table; None if there is none, or one fails."""
-    folder = Path(folder).resolve()
-    modules = [
-        path for path in _python_files(folder) if re.search(r"__tablename__|\bTable\(", path.read_text("utf-8"))
-    ]
-    if not modules:
+@rule("current-prints-nothing", "`alembic current` prints no revision", after="success")
+def _current_prints_nothing(s: Snapshot) -> str | None:
+    if s.subcommand != "current" or s.database_revisions != () or s.script is None or s.tables is None:
         return None
-    models = Models()
-    with _project_importable(folder):
-        try:
-            for path in modules:
-                name = ".".join(path.relative_to(folder).with_suffix("").parts).removesuffix(".__init__")
-                module = __import__(name, fromlist=["_"])
-                _collect(module, path.relative_to(folder).as_posix(), models)
-        except Exception:  # a model with a typo: Alembic itself will say so
-            return None
-    for metadata in models.metadata:
-        for table in metadata.tables:
-            models.tables.setdefault(table, "?")
-    return models if models.metadata else None
-
-
-def _collect(module, file: str, models: Models) -> None:
-    """Note the metadata, tables and declarative bases that ``module`` defines."""
-    from sqlalchemy import MetaData, Table
-
-    for value in vars(module).values():
-        if isinstance(value, Table):
-            models.tables[value.name] = file
-            metadata = value.metadata
-        elif isinstance(value, type) and isinstance(getattr(value, "metadata", None), MetaData):
-            metadata = value.metadata
-            if "metadata" in vars(value) and value.__name__ not in models.bases:  # a declarative base
-                models.bases.append(value.__name__)
-            elif value.__module__ == module.__name__ and getattr(value, "__table__", None) is not None:
-                models.tables[value.__table__.name] = file
-        elif isinstance(value, MetaData):
-            metadata = value
-        else:
-            continue
-        if all(metadata is not known for known in models.metadata):
-            models.metadata.append(metadata)
-
-
-def model_differences(folder: Path) -> list[str]:
-    """What autogenerate would find between the models (all of them, imported afresh) and the database.
-
-    Only the models' own tables are compared: tables of other tools are left out, as ``env.py`` may
-    exclude them. Returns short descriptions, e.g. ``added table 'payments'``; empty if they match or
-    if the models or the database cannot be read.
-    """
-    models = load_models(folder)
-    if models is None:
-        return []
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    names = set(models.tables)
-
-    def include_name(name, type_, parent_names):
-        return type_ != "table" or name in names
-
-    engine = _engine(folder)
-    if engine is None:
-        return []
-    try:
-        with _quiet(), engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"include_name": include_name})
-            metadata = models.metadata[0] if len(models.metadata) == 1 else models.metadata
-            diffs = compare_metadata(context, metadata)
-    except Exception:
-        return []
-    finally:
-        engine.dispose()
-    whole = {diff[1].name for diff in diffs if isinstance(diff, tuple) and diff[0] in ("add_table", "remove_table")}
-    kept = [diff for diff in diffs if _table_of(diff) not in whole or diff[0] in ("add_table", "remove_table")]
-    return sorted(_describe(diff) for diff in kept)  # autogenerate's own order varies between runs
-
-
-def database_revisions(folder: Path) -> list[str] | None:
-    """The revision ids in the database's ``alembic_version`` table (None if it cannot be read)."""
-    from . import inspection  # (terminal imports this module, inspection imports terminal)
-
-    try:
-        with _quiet():
-            return list(inspection.current_revisions(folder))
-    except inspection.ProjectProblem:
-        return None
-
-
-def applied_revision_files(folder: Path) -> list[Path]:
-    """The files of the revisions the database has run, oldest first (empty if unknown)."""
-    current = database_revisions(folder)
-    if not current:
-        return []
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    folder = Path(folder).resolve()
-    try:
-        with _project_importable(folder), _quiet():
-            script = ScriptDirectory.from_config(Config(str(folder / "alembic.ini")))
-            revisions = list(script.iterate_revisions(current, "base"))
-    except Exception:
-        return []
-    return [Path(revision.path) for revision in reversed(revisions)]
+    others = sorted(name for name in s.tables if name != "alembic_version")
+    if others:
+        return (
+            f"no revision is recorded, yet the database has tables ({', '.join(others)}): they were made "
+            "without Alembic (by `create_all()` or by hand), or a stamp was undone. If they are exactly what your "
+            "newest revision builds, `alembic stamp head` records that; otherwise Alembic cannot tell where "
+            "this database stands."
+        )
+    count = len(s.revisions)
+    if count == 0:
+        return (
+            "the database has no revision because the project has none yet: "
+            '`alembic revision --autogenerate -m "..."` writes the first one.'
+        )
+    return (
+        f"the database is at base: none of your {count} revision{'s' if count > 1 else ''} is applied yet. "
+        "`alembic upgrade head` applies them."
+    )
 
 
 # --- plumbing ----------------------------------------------------------------------------------------
+
+
+def _generated_file(s: Snapshot) -> Path | None:
+    generated = re.search(r"Generating (\S+\.py)", s.output)
+    if not generated or not (s.folder / generated.group(1)).is_file():
+        return None
+    return s.folder / generated.group(1)
+
+
+def _empty_generated(s: Snapshot, autogenerate: bool) -> Path | None:
+    """The file ``alembic revision`` just wrote, if its upgrade() does nothing."""
+    if s.subcommand != "revision" or ("--autogenerate" in s.arguments) != autogenerate:
+        return None
+    generated = _generated_file(s)
+    if generated is None:
+        return None
+    return generated if _is_empty(_upgrade_body(generated.read_text(encoding="utf-8"))) else None
+
+
+def _dropped_tables(s: Snapshot) -> list[str]:
+    if s.subcommand != "revision" or "--autogenerate" not in s.arguments:
+        return []
+    generated = _generated_file(s)
+    if generated is None:
+        return []
+    return re.findall(r"op\.drop_table\('([^']+)'", _upgrade_body(generated.read_text(encoding="utf-8")))
 
 
 def _upgrade_body(revision: str) -> str:
@@ -326,111 +555,3 @@ def _tables(names: list[str]) -> str:
 def _summary(differences: list[str]) -> str:
     more = len(differences) - 1
     return differences[0] + (f" and {more} more" if more else "")
-
-
-def _table_of(diff) -> str | None:
-    """The name of the table an autogenerate difference is about."""
-    if isinstance(diff, list):
-        return diff[0][2]
-    if diff[0].endswith("_column"):
-        return diff[2]
-    subject = diff[1]
-    table = getattr(subject, "table", subject)
-    return getattr(table, "name", None)
-
-
-def _describe(diff) -> str:
-    """A short description of one autogenerate difference."""
-    if isinstance(diff, list):  # the changes to one column come as a list
-        diff = diff[0]
-        return f"changed column '{diff[2]}.{diff[3]}'"
-    kind, subject = diff[0], diff[1]
-    action = {"add": "added", "remove": "removed"}.get(kind.split("_")[0], "changed")
-    what = kind.split("_", 1)[-1]
-    if what == "column":
-        return f"{action} column '{diff[2]}.{diff[3].name}'"
-    if what in ("table", "index"):
-        return f"{action} {what} '{subject.name}'"
-    what = "foreign key" if what == "fk" else what
-    return f"{action} {what} on '{subject.table.name}'" if hasattr(subject, "table") else f"{action} {what}"
-
-
-def _python_files(folder: Path) -> list[Path]:
-    found = []
-    for path in sorted(folder.rglob("*.py")):
-        parts = path.relative_to(folder).parts
-        if any(part in SKIPPED_FOLDERS or part.startswith(".") for part in parts[:-1]):
-            continue
-        found.append(path)
-    return found
-
-
-def _base_named_in(folder: Path) -> str:
-    models = load_models(folder)
-    return models.bases[0] if models and models.bases else "<YourBase>"
-
-
-def _ini_text(folder: Path) -> str:
-    ini = folder / "alembic.ini"
-    return ini.read_text(encoding="utf-8") if ini.is_file() else ""
-
-
-def _sqlite_file(folder: Path) -> Path | None:
-    from . import inspection
-
-    return inspection.sqlite_file(folder)
-
-
-def _engine(folder: Path):
-    """An engine on the project's database; None when there is none yet (a hint never creates one)."""
-    from . import inspection
-
-    try:
-        return inspection.engine(folder)
-    except inspection.ProjectProblem:
-        return None
-
-
-@contextlib.contextmanager
-def _project_importable(folder: Path):
-    """The project's modules importable, as on disk now; none of them left in ``sys.modules`` afterwards.
-
-    (Faster than :func:`fresh.forget_project_modules`: only the project's own top-level names are looked at.)
-    """
-    tops = {path.stem for path in folder.iterdir() if path.suffix == ".py" or (path / "__init__.py").is_file()}
-    tops = {top for top in tops if top not in sys.modules or _inside(sys.modules[top], folder)}
-
-    def forget():
-        for name in [name for name in sys.modules if name.split(".")[0] in tops]:
-            del sys.modules[name]
-
-    saved_path, saved_bytecode = list(sys.path), sys.dont_write_bytecode
-    forget()
-    importlib.invalidate_caches()
-    sys.path.insert(0, str(folder))
-    sys.dont_write_bytecode = True
-    try:
-        with _quiet():
-            yield
-    finally:
-        sys.path[:] = saved_path
-        sys.dont_write_bytecode = saved_bytecode
-        forget()
-
-
-def _inside(module, folder: Path) -> bool:
-    file = getattr(module, "__file__", None)
-    return bool(file) and Path(file).resolve().is_relative_to(folder.resolve())
-
-
-@contextlib.contextmanager
-def _quiet():
-    """No log line and no warning: a hint must never print in red."""
-    saved = logging.root.manager.disable
-    logging.disable(logging.CRITICAL)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logging.disable(saved)

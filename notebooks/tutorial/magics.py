@@ -1,10 +1,19 @@
-"""The ``%%terminal`` cell magic: each line is a command, run as if typed in a terminal."""
+"""What a learner types: the ``%%terminal`` cell magic and :func:`run`, each command followed by its hint."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from . import terminal
+from . import hints, terminal
+
+
+def run(command: str, folder: Path | str = ".", echo: bool = True) -> terminal.Result:
+    """Run one command line as typed in a terminal in ``folder``, with a hint under it when one helps.
+
+    :raises tutorial.CommandFailed: the command failed; the message is the tool's own.
+    """
+    return terminal.run(command, folder, echo, advise=hints.advise)
 
 
 def terminal_cell(line: str, cell: str) -> None:
@@ -17,7 +26,7 @@ def terminal_cell(line: str, cell: str) -> None:
     for command in commands:
         if len(commands) > 1:
             print(f"$ {command}")
-        terminal.run(command, os.getcwd())
+        run(command, os.getcwd())
 
 
 def register() -> None:

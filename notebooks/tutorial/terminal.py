@@ -13,6 +13,10 @@ opened in the project folder:
 - a failing command raises :class:`CommandFailed` with Alembic's own message.
 
 ``pytest ...`` runs in a new process of the kernel's Python.
+
+This module knows nothing of hints: whoever runs a command may pass an ``advise``
+function (the ``%%terminal`` cells pass :func:`tutorial.hints.advise`), whose
+hint is shown under the output or the error.
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ import traceback
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from . import fresh, hints
+from . import fresh
 
 SUPPORTED = ("alembic", "pytest")
 WIDTH = 100  # characters per line of a message or hint
@@ -63,12 +68,17 @@ class Result:
     status: int = 0
 
 
-def run(command: str, folder: Path | str = ".", echo: bool = True) -> Result:
+Adviser = Callable[[str, Path, str, "str | None"], "str | None"]
+
+
+def run(command: str, folder: Path | str = ".", echo: bool = True, advise: Adviser | None = None) -> Result:
     """Run one command line as if typed in a terminal opened in ``folder``.
 
     :param command: the command line, e.g. ``alembic upgrade head``.
     :param folder: the project folder the terminal is in.
-    :param echo: print the command's output.
+    :param echo: print the command's output (and a hint, if any).
+    :param advise: called as ``advise(command, folder, output, message)`` after the command
+        (``message`` is the error's, or None); the hint it returns is shown.
     :raises CommandFailed: the command failed; the message is the tool's own.
     """
     folder = Path(folder).resolve()
@@ -85,9 +95,10 @@ def run(command: str, folder: Path | str = ".", echo: bool = True) -> Result:
     result, error = runner(command, argv, folder)
     if echo and result.output:
         print(result.output, end="" if result.output.endswith("\n") else "\n")
+    hint = advise(command, folder, result.output, error.message if error else None) if advise else None
     if error is not None:
+        error.hint = hint
         raise error
-    hint = hints.after_success(result, folder)
     if echo and hint:
         print("\n" + "\n".join(_wrap(f"Hint: {hint}", indent="      ")))
     return result
@@ -121,15 +132,26 @@ def _run_alembic(command: str, argv: list[str], folder: Path):
         except SystemExit as exc:  # argparse: --help, or a mistyped command or option
             status = exc.code if isinstance(exc.code, int) else 2
             if status:
-                error = buffer.getvalue().strip().splitlines()[-1] if buffer.getvalue().strip() else "usage error"
+                error = _usage_error(buffer)
         except Exception as exc:  # raised by env.py, a model module or the database driver
             status, error = 1, describe_exception(exc, folder)
     output = relative_paths(buffer.getvalue(), folder)
     result = Result(command, output, status)
     if error is None:
         return result, None
-    message = relative_paths(error, folder)
-    return result, CommandFailed(command, message, hints.after_failure(command, message, folder))
+    return result, CommandFailed(command, relative_paths(error, folder))
+
+
+def _usage_error(buffer: io.StringIO) -> str:
+    """argparse's last line (``alembic: error: ...``), taken out of the output so that it shows once."""
+    lines = buffer.getvalue().rstrip("\n").splitlines()
+    if not lines:
+        return "usage error"
+    error = lines.pop()
+    buffer.seek(0)
+    buffer.truncate()
+    buffer.write("".join(line + "\n" for line in lines))
+    return error
 
 
 def _command_line_class():
@@ -152,13 +174,23 @@ def _run_in_new_process(command: str, argv: list[str], folder: Path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "COLUMNS": "100", "PYTHONDONTWRITEBYTECODE": "1"},
+        env=_clean_environment(),
     )
     output = relative_paths(process.stdout, folder)
     result = Result(command, output, process.returncode)
     if process.returncode == 0:
         return result, None
     return result, CommandFailed(command, f"exit status {process.returncode}")
+
+
+def _clean_environment() -> dict[str, str]:
+    """The kernel's environment, less what would make a program behave otherwise than in a new terminal.
+
+    A kernel started by a test run inherits that run's ``PYTEST_ADDOPTS``, ``PYTEST_PLUGINS``,
+    ``PYTEST_XDIST_WORKER`` and the like; the learner's own ``pytest`` must not obey them.
+    """
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
+    return {**environment, "COLUMNS": "100", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def describe_exception(exc: Exception, folder: Path) -> str:
