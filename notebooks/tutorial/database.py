@@ -18,6 +18,7 @@ import re
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from . import workspace
 
@@ -91,47 +92,58 @@ def shown_url(url: str) -> str:
 
 def recreate(project_name: str) -> None:
     """On a server: drop the project's database if it exists, and create it empty."""
-    _on_server(project_name, drop=True, create=True)
+    server = server_url()
+    if server is not None:
+        reset_on(server, database_name(project_name), create=True, setting="DATABASE_URL")
 
 
 def drop(project_name: str) -> None:
     """On a server: drop the project's database if it exists."""
-    _on_server(project_name, drop=True, create=False)
-
-
-def _on_server(project_name: str, drop: bool, create: bool) -> None:
     server = server_url()
-    if server is None:
-        return
-    name = database_name(project_name)
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    if server is not None:
+        reset_on(server, database_name(project_name), create=False, setting="DATABASE_URL")
+
+
+def reset_on(server: URL, name: str, create: bool, setting: str) -> None:
+    """Drop the database ``name`` on ``server`` if it exists; then, if ``create``, create it empty.
+
+    On PostgreSQL the new database is closed to other users (``REVOKE CONNECT ... FROM PUBLIC``):
+    on a server shared by a class, only its owner (and a superuser) can connect to it.
+
+    :param setting: the variable that named the server, for the message if it refuses.
+    :raises DatabaseUnavailable: the server does not answer, or refuses; the message says what to do.
+    """
+    if not re.fullmatch(r"\w+", name):
+        raise ValueError(f"not a plain database name: {name!r}")
+    engine = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     postgresql = engine.dialect.name == "postgresql"
     quoted = f'"{name}"' if postgresql else f"`{name}`"
     try:
         with engine.connect() as connection:
-            if drop:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}" + (" WITH (FORCE)" if postgresql else "")))
+            connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}" + (" WITH (FORCE)" if postgresql else "")))
             if create:
                 connection.execute(text(f"CREATE DATABASE {quoted}"))
+            if create and postgresql:
+                connection.execute(text(f"REVOKE CONNECT, TEMPORARY ON DATABASE {quoted} FROM PUBLIC"))
     except DBAPIError as error:
-        raise DatabaseUnavailable(_why_not(server, name, str(error.orig).strip())) from None
+        raise DatabaseUnavailable(_why_not(server, name, str(error.orig).strip(), setting)) from None
     finally:
         engine.dispose()
 
 
-def _why_not(server: URL, name: str, reason: str) -> str:
+def _why_not(server: URL, name: str, reason: str, setting: str) -> str:
     """What went wrong on the server, and what to do, judged from the server's own words."""
-    where = f"The database server in DATABASE_URL ({server.render_as_string()})"
+    where = f"The database server in {setting} ({server.render_as_string()})"
     said = "\n  ".join(reason.splitlines())
-    if re.search(r"permission denied|access denied.*to database", reason, re.IGNORECASE | re.DOTALL):
+    if re.search(r"permission denied|must be owner|access denied.*to database", reason, re.IGNORECASE | re.DOTALL):
         return (
             f"{where} refused to create or drop {name}:\n  {said}\n"
             f"The user {server.username} needs the right to create databases "
             f"(PostgreSQL: ALTER ROLE {server.username} CREATEDB;)."
         )
     if re.search(r"authentication failed|access denied|password", reason, re.IGNORECASE):
-        return f"{where} did not accept the user or password:\n  {said}\nCorrect DATABASE_URL."
+        return f"{where} did not accept the user or password:\n  {said}\nCorrect {setting}."
     return (
         f"{where} does not answer:\n  {said}\n"
-        "Start the server, correct DATABASE_URL, or unset it to use SQLite."
+        f"Start the server, correct {setting}, or unset it to use SQLite."
     )

@@ -68,15 +68,13 @@ def unreachable(kind: str) -> str | None:
 
 def create_database(kind: str, name: str) -> URL:
     """Create the database ``name`` on the ``kind`` server (dropping any older one); return its URL."""
-    drop_database(kind, name)
-    _execute_on_server(kind, f"CREATE DATABASE {_quoted(kind, name)}")
+    database.reset_on(server_url(kind), name, create=True, setting=SERVERS[kind][1])
     return server_url(kind).set(database=name)
 
 
 def drop_database(kind: str, name: str) -> None:
     """Drop the database ``name`` on the ``kind`` server, if it exists."""
-    force = " WITH (FORCE)" if kind == "postgres" else ""
-    _execute_on_server(kind, f"DROP DATABASE IF EXISTS {_quoted(kind, name)}{force}")
+    database.reset_on(server_url(kind), name, create=False, setting=SERVERS[kind][1])
 
 
 @dataclass
@@ -179,18 +177,3 @@ def _write_config(source: Path, target: Path, url: URL) -> None:
     if count != 1:
         raise ValueError(f"{source.name} has no `sqlalchemy.url = ...` line to point at the server")
     target.write_text(ini, encoding="utf-8")
-
-
-def _quoted(kind: str, name: str) -> str:
-    if not re.fullmatch(r"\w+", name):
-        raise ValueError(f"not a plain database name: {name!r}")
-    return f'"{name}"' if kind == "postgres" else f"`{name}`"
-
-
-def _execute_on_server(kind: str, statement: str) -> None:
-    engine = create_engine(server_url(kind), poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(statement))
-    finally:
-        engine.dispose()
