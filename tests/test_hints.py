@@ -472,7 +472,10 @@ def test_current_prints_nothing_at_base(workspace):
 
 def test_current_prints_nothing_before_the_first_revision(workspace):
     project = tutorial.start("h-current-none", stage="alembic")
-    assert "writes the first one" in fires("current-prints-nothing", "alembic current", project.folder)
+    hint = fires("current-prints-nothing", "alembic current", project.folder)
+    assert hint.endswith("project has none yet: `alembic revision --autogenerate -m \"...\"` writes the first one.")
+    edit_env(project, "target_metadata = SqlAlchemyBase.metadata\n", "target_metadata = None\n")
+    assert "once env.py knows your models" in fires("current-prints-nothing", "alembic current", project.folder)
 
 
 def test_current_prints_nothing_for_tables_made_without_alembic(workspace):

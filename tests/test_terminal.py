@@ -92,3 +92,14 @@ def test_a_healthy_autogenerate_gets_no_hint(workspace, capsys):
     capsys.readouterr()
     tutorial.run('alembic revision --autogenerate -m "add last_login"', project.folder)
     assert "Hint" not in capsys.readouterr().out
+
+
+def test_the_learners_pytest_ignores_the_settings_of_the_test_run_around_it(workspace, monkeypatch):
+    folder = workspace / "own-tests"
+    folder.mkdir(parents=True)
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    (folder / "test_one.py").write_text("def test_one():\n    assert True\n")
+    monkeypatch.setenv("PYTEST_ADDOPTS", "--no-such-option")
+    monkeypatch.setenv("PYTEST_PLUGINS", "no_such_plugin")
+    result = terminal.run("pytest -q -p no:cacheprovider", folder, echo=False)
+    assert "1 passed" in result.output

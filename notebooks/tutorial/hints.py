@@ -500,10 +500,10 @@ def _current_prints_nothing(s: Snapshot) -> str | None:
         )
     count = len(s.revisions)
     if count == 0:
-        return (
-            "the database has no revision because the project has none yet: "
-            '`alembic revision --autogenerate -m "..."` writes the first one.'
-        )
+        first = '`alembic revision --autogenerate -m "..."` writes the first one'
+        if re.search(r"^target_metadata\s*=\s*None\s*$", s.env_text, re.MULTILINE):
+            first = "once env.py knows your models (`target_metadata`), " + first
+        return f"the database has no revision because the project has none yet: {first}."
     return (
         f"the database is at base: none of your {count} revision{'s' if count > 1 else ''} is applied yet. "
         "`alembic upgrade head` applies them."
