@@ -25,6 +25,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -147,7 +148,7 @@ def _usage_error(buffer: io.StringIO) -> str:
     lines = buffer.getvalue().rstrip("\n").splitlines()
     if not lines:
         return "usage error"
-    error = lines.pop()
+    error = re.sub(r"argument \{[^}]*\}: ", "", lines.pop())  # the usage above lists those choices already
     buffer.seek(0)
     buffer.truncate()
     buffer.write("".join(line + "\n" for line in lines))
