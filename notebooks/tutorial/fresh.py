@@ -31,12 +31,27 @@ def forget_project_modules(folder: Path) -> list[str]:
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
         if file and not file.startswith(installed) and Path(file).resolve().is_relative_to(folder):
+            _close_engines(module)
             del sys.modules[name]
             dropped.append(name)
     for cache in folder.rglob("__pycache__"):
         shutil.rmtree(cache, ignore_errors=True)
     importlib.invalidate_caches()
     return dropped
+
+
+def _close_engines(module) -> None:
+    """Close the pooled connections of any engine the module made (an app's ``db_session``, say).
+
+    Its next import makes a new engine; the old one's connections would otherwise stay open on a
+    database server until the garbage collector came by.
+    """
+    engine_class = getattr(sys.modules.get("sqlalchemy.engine"), "Engine", None)
+    if engine_class is None:
+        return
+    for value in list(vars(module).values()):
+        if isinstance(value, engine_class):
+            value.dispose()
 
 
 def import_fresh(module_name: str, folder: Path):
