@@ -392,6 +392,13 @@ def test_autogenerate_left_out_while_the_models_differ(workspace):
     assert "without `--autogenerate`" in hint and "added column 'users.phone'" in hint
 
 
+def test_a_plain_revision_for_a_model_module_that_env_py_does_not_import(workspace):
+    project = tutorial.start("h-plain-unimported", stage="last_login-applied")
+    add_payments_module(project)
+    hint = fires("plain-revision-models-differ", 'alembic revision -m "add payments"', project.folder)
+    assert "(added table 'payments') in a way env.py does not see" in hint and "import every model module" in hint
+
+
 def test_a_plain_revision_while_the_database_lags_behind(workspace):
     project = tutorial.start("h-lagging", stage="last_login-revision")  # differs only by the pending revision
     silent("plain-revision-models-differ", 'alembic revision -m "by hand"', project.folder)

@@ -459,8 +459,15 @@ def _plain_revision_models_differ(s: Snapshot) -> str | None:
     parent = re.search(r"^down_revision[^=]*=\s*'([^']+)'", generated.read_text(encoding="utf-8"), re.MULTILINE)
     if list(s.database_revisions or []) != ([parent.group(1)] if parent else []):
         return None  # the database lags behind: it differs from the models for that reason
-    if not s.model_differences:
+    if not s.model_differences or s.env_sees_differences is None:
         return None
+    if not s.env_sees_differences:
+        return (
+            "without `--autogenerate` the revision is an empty template, and your models differ from the "
+            f"database ({_summary(s.model_differences)}) in a way env.py does not see, so `--autogenerate` would "
+            "miss it too: make env.py import every model module (new ones too), then delete this file and "
+            "autogenerate."
+        )
     return (
         "without `--autogenerate` the revision is an empty template, yet your models differ from the database "
         f"({_summary(s.model_differences)}). Fill in upgrade() and downgrade() yourself, or delete this file and "

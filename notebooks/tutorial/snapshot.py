@@ -177,6 +177,17 @@ class Snapshot:
     def model_differences(self) -> list[str]:
         return model_differences(self.folder, self.models) if self.own_config else []
 
+    @cached_property
+    def env_sees_differences(self) -> bool | None:
+        """Whether autogenerate, through the project's own ``env.py``, finds anything to do; None if unknown."""
+        if not self.own_config:
+            return None
+        try:
+            with quiet():
+                return bool(inspection.differences(self.folder))
+        except inspection.ProjectProblem:
+            return None
+
 
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
