@@ -96,4 +96,5 @@ def _say_where_it_comes_from(left_by: str | None, name: str, folder: Path) -> No
     has_revisions = (folder / "alembic" / "versions").is_dir() and any((folder / "alembic" / "versions").glob("*.py"))
     ids = ", with new revision ids" if has_revisions else ""
     print(f"  built afresh, as notebook {number}'s lesson leaves it (without its exercise){ids}")
-    print(f"  your own project of notebook {number}, if any, is untouched in {workspace.shown(workspace.root() / left_by)}")
+    earlier = workspace.shown(workspace.root() / left_by)
+    print(f"  your own project of notebook {number}, if any, is untouched in {earlier}")
