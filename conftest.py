@@ -10,6 +10,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 _workspace = None
 
 
@@ -23,3 +25,16 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if _workspace:
         shutil.rmtree(_workspace, ignore_errors=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep each notebook's cells together on one worker (nbval runs them in order, in one kernel).
+
+    With ``--dist loadgroup`` every other test goes to whichever worker is free, so that the
+    long passes (the browser, the servers) spread over both cores.
+    """
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if path.endswith(".ipynb"):
+            item.add_marker(pytest.mark.xdist_group(path))

@@ -9,6 +9,24 @@ from pathlib import Path
 
 from tutorial import terminal
 
+# The notebooks that end, on purpose, with a project that is not healthy: what is wrong with it, and the
+# words of the notebook's last section that say so.
+ENDS_UNHEALTHY = {
+    "00-start-here": (["no Alembic project"], None),
+    "01-build-the-models": (["no Alembic project"], None),
+    "03-change-a-model": (
+        ["`alembic check` fails on its database: Target database is not up to date."],
+        "not applied",
+    ),
+}
+
+
+def unexpected(stem: str, workspace: Path) -> list[str]:
+    """What is wrong with the project notebook ``stem`` left in ``workspace``, beyond what it says of itself."""
+    expected, _ = ENDS_UNHEALTHY.get(stem, ([], None))
+    found = problems(workspace / stem)
+    return [] if found == expected else found or ["healthy, though the notebook is expected to end otherwise"]
+
 
 def problems(folder: Path) -> list[str]:
     """What is wrong with the project in ``folder``, in a few words each; empty for a healthy one."""

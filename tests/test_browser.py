@@ -14,6 +14,11 @@ stored outputs, runs all cells (``runmenu:run-all``), and checks that:
 - widgets are drawn; in a cell tagged ``browser-click``, clicking the first
   button changes the cell's output.
 
+Then it runs all cells again, as a learner pressing Run All a second time:
+every check above holds again, the first cell says that the first run's files
+were moved to ``workspace/.backups/``, and the notebook leaves a project the
+learner could keep (``project_health``), unless it says otherwise.
+
 A screenshot of each notebook lands in ``test-artifacts/screenshots/``.
 
 Needs Chromium (``/usr/bin/chromium``); without it the tests skip, unless
@@ -29,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+import project_health
 from browser_support import (
     CHROMIUM_FLAGS,
     CHROMIUM_MISSING,
@@ -140,9 +146,16 @@ def test_notebook_in_jupyterlab(notebook: Path, lab: JupyterLab, browser):
         click_problems = click_buttons(page, cells, report) + open_a_file_link(page, lab, relative, cells, report)
         report = settled_report(page, deadline)  # the clicks may have printed something
         problems += check_cells(cells, report, str(lab.root), notebook.name) + click_problems
-        dialog = page.locator(".jp-Dialog")
-        if dialog.count():
-            problems.append(f"a dialog is open: {dialog.first.inner_text()[:300]!r}")
+        problems += dialog_problems(page)
+        # A learner presses Run All again: every check holds again, the first cell says where the first
+        # run's files went, and the notebook leaves a project the learner could keep.
+        clear_outputs(page, deadline)
+        run_all(page, lab, relative, deadline, problems)
+        again = settled_report(page, deadline)
+        problems += [f"second Run All: {problem}" for problem in check_cells(cells, again, str(lab.root), notebook.name)]
+        problems += backed_up(notebook.stem, lab.root / "workspace", again)
+        problems += dialog_problems(page)
+        problems += [f"its project at the end: {problem}" for problem in project_health.unexpected(notebook.stem, lab.root / "workspace")]
     finally:
         try:
             for shot in screenshot(page, notebook.stem):
@@ -195,6 +208,11 @@ def open_notebook(page, lab: JupyterLab, relative: str, deadline: float) -> None
         polling=250,
     )
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    clear_outputs(page, deadline)
+
+
+def clear_outputs(page, deadline: float) -> None:
+    """Clear every output and execution count, and wait until no prompt shows a number."""
     # The commands' promises are not awaited: a hanging cell must not hang the test (the deadline rules).
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'); }")
     page.wait_for_function(
@@ -380,6 +398,26 @@ def open_a_file_link(page, lab: JupyterLab, relative: str, cells: list[dict], re
                 )
             return []
     return []
+
+
+def dialog_problems(page) -> list[str]:
+    dialog = page.locator(".jp-Dialog")
+    return [f"a dialog is open: {dialog.first.inner_text()[:300]!r}"] if dialog.count() else []
+
+
+def backed_up(stem: str, workspace: Path, report: list[dict]) -> list[str]:
+    """After a second Run All, the first cell says where the first run's files went, and they are there."""
+    if stem == "00-start-here":
+        return []
+    first_code_cell = next(seen for seen in report if seen["type"] == "code")
+    said = f"Your earlier files in workspace/{stem} were moved to workspace/.backups/{stem}/"
+    problems = [] if said in " ".join(first_code_cell["text"].split()) else [
+        f"second Run All: the first cell does not say {said!r}: {short(first_code_cell['text'])!r}"
+    ]
+    backups = list((workspace / ".backups" / stem).iterdir()) if (workspace / ".backups" / stem).is_dir() else []
+    if len(backups) != 1:
+        problems.append(f"second Run All: {len(backups)} backups of the first run in workspace/.backups/{stem}")
+    return problems
 
 
 def short(text: str, limit: int = 400) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import project_health
 from conftest import NOTEBOOKS, REPOSITORY, all_notebooks
 
 NOTEBOOK_PATHS = all_notebooks()
@@ -141,3 +142,11 @@ def test_relative_links_resolve(path):
             continue
         target = (path.parent / link.split("#")[0]).resolve()
         assert target.exists(), f"{path.relative_to(REPOSITORY)}: the link {link} leads nowhere"
+
+
+@pytest.mark.parametrize("stem", [stem for stem, (_, said) in project_health.ENDS_UNHEALTHY.items() if said])
+def test_a_notebook_that_ends_with_an_unhealthy_project_says_so_in_its_last_section(stem):
+    notebook = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    _, said = project_health.ENDS_UNHEALTHY[stem]
+    last_section = "\n".join(cell.source for cell in notebook.cells[-3:] if cell.cell_type == "markdown")
+    assert said in last_section, f"the last section of {stem} must say that its project ends so"

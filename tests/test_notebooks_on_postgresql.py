@@ -41,13 +41,18 @@ def postgres_url():
 @pytest.fixture(scope="module")
 def learner_url(postgres_url):
     """The same server, as a role that may create databases and nothing more."""
-    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with engine.connect() as connection:
-        exists = connection.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": LEARNER_ROLE})
-        if not exists:
-            connection.execute(text(f"CREATE ROLE {LEARNER_ROLE} LOGIN CREATEDB NOSUPERUSER NOCREATEROLE"))
-    engine.dispose()
+    create_role(postgres_url, f"{LEARNER_ROLE} LOGIN CREATEDB NOSUPERUSER NOCREATEROLE")
     return make_url(postgres_url).set(username=LEARNER_ROLE).render_as_string(hide_password=False)
+
+
+def create_role(server: str, definition: str) -> None:
+    """``CREATE ROLE <definition>``, unless the role exists (another worker may create it at the same time)."""
+    engine = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with engine.connect() as connection:
+        connection.execute(text(
+            f"DO $$ BEGIN CREATE ROLE {definition}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        ))
+    engine.dispose()
 
 
 def learner_environment(learner: str, server_url: str, workspace) -> dict[str, str]:
@@ -123,11 +128,7 @@ def test_a_learners_database_is_closed_to_other_learners(learner_url, postgres_u
 
 
 def test_a_user_without_createdb_is_told_which_right_is_missing(postgres_url, workspace, monkeypatch):
-    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with engine.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = 'tutorial_no_createdb'")):
-            connection.execute(text("CREATE ROLE tutorial_no_createdb LOGIN NOCREATEDB"))
-    engine.dispose()
+    create_role(postgres_url, "tutorial_no_createdb LOGIN NOCREATEDB")
     monkeypatch.setenv("DATABASE_URL", make_url(postgres_url).set(username="tutorial_no_createdb").render_as_string())
     with pytest.raises(database.DatabaseUnavailable, match="(?s)refused to create.*ALTER ROLE tutorial_no_createdb CREATEDB"):
         database.recreate("no-right")
