@@ -1,29 +1,48 @@
 # Two commands set everything up on a fresh Linux or macOS machine with Python 3.11+:
-#   make lab    a virtual environment in .venv with the pinned requirements, then JupyterLab
-#   make test   the same environment, then every test
+#   make lab    a virtual environment in .venv with what the notebooks need (requirements.txt), then JupyterLab
+#   make test   the same environment plus the test tools (requirements-test.txt), then every test
+# `make lab SERVERS=1` also installs the database drivers (requirements-servers.txt), for DATABASE_URL.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
 LAB_ARGS ?=
+SERVERS ?=
+PIP_INSTALL = $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+# One marker per set of requirements: each says that set is installed, and is older than its files
+# when one of them changed since (then make installs the set again).
+LEARNER := $(VENV)/.installed-learner
+DRIVERS := $(VENV)/.installed-servers
+TESTING := $(VENV)/.installed-test
 
 .PHONY: lab test outputs benchmark
 
-$(INSTALLED): requirements.txt
+$(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make with PYTHON=python3.12 (say)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+
+$(LEARNER): requirements.txt | $(VENV)/pyvenv.cfg
+	$(PIP_INSTALL) -r requirements.txt
 	@touch $@
 
-lab: $(INSTALLED)
+$(DRIVERS): requirements-servers.txt | $(VENV)/pyvenv.cfg
+	$(PIP_INSTALL) -r requirements-servers.txt
+	@touch $@
+
+# The test set includes the other two, so installing it brings their markers up to date too.
+$(TESTING): requirements-test.txt requirements.txt requirements-servers.txt | $(VENV)/pyvenv.cfg
+	$(PIP_INSTALL) -r requirements-test.txt
+	@touch $@ $(LEARNER) $(DRIVERS)
+
+lab: $(LEARNER) $(if $(SERVERS),$(DRIVERS))
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-start-here.ipynb
 
-test: $(INSTALLED)
+test: $(TESTING)
 	$(BIN)/python -m pytest
 
 # Produce the stored outputs of the notebooks (all, or NOTEBOOKS="notebooks/03-*.ipynb").
-outputs: $(INSTALLED)
+outputs: $(TESTING)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
-benchmark: $(INSTALLED)
+benchmark: $(TESTING)
 	$(BIN)/python tools/benchmark.py
