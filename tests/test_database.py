@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from sqlalchemy import inspect
@@ -58,6 +59,23 @@ def test_a_server_that_does_not_answer_gets_a_clear_message(workspace, monkeypat
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5999/postgres")
     with pytest.raises(database.DatabaseUnavailable, match="(?s)does not answer.*unset it to use SQLite"):
         tutorial.start("t-no-server", stage="models")
+
+
+@pytest.mark.parametrize("how", ["unknown driver", "import fails"])
+def test_a_server_whose_driver_is_missing_says_how_to_install_it(how, workspace, monkeypatch):
+    if how == "unknown driver":
+        monkeypatch.setenv("DATABASE_URL", "postgresql+nosuchdriver://postgres@127.0.0.1:5999/postgres")
+    else:
+        monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5999/postgres")
+        monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` now fails, as without the package
+    with pytest.raises(database.DatabaseUnavailable) as raised:
+        tutorial.start("t-no-driver", stage="models")
+    message = str(raised.value)
+    assert "does not answer" not in message
+    assert re.search(r"The PostgreSQL driver (nosuchdriver|psycopg) is not installed here", message)
+    assert "make lab SERVERS=1" in message and "pip install -r requirements-servers.txt" in message
+    assert message.endswith("Or unset DATABASE_URL to use SQLite.")
+    assert raised.value._render_traceback_() == [f"DatabaseUnavailable: {message}"]
 
 
 @pytest.mark.postgres

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -52,6 +53,26 @@ def test_without_a_server_one_line_says_so_and_the_block_gets_none(monkeypatch, 
     assert len(printed) == 1
     assert "No PostgreSQL server answers at 127.0.0.1:1" in printed[0] and "TUTORIAL_POSTGRES_URL" in printed[0]
     assert not project.path("alembic-postgres.ini").exists()
+
+
+@pytest.mark.parametrize("how", ["unknown driver", "import fails"])
+def test_a_missing_driver_is_named_with_how_to_install_it(how, monkeypatch, capsys, project):
+    if how == "unknown driver":
+        monkeypatch.setenv("TUTORIAL_POSTGRES_URL", "postgresql+nosuchdriver://postgres@127.0.0.1:5432/postgres")
+    else:
+        monkeypatch.setenv("TUTORIAL_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+        monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` now fails, as without the package
+    reason = servers.unreachable("postgres")
+    assert "No PostgreSQL server answers" not in reason
+    assert reason.startswith("The PostgreSQL driver nosuchdriver is not installed" if how == "unknown driver"
+                             else "The PostgreSQL driver psycopg is not installed")
+    assert "make lab SERVERS=1" in reason and "pip install -r requirements-servers.txt" in reason
+    assert ("postgresql+psycopg://" in reason) == (how == "unknown driver")  # a driver the file does not install
+    capsys.readouterr()
+    with servers.database_on("postgres", project) as database:
+        assert database is None
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert printed == [f"{reason}. Skipping the PostgreSQL part of this cell."]
 
 
 def test_write_config_changes_only_the_url(monkeypatch, project):

@@ -15,9 +15,9 @@ import hashlib
 import os
 import re
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
 from . import workspace
@@ -26,11 +26,55 @@ SQLITE_FILE = "billtracker.sqlite"
 
 
 class DatabaseUnavailable(RuntimeError):
-    """The database server named by ``DATABASE_URL`` does not answer."""
+    """The database server named by ``DATABASE_URL`` does not answer, refuses, or its driver is not installed."""
 
     def _render_traceback_(self) -> list[str]:
         """What IPython shows instead of a Python traceback: the message, which says what to do."""
         return [f"DatabaseUnavailable: {self}"]
+
+
+class DriverMissing(DatabaseUnavailable):
+    """The driver a server URL names cannot be imported: it is not installed (or SQLAlchemy does not know it)."""
+
+    def __init__(self, url: URL, error: Exception, setting: str):
+        self.url, self.error, self.setting = url, error, setting
+        #: One line, for a cell that goes on without the server.
+        self.line = missing_driver(url, error)
+        super().__init__(
+            f"The database server in {setting} ({url.render_as_string()}) cannot be used from here:\n"
+            f"  {self.line}.\nOr unset {setting} to use SQLite."
+        )
+
+
+# The drivers that requirements-servers.txt installs, by backend.
+SERVER_DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql", "mariadb": "pymysql"}
+BACKEND_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "mariadb": "MariaDB"}
+INSTALL_DRIVERS = "`make lab SERVERS=1`, or `pip install -r requirements-servers.txt`"
+
+
+def missing_driver(url: URL, error: Exception) -> str:
+    """One line (no final stop): the driver ``url`` names is not installed, and how to install it."""
+    backend, _, driver = url.drivername.partition("+")
+    name = BACKEND_NAMES.get(backend, backend)
+    what = f"The {name} driver {driver}" if driver else f"The default {name} driver"
+    if driver == SERVER_DRIVERS.get(backend):
+        return f"{what} is not installed here ({error}): install it with {INSTALL_DRIVERS}, then restart the kernel"
+    return (
+        f"{what} is not installed here ({error}): the tutorial's drivers are psycopg (postgresql+psycopg://...) "
+        f"and PyMySQL (mysql+pymysql://...); name one in the URL, install them with {INSTALL_DRIVERS}, "
+        f"then restart the kernel"
+    )
+
+
+def server_engine(url: URL, setting: str, **options) -> Engine:
+    """``create_engine(url, **options)``, but a driver that cannot be imported raises :class:`DriverMissing`.
+
+    :param setting: the variable that named the server, for the message.
+    """
+    try:
+        return create_engine(url, **options)
+    except (ImportError, NoSuchModuleError) as error:
+        raise DriverMissing(url, error, setting) from None
 
 
 def server_url() -> URL | None:
@@ -111,11 +155,12 @@ def reset_on(server: URL, name: str, create: bool, setting: str) -> None:
     on a server shared by a class, only its owner (and a superuser) can connect to it.
 
     :param setting: the variable that named the server, for the message if it refuses.
-    :raises DatabaseUnavailable: the server does not answer, or refuses; the message says what to do.
+    :raises DatabaseUnavailable: the server does not answer, or refuses, or its driver is not installed
+        (:class:`DriverMissing`); the message says what to do.
     """
     if not re.fullmatch(r"\w+", name):
         raise ValueError(f"not a plain database name: {name!r}")
-    engine = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    engine = server_engine(server, setting, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     postgresql = engine.dialect.name == "postgresql"
     quoted = f'"{name}"' if postgresql else f"`{name}`"
     try:

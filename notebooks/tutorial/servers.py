@@ -49,16 +49,23 @@ def server_name(kind: str) -> str:
 
 
 def unreachable(kind: str) -> str | None:
-    """One line saying why the ``kind`` server cannot be used from here, or None when it answers."""
+    """One line saying why the ``kind`` server cannot be used from here, or None when it answers.
+
+    A driver that is not installed is named, with how to install it; any other failure
+    (refused, timed out, wrong password) says that no server answers.
+    """
     url = server_url(kind)
     try:
-        engine = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+        engine = database.server_engine(url, SERVERS[kind][1], poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    except database.DriverMissing as missing:  # not the server's fault: say how to install the driver
+        return missing.line
+    try:
         try:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         finally:
             engine.dispose()
-    except Exception as error:  # refused, timed out, wrong password, driver missing: all mean "not here"
+    except Exception as error:  # refused, timed out, wrong password: all mean "not here"
         return (
             f"No {server_name(kind)} server answers at {url.host}:{url.port} ({type(error).__name__}): "
             f"start one, or set {SERVERS[kind][1]} to its URL"
