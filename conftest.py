@@ -10,7 +10,6 @@ import os
 import shutil
 import tempfile
 
-import pytest
 
 _workspace = None
 
@@ -27,14 +26,19 @@ def pytest_unconfigure(config):
         shutil.rmtree(_workspace, ignore_errors=True)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Keep each notebook's cells together on one worker (nbval runs them in order, in one kernel).
+def pytest_xdist_make_scheduler(config, log):
+    """Spread the tests over the workers one by one, except a notebook's cells, which go together.
 
-    With ``--dist loadgroup`` every other test goes to whichever worker is free, so that the
-    long passes (the browser, the servers) spread over both cores.
+    nbval runs a notebook's cells in order, in one kernel, so they must stay on one worker; every
+    other test goes to whichever worker is free, so that the long passes (the browser, the servers)
+    use both cores. (pytest-xdist's own ``loadgroup`` cannot do this with pytest 9, which no longer
+    lets it rename the tests it groups.)
     """
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        if path.endswith(".ipynb"):
-            item.add_marker(pytest.mark.xdist_group(path))
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".ipynb") else nodeid
+
+    return NotebookScheduling(config, log)
