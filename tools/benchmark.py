@@ -1,23 +1,48 @@
-"""Measure what a learner waits for: one Alembic command from a cell, each notebook, the whole test suite.
+"""Measure what a learner and a contributor wait for, from one run.
 
 Usage::
 
-    python tools/benchmark.py             # everything
-    python tools/benchmark.py --no-suite  # skip the (long) full test run
+    python tools/benchmark.py                           # everything (`make benchmark`; about 8 minutes)
+    python tools/benchmark.py --no-suite                # skip the whole test suite (the longest part)
+    python tools/benchmark.py --no-install              # skip the two installs into fresh venvs
+    python tools/benchmark.py --no-suite --no-install   # about a minute
+
+It measures, one function each:
+
+- the whole test suite (``python -m pytest -q`` as ``make test`` runs it, with whatever
+  ``TUTORIAL_REQUIRE_*`` the environment sets): wall time, CPU time of the processes it ran
+  (user + sys), their ratio, and the target "wall <= 1.25 x CPU / 2" (both cores busy);
+- each notebook, top to bottom in a fresh kernel;
+- one Alembic command typed in a ``%%terminal`` cell of a live kernel (median and worst);
+- ``make lab``'s install (``pip install -r requirements.txt`` into a fresh venv) against a bare
+  install of the notebooks' main packages, with pip's cache as it is (as a learner's second
+  install would find it);
+- the time from starting ``jupyter lab`` (as ``make lab`` does) to the start page answering.
+
+Everything is printed, and written as a Markdown table to ``test-artifacts/benchmark.md``
+(the folder is ignored by git) to compare between runs.
 
 Targets on a 2-core machine: an Alembic command from a cell well under 0.5 s;
-the notebook suite under 60 s.
+the suite's wall time within 1.25 x its CPU time / 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
+import platform
+import resource
+import secrets
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from jupyter_client.manager import start_new_kernel
@@ -25,11 +50,54 @@ from jupyter_client.manager import start_new_kernel
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from execute_notebooks import NOTEBOOKS, REPOSITORY, run  # noqa: E402
 
+sys.path.insert(0, str(NOTEBOOKS))
+from tutorial.envcheck import pinned_versions  # noqa: E402
+
 COMMANDS = ["alembic current", "alembic history", "alembic check", "alembic downgrade -1", "alembic upgrade head"]
+BARE_PACKAGES = ["alembic", "SQLAlchemy", "jupyterlab", "ipywidgets"]  # pinned to requirements.txt's versions
+REPORT = REPOSITORY / "test-artifacts" / "benchmark.md"
+LAB_TIMEOUT = 120  # seconds for JupyterLab to serve the start page
+
+Row = tuple[str, str, str]  # what, value, note
 
 
-def command_latency(repeats: int = 10) -> dict[str, list[float]]:
-    """Seconds for each command in COMMANDS, typed in a ``%%terminal`` cell of a live kernel."""
+def suite_times(arguments: tuple[str, ...] = ("-q",)) -> list[Row]:
+    """The whole suite once: wall time, the CPU time of every process it waited for, and the target.
+
+    :param arguments: for pytest (a path narrows the run, to try this function quickly).
+    """
+    required = " ".join(f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith("TUTORIAL_REQUIRE_"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", *arguments], cwd=REPOSITORY, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    lines = result.stdout.strip().splitlines()
+    summary = lines[-1].strip("= ") if lines else "(no output)"
+    limit = 1.25 * cpu / 2
+    holds = wall <= limit
+    return [
+        ("suite: wall time", f"{wall:.1f} s", f"exit {result.returncode}: {summary}; {required or 'no TUTORIAL_REQUIRE_*'}"),
+        ("suite: CPU time (user+sys of its processes)", f"{cpu:.1f} s", "RUSAGE_CHILDREN around python -m pytest -q"),
+        ("suite: CPU / wall", f"{cpu / wall:.2f}", "2.00 = both cores busy all the time"),
+        ("suite: target wall <= 1.25 x CPU / 2", "holds" if holds else "does NOT hold", f"{wall:.1f} s against {limit:.1f} s"),
+    ]
+
+
+def notebook_times() -> list[Row]:
+    """Each notebook top to bottom in a fresh kernel (kernel start included), one after the other."""
+    rows, total = [], 0.0
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        _, seconds = run(path)
+        total += seconds
+        rows.append((f"notebook {path.stem}", f"{seconds:.1f} s", ""))
+    rows.append(("notebooks: all, one after the other", f"{total:.1f} s", "each in a fresh kernel, its start included"))
+    return rows
+
+
+def command_latency(repeats: int = 10) -> list[Row]:
+    """Median and worst seconds of each command in COMMANDS, typed in a ``%%terminal`` cell of a live kernel."""
     with tempfile.TemporaryDirectory() as workspace:
         env = {**os.environ, "ALEMBIC_TUTORIAL_WORKSPACE": workspace}
         env.pop("DATABASE_URL", None)
@@ -45,40 +113,159 @@ def command_latency(repeats: int = 10) -> dict[str, list[float]]:
                     timings[command].append(time.perf_counter() - started)
                     if reply["content"]["status"] != "ok":
                         raise RuntimeError(f"{command} failed in the benchmark kernel")
-            return timings
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
+    return [
+        (f"cell: {command}", f"{statistics.median(seconds) * 1000:.0f} ms / {max(seconds) * 1000:.0f} ms",
+         f"median / worst of {repeats}; target well under 500 ms")
+        for command, seconds in timings.items()
+    ]
+
+
+def install_times() -> list[Row]:
+    """``make lab``'s install against a bare one, each into a fresh venv in a temporary folder."""
+    pins = pinned_versions(REPOSITORY / "requirements.txt")
+    bare = [f"{name}=={pins[name]}" for name in BARE_PACKAGES]
+    rows = []
+    for label, arguments in [
+        ("install: make lab (pip install -r requirements.txt)", ["-r", str(REPOSITORY / "requirements.txt")]),
+        (f"install: bare (pip install {' '.join(BARE_PACKAGES)}, same pins)", bare),
+    ]:
+        with tempfile.TemporaryDirectory(prefix="alembic-tutorial-venv-") as folder:
+            venv = Path(folder) / "venv"
+            started = time.perf_counter()
+            subprocess.run([_base_python(), "-m", "venv", str(venv)], check=True)
+            created = time.perf_counter()
+            pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                                  "--disable-pip-version-check", *arguments], cwd=REPOSITORY, capture_output=True, text=True)
+            if pip.returncode != 0:
+                raise RuntimeError(f"{label} failed:\n{pip.stdout}{pip.stderr}")
+            installed = time.perf_counter()
+            packages = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
+                                      check=True, capture_output=True, text=True).stdout.count("\n")
+            size = _disk_usage(venv)
+        rows.append((label, f"{installed - created:.1f} s, {size / 2**20:.0f} MB",
+                     f"{packages} packages; venv creation {created - started:.1f} s more; pip's cache as it is"))
+    return rows
+
+
+def lab_start_time() -> list[Row]:
+    """Seconds from starting ``jupyter lab`` as ``make lab`` does to the start page answering 200."""
+    token = secrets.token_hex(16)
+    port = _free_port()
+    page = f"http://127.0.0.1:{port}/lab/tree/notebooks/00-start-here.ipynb?token={token}"
+    with tempfile.TemporaryDirectory(prefix="alembic-tutorial-lab-") as state:
+        env = {**os.environ, "JUPYTER_CONFIG_DIR": f"{state}/config", "JUPYTER_DATA_DIR": f"{state}/data",
+               "JUPYTER_RUNTIME_DIR": f"{state}/runtime", "JUPYTERLAB_SETTINGS_DIR": f"{state}/settings",
+               "JUPYTERLAB_WORKSPACES_DIR": f"{state}/workspaces", "IPYTHONDIR": f"{state}/ipython"}
+        command = [str(Path(sys.executable).parent / "jupyter"), "lab", f"--ServerApp.root_dir={REPOSITORY}",
+                   "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+                   f"--IdentityProvider.token={token}", *(["--allow-root"] if os.geteuid() == 0 else []),
+                   "notebooks/00-start-here.ipynb"]
+        with open(Path(state) / "lab.log", "wb") as log:
+            started = time.perf_counter()
+            process = subprocess.Popen(command, cwd=REPOSITORY, env=env, stdin=subprocess.DEVNULL,
+                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                seconds = _wait_for_200(page, process, started)
+            finally:
+                _stop(process)
+        if seconds is None:
+            tail = (Path(state) / "lab.log").read_text(errors="replace").splitlines()[-10:]
+            raise RuntimeError("JupyterLab did not serve the start page:\n" + "\n".join(tail))
+    return [("jupyter lab: start to the start page (HTTP 200)", f"{seconds:.1f} s",
+             "as make lab starts it, settings in a temporary folder")]
+
+
+def _wait_for_200(url: str, process: subprocess.Popen, started: float) -> float | None:
+    while time.perf_counter() - started < LAB_TIMEOUT and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.05)
+    return None
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the server (its own process group), politely first."""
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _base_python() -> str:
+    """The Python a learner's ``make lab`` would start from (this venv's base interpreter)."""
+    base = Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return str(base) if base.exists() else shutil.which("python3") or sys.executable
+
+
+def _disk_usage(folder: Path) -> int:
+    """Bytes on disk under ``folder``, as ``du`` counts them (blocks, each hard link once)."""
+    seen, total = set(), 0
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            stat = os.lstat(os.path.join(root, name))
+            if (stat.st_dev, stat.st_ino) not in seen:
+                seen.add((stat.st_dev, stat.st_ino))
+                total += stat.st_blocks * 512
+    return total
+
+
+def write_report(rows: list[Row], skipped: list[str]) -> None:
+    """The rows as a Markdown table in REPORT, headed by when, where and at which commit."""
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPOSITORY,
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    lines = [
+        "# Benchmark",
+        "",
+        f"{datetime.datetime.now().isoformat(timespec='seconds')}, commit {commit}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores" + (f"; skipped: {', '.join(skipped)}" if skipped else ""),
+        "",
+        "| what | value | note |",
+        "|---|---|---|",
+        *(f"| {what} | {value} | {note.replace('|', '/')} |" for what, value, note in rows),
+        "",
+    ]
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text("\n".join(lines), encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-suite", action="store_true", help="do not time the whole test suite")
+    parser.add_argument("--no-install", action="store_true", help="do not time the installs into fresh venvs")
     args = parser.parse_args()
 
-    print("One Alembic command from a %%terminal cell (10 runs each):")
-    for command, seconds in command_latency().items():
-        print(f"  {command:<24} median {statistics.median(seconds) * 1000:6.1f} ms   max {max(seconds) * 1000:6.1f} ms")
-
-    print("\nEach notebook, top to bottom in a fresh kernel (kernel start included):")
-    total = 0.0
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-        _, seconds = run(path)
-        total += seconds
-        print(f"  {path.name:<45} {seconds:5.1f} s")
-    print(f"  {'all, one after the other':<45} {total:5.1f} s")
-
-    if not args.no_suite:
-        print("\nThe whole test suite (python -m pytest, as `make test` runs it):")
-        started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=REPOSITORY, capture_output=True, text=True)
-        summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "(no output)"
-        print(f"  {time.perf_counter() - started:.1f} s wall time: {summary}")
-        started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "not browser and not postgres"],
-                                cwd=REPOSITORY, capture_output=True, text=True)
-        summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "(no output)"
-        print(f"  {time.perf_counter() - started:.1f} s wall time without the browser and PostgreSQL passes: {summary}")
+    measurements = [
+        ("one Alembic command from a %%terminal cell", command_latency),
+        ("JupyterLab's start", lab_start_time),
+        ("each notebook, top to bottom in a fresh kernel", notebook_times),
+        *([] if args.no_install else [("installs into fresh venvs", install_times)]),
+        *([] if args.no_suite else [("the whole test suite (python -m pytest -q, as make test runs it)", suite_times)]),
+    ]
+    skipped = [name for name, flag in [("suite", args.no_suite), ("install", args.no_install)] if flag]
+    rows: list[Row] = []
+    for title, measure in measurements:
+        print(f"\n{title}:", flush=True)
+        for what, value, note in measure():
+            print(f"  {what:<60} {value:>20}   {note}", flush=True)
+            rows.append((what, value, note))
+    write_report(rows, skipped)
+    print(f"\nWritten to {REPORT.relative_to(REPOSITORY)}")
     return 0
 
 
