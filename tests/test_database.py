@@ -78,6 +78,14 @@ def test_a_server_whose_driver_is_missing_says_how_to_install_it(how, workspace,
     assert raised.value._render_traceback_() == [f"DatabaseUnavailable: {message}"]
 
 
+def test_a_url_without_a_driver_names_sqlalchemys_default(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(database.DriverMissing) as raised:
+        database.server_engine(database.make_url("postgresql://postgres@127.0.0.1:5999/postgres"), "DATABASE_URL")
+    assert raised.value.line.startswith("The PostgreSQL driver psycopg is not installed here")
+    assert "name one in the URL" not in raised.value.line  # requirements-servers.txt installs that one
+
+
 @pytest.mark.postgres
 def test_start_on_postgresql_recreates_the_notebooks_database(workspace, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", require("postgres"))

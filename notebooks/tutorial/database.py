@@ -55,8 +55,12 @@ INSTALL_DRIVERS = "`make lab SERVERS=1`, or `pip install -r requirements-servers
 def missing_driver(url: URL, error: Exception) -> str:
     """One line (no final stop): the driver ``url`` names is not installed, and how to install it."""
     backend, _, driver = url.drivername.partition("+")
+    try:
+        driver = url.get_dialect().driver  # a URL without "+driver" gets SQLAlchemy's default for the backend
+    except Exception:  # a driver SQLAlchemy does not know: keep the URL's word for it
+        pass
     name = BACKEND_NAMES.get(backend, backend)
-    what = f"The {name} driver {driver}" if driver else f"The default {name} driver"
+    what = f"The {name} driver {driver}" if driver else f"The {name} driver"
     if driver == SERVER_DRIVERS.get(backend):
         return f"{what} is not installed here ({error}): install it with {INSTALL_DRIVERS}, then restart the kernel"
     return (

@@ -20,7 +20,7 @@ SERVER_REQUIREMENTS = ROOT / "requirements-servers.txt"
 
 # package of requirements-servers.txt: (the server it drives, the URL prefixes that use it)
 DRIVERS = {
-    "psycopg": ("PostgreSQL", ("postgresql+psycopg:",)),
+    "psycopg": ("PostgreSQL", ("postgresql+psycopg:", "postgresql:")),  # SQLAlchemy 2.1's default PostgreSQL driver
     "PyMySQL": ("MariaDB/MySQL", ("mysql+pymysql:", "mariadb+pymysql:")),
 }
 INSTALL_DRIVERS = "make lab SERVERS=1, or pip install -r requirements-servers.txt"
