@@ -67,12 +67,9 @@ def suite_times(arguments: tuple[str, ...] = ("-q",)) -> list[Row]:
     :param arguments: for pytest (a path narrows the run, to try this function quickly).
     """
     required = " ".join(f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith("TUTORIAL_REQUIRE_"))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
+    before, started = _children_cpu(), time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "pytest", *arguments], cwd=REPOSITORY, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wall, cpu = time.perf_counter() - started, _children_cpu() - before
     lines = result.stdout.strip().splitlines()
     summary = lines[-1].strip("= ") if lines else "(no output)"
     limit = 1.25 * cpu / 2
@@ -136,17 +133,18 @@ def install_times() -> list[Row]:
             venv = Path(folder) / "venv"
             started = time.perf_counter()
             subprocess.run([_base_python(), "-m", "venv", str(venv)], check=True)
-            created = time.perf_counter()
+            created, cpu_before = time.perf_counter(), _children_cpu()
             pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
                                   "--disable-pip-version-check", *arguments], cwd=REPOSITORY, capture_output=True, text=True)
             if pip.returncode != 0:
                 raise RuntimeError(f"{label} failed:\n{pip.stdout}{pip.stderr}")
-            installed = time.perf_counter()
+            installed, cpu = time.perf_counter(), _children_cpu() - cpu_before
             packages = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
                                       check=True, capture_output=True, text=True).stdout.count("\n")
             size = _disk_usage(venv)
         rows.append((label, f"{installed - created:.1f} s, {size / 2**20:.0f} MB",
-                     f"{packages} packages; venv creation {created - started:.1f} s more; pip's cache as it is"))
+                     f"pip install's wall time ({cpu:.1f} s CPU) and the venv's size; {packages} packages; "
+                     f"creating the venv took {created - started:.1f} s more; pip's cache as it is"))
     return rows
 
 
@@ -199,6 +197,12 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait()
+
+
+def _children_cpu() -> float:
+    """User + sys seconds of every child process waited for so far (and of theirs, when they waited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _free_port() -> int:
