@@ -71,13 +71,14 @@ def free_port() -> int:
 
 
 def copy_notebooks(target: Path) -> None:
-    """Copy ``notebooks/`` (with the helper package) and ``requirements.txt`` into ``target``."""
+    """Copy ``notebooks/`` (with the helper package) and the requirements the start page checks into ``target``."""
     shutil.copytree(
         REPO / "notebooks",
         target / "notebooks",
         ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc"),
     )
-    shutil.copy2(REPO / "requirements.txt", target / "requirements.txt")
+    for requirements in ("requirements.txt", "requirements-servers.txt"):  # the start page checks both
+        shutil.copy2(REPO / requirements, target / requirements)
 
 
 @dataclass

@@ -94,7 +94,7 @@ def browser(chromium, lab):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        skip_or_fail("The Python package `playwright` is missing: pip install -r requirements.txt")
+        skip_or_fail("The Python package `playwright` is missing: pip install -r requirements-test.txt (make test does)")
     home = lab.root / ".state" / "chromium-home"
     home.mkdir(parents=True)
     env = {

@@ -67,17 +67,25 @@ def suite_times(arguments: tuple[str, ...] = ("-q",)) -> list[Row]:
     :param arguments: for pytest (a path narrows the run, to try this function quickly).
     """
     required = " ".join(f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith("TUTORIAL_REQUIRE_"))
-    before, started = _children_cpu(), time.perf_counter()
+    before, busy_before, started = _children_cpu(), _machine_busy(), time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "pytest", *arguments], cwd=REPOSITORY, capture_output=True, text=True)
     wall, cpu = time.perf_counter() - started, _children_cpu() - before
+    busy = _machine_busy() - busy_before if busy_before is not None else None
     lines = result.stdout.strip().splitlines()
     summary = lines[-1].strip("= ") if lines else "(no output)"
-    limit = 1.25 * cpu / 2
+    measured = busy if busy is not None else cpu  # the waited-for processes miss Chromium's, which nobody waits for
+    limit = 1.25 * measured / 2
     holds = wall <= limit
-    return [
+    rows = [
         ("suite: wall time", f"{wall:.1f} s", f"exit {result.returncode}: {summary}; {required or 'no TUTORIAL_REQUIRE_*'}"),
-        ("suite: CPU time (user+sys of its processes)", f"{cpu:.1f} s", "RUSAGE_CHILDREN around python -m pytest -q"),
-        ("suite: CPU / wall", f"{cpu / wall:.2f}", "2.00 = both cores busy all the time"),
+        ("suite: CPU time (user+sys of its processes)", f"{cpu:.1f} s",
+         "RUSAGE_CHILDREN around python -m pytest -q: misses processes nobody waits for (Chromium's)"),
+    ]
+    if busy is not None:
+        rows.append(("suite: CPU time (the machine's busy time)", f"{busy:.1f} s",
+                     "/proc/stat over the run: right on an otherwise quiet machine"))
+    return rows + [
+        ("suite: CPU / wall", f"{measured / wall:.2f}", "2.00 = both cores busy all the time"),
         ("suite: target wall <= 1.25 x CPU / 2", "holds" if holds else "does NOT hold", f"{wall:.1f} s against {limit:.1f} s"),
     ]
 
@@ -203,6 +211,16 @@ def _children_cpu() -> float:
     """User + sys seconds of every child process waited for so far (and of theirs, when they waited)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def _machine_busy() -> float | None:
+    """Seconds of CPU the whole machine has spent busy since it started (all cores); None off Linux."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
