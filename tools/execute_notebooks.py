@@ -42,6 +42,7 @@ def run(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.Noteboo
             kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
             record_timing=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its warning about TCP on loopback
         )
         started = time.perf_counter()
         client.execute(env=kernel_env)

@@ -495,7 +495,9 @@ def _upgrade_after_editing_an_applied_revision(s: Snapshot) -> str | None:
 
 @rule("current-prints-nothing", "`alembic current` prints no revision", after="success")
 def _current_prints_nothing(s: Snapshot) -> str | None:
-    if s.subcommand != "current" or s.database_revisions != () or s.script is None or s.tables is None:
+    if s.subcommand != "current" or re.search(r"^[0-9a-f]{4,}", s.output, re.MULTILINE):
+        return None  # (a revision was printed: no need to read the database)
+    if s.database_revisions != () or s.script is None or s.tables is None:
         return None
     others = sorted(name for name in s.tables if name != "alembic_version")
     if others:
