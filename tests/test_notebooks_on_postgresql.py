@@ -70,7 +70,7 @@ def names_of(learner: str, workspace, project: str, monkeypatch) -> tuple[str, s
     with monkeypatch.context() as patch:
         patch.setenv("JUPYTERHUB_USER", learner)
         patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(workspace))
-        return f"{database.PREFIX}_{database.learner()}_{database.workspace_tag()}_", database.database_name(project)
+        return database.workspace_prefix(), database.database_name(project)
 
 
 async def run_both(notebooks, environments) -> None:

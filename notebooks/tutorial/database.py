@@ -107,6 +107,11 @@ def workspace_tag() -> str:
     return hashlib.sha256(str(workspace.root()).encode("utf-8")).hexdigest()[:6]
 
 
+def workspace_prefix() -> str:
+    """The start of every server database name of this learner's workspace: ``alembic_tutorial_<learner>_<workspace>_``."""
+    return f"{PREFIX}_{learner()}_{workspace_tag()}_"
+
+
 def database_name(project_name: str) -> str:
     """The server database of a project in this workspace: ``alembic_tutorial_<learner>_<workspace>_<project>``.
 
@@ -114,7 +119,7 @@ def database_name(project_name: str) -> str:
     short hash of the whole project name, so that two projects never share one.
     """
     project = _plain(project_name)
-    name = f"{PREFIX}_{learner()}_{workspace_tag()}_{project}"
+    name = workspace_prefix() + project
     if len(name) > MAX_NAME:
         digest = hashlib.sha256(project.encode("utf-8")).hexdigest()[:6]
         name = name[: MAX_NAME - len(digest) - 1].rstrip("_") + "_" + digest

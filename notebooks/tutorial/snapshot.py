@@ -95,13 +95,7 @@ class Snapshot:
     @cached_property
     def script(self):
         """Alembic's ``ScriptDirectory`` of the project, or None if it cannot be read."""
-        if not self.own_config:
-            return None
-        try:
-            with quiet():
-                return inspection.script_directory(self.folder)
-        except inspection.ProjectProblem:
-            return None
+        return self._read(inspection.script_directory)
 
     @cached_property
     def revisions(self) -> set[str]:
@@ -127,24 +121,12 @@ class Snapshot:
     @cached_property
     def database_revisions(self) -> tuple[str, ...] | None:
         """The rows of ``alembic_version`` (empty at base); None if the database cannot be read."""
-        if not self.own_config:
-            return None
-        try:
-            with quiet():
-                return inspection.current_revisions(self.folder)
-        except inspection.ProjectProblem:
-            return None
+        return self._read(inspection.current_revisions)
 
     @cached_property
     def tables(self) -> dict[str, inspection.TableInfo] | None:
         """The database's tables, read with SQLAlchemy's inspector; None if it cannot be read."""
-        if not self.own_config:
-            return None
-        try:
-            with quiet():
-                return inspection.schema(self.folder)
-        except inspection.ProjectProblem:
-            return None
+        return self._read(inspection.schema)
 
     def row_count(self, table: str) -> int | None:
         """How many rows ``table`` holds; None if it cannot be read."""
@@ -180,11 +162,16 @@ class Snapshot:
     @cached_property
     def env_sees_differences(self) -> bool | None:
         """Whether autogenerate, through the project's own ``env.py``, finds anything to do; None if unknown."""
+        differences = self._read(inspection.differences)
+        return None if differences is None else bool(differences)
+
+    def _read(self, reader):
+        """``reader(folder)``, quietly; None if the command used another config file, or the project cannot say."""
         if not self.own_config:
             return None
         try:
             with quiet():
-                return bool(inspection.differences(self.folder))
+                return reader(self.folder)
         except inspection.ProjectProblem:
             return None
 
