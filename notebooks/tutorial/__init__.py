@@ -13,10 +13,11 @@ from .envcheck import check_environment
 from .project import Project, start
 from .magics import run
 from .terminal import CommandFailed
+from .web import serve
 
 magics.register()
 
 __all__ = [
     "CommandFailed", "Project", "browse", "check_environment", "edit_file",
-    "run", "show_diff", "show_file", "start",
+    "run", "serve", "show_diff", "show_file", "start",
 ]

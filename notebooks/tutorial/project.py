@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from . import database, fresh, hovershare, story, workspace
+from . import database, fresh, hovershare, story, web, workspace
 
 # The apps a project can hold: the module that builds it stage by stage, and its SQLite file.
 # On a database server, the app reads its URL from <APP>_DATABASE_URL (see its db_session.py).
@@ -68,6 +68,7 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     folder = workspace.root() / name
     workspace.root().mkdir(parents=True, exist_ok=True)
     os.chdir(workspace.root())  # never stand inside the folder about to be moved
+    web.stop_serving(folder)  # a server started from the old folder would serve the backup
     fresh.forget_project_modules(folder)
     backup = workspace.back_up(folder)
     folder.mkdir(exist_ok=True)

@@ -1,0 +1,28 @@
+"""JupyterLab's settings for this tutorial: ``make lab`` starts it with ``--config=lab/jupyter_server_config.py``.
+
+A terminal opened in JupyterLab (File > New > Terminal) starts in the workspace, ``workspace/``, and finds
+the tutorial's own Python first on ``PATH``, with its ``alembic`` and ``waitress-serve``, as a terminal with
+the virtual environment activated would. A plain login shell would not: JupyterLab opens one when it was
+started without a terminal (by a test, or a JupyterHub), and the system's profile resets ``PATH``.
+"""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (given by Jupyter when it reads this file)
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+TUTORIAL_BIN = str(Path(sys.executable).parent)
+WORKSPACE = os.environ.get("ALEMBIC_TUTORIAL_WORKSPACE") or str(REPOSITORY / "workspace")
+
+os.environ["PATH"] = TUTORIAL_BIN + os.pathsep + os.environ.get("PATH", "")
+os.environ["TUTORIAL_BIN"] = TUTORIAL_BIN
+os.environ["TUTORIAL_WORKSPACE"] = WORKSPACE
+
+bash = shutil.which("bash")
+if bash:
+    c.ServerApp.terminado_settings = {
+        "shell_command": [bash, "--rcfile", str(REPOSITORY / "lab" / "terminal.bashrc"), "-i"]
+    }

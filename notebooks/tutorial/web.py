@@ -1,0 +1,209 @@
+"""Serve a project's web app for real: waitress, a WSGI server, in a process of its own on 127.0.0.1.
+
+``serve()`` runs the very command a learner would type in a terminal opened in the project folder::
+
+    waitress-serve --listen=127.0.0.1:8000 billtracker.app:application
+
+The server answers real HTTP requests (open its page in a browser tab, or through JupyterLab's
+``/proxy/<port>/``), and stops with ``stop()``, when the cell that started it runs again, or when the
+kernel stops.
+"""
+
+from __future__ import annotations
+
+import atexit
+import html
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from .browser import Response
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+PORTS_TRIED = 20  # after a busy port, the next ones are tried, up to this many in all
+START_TIMEOUT = 15  # seconds for the server to answer
+
+
+class ServerFailed(Exception):
+    """The web server could not start; the message says why and what to do."""
+
+
+@dataclass
+class Site:
+    """A project's app, served by waitress on ``http://127.0.0.1:<port>/``."""
+
+    folder: Path
+    app: str
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/"
+
+    @property
+    def proxy_path(self) -> str:
+        """The page through JupyterLab's proxy (jupyter-server-proxy), on this server or on a JupyterHub."""
+        prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+        return f"{prefix.rstrip('/')}/proxy/{self.port}/"
+
+    @property
+    def command(self) -> str:
+        """The terminal command that serves the app the same way."""
+        return f"waitress-serve --listen={HOST}:{self.port} {self.app}:application"
+
+    def get(self, path: str = "/") -> Response:
+        """Ask the server for ``path`` over HTTP, as a browser does."""
+        try:
+            with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=10) as answer:
+                return Response(path, f"{answer.status} {answer.reason}", answer.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:  # a 500 page is an answer too
+            return Response(path, f"{error.code} {error.reason}", error.read().decode("utf-8"))
+
+    def log(self) -> str:
+        """What the server printed (waitress's own lines, and any traceback of the app)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        """Stop the server (nothing happens if it has stopped already)."""
+        if self.running():
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        _SITES.pop(self.folder, None)
+
+    def _repr_html_(self) -> str:
+        state = "serving" if self.running() else "stopped"
+        return (
+            f"<div style='font-family:monospace'>waitress, {state}: <code>{html.escape(self.command)}</code><br>"
+            f"open the page in JupyterLab: <a href='{html.escape(self.proxy_path)}' target='_blank'>"
+            f"{html.escape(self.proxy_path)}</a> &middot; in a browser on this computer: "
+            f"<a href='{self.url}' target='_blank'>{self.url}</a></div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"<Site {self.url} ({'serving' if self.running() else 'stopped'})>"
+
+
+_SITES: dict[Path, Site] = {}
+
+
+def serve(app: str = "billtracker.app", folder: Path | str = ".", port: int = DEFAULT_PORT) -> Site:
+    """Serve ``app``'s ``application`` from the project in ``folder`` with waitress, on ``port`` or the next free one.
+
+    A server this kernel started earlier for the same folder is stopped first, so running the cell
+    again restarts it (and it reads the project's files afresh).
+    """
+    folder = Path(folder).resolve()
+    stop_serving(folder)
+    chosen = free_port(port)
+    site = _start(app, folder, chosen)
+    if site.port == port:
+        print(f"waitress serves {app} on port {site.port}.")
+    else:
+        print(f"Port {port} is busy (another program listens on it): "
+              f"waitress serves {app} on port {site.port} instead.")
+    _SITES[folder] = site
+    return site
+
+
+def _start(app: str, folder: Path, port: int) -> Site:
+    """Start waitress on ``port``; if another program took that port meanwhile, on the next free one."""
+    for _ in range(3):
+        handle, log_name = tempfile.mkstemp(prefix="waitress-", suffix=".log")
+        with os.fdopen(handle, "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "waitress", f"--listen={HOST}:{port}", f"{app}:application"],
+                cwd=folder,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_stop_with_this_process if sys.platform == "linux" else None,
+            )
+        site = Site(folder, app, port, process, Path(log_name))
+        try:
+            _wait_until_it_answers(site)
+            return site
+        except ServerFailed:
+            if "address already in use" not in site.log().lower():
+                raise
+            port = free_port(port + 1)
+    raise ServerFailed(f"Every port tried up to {port} was taken while waitress started: try again.")
+
+
+def stop_serving(folder: Path) -> None:
+    """Stop the server this kernel started from ``folder``, if any."""
+    site = _SITES.get(Path(folder).resolve())
+    if site is not None:
+        site.stop()
+
+
+def stop_all() -> None:
+    """Stop every server this kernel started."""
+    for site in list(_SITES.values()):
+        site.stop()
+
+
+def free_port(wanted: int) -> int:
+    """``wanted`` if nothing listens on it, else the next free port after it."""
+    for candidate in range(wanted, wanted + PORTS_TRIED):
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress does: a closed port is free
+            try:
+                probe.bind((HOST, candidate))
+            except OSError:
+                continue
+            return candidate
+    raise ServerFailed(
+        f"Ports {wanted} to {wanted + PORTS_TRIED - 1} are all busy: stop a server you started earlier, "
+        f"or choose another port, e.g. serve(port=9000)."
+    )
+
+
+def _wait_until_it_answers(site: Site) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if not site.running():
+            raise ServerFailed(
+                f"waitress could not serve {site.app}:application from {site.folder.name}/ and stopped; "
+                f"it printed:\n{_last_lines(site.log())}"
+            )
+        try:
+            with socket.create_connection((HOST, site.port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    site.stop()
+    raise ServerFailed(f"waitress did not answer on port {site.port} within {START_TIMEOUT} s; it printed:\n"
+                       + _last_lines(site.log()))
+
+
+def _last_lines(text: str, count: int = 8) -> str:
+    return "\n".join(text.strip().splitlines()[-count:]) or "(nothing)"
+
+
+def _stop_with_this_process() -> None:
+    """In the server's process, before waitress starts: ask Linux to stop it when the kernel dies."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+atexit.register(stop_all)

@@ -1,0 +1,81 @@
+"""``tutorial.serve()``: the app served by waitress in a process of its own, and what goes wrong with it."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))
+
+from tutorial import project, web  # noqa: E402
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    built = project.start("04-upgrade-the-database", stage="last_login-revision")
+    yield built.folder
+    web.stop_all()
+
+
+def listening_socket(port: int) -> socket.socket:
+    holder = socket.socket()
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    holder.bind((web.HOST, port))
+    holder.listen()
+    return holder
+
+
+def test_it_serves_the_real_page_and_the_real_error(folder, capsys):
+    site = web.serve(folder=folder, port=web.free_port(18000))
+    assert f"waitress serves billtracker.app on port {site.port}." in capsys.readouterr().out
+    page = site.get("/")
+    assert page.status_code == 500 and "no such column: users.last_login" in page.text
+    assert "Serving on http://127.0.0.1:" in site.log()
+    assert site.command == f"waitress-serve --listen=127.0.0.1:{site.port} billtracker.app:application"
+
+
+def test_a_busy_port_is_said_and_the_next_one_used(folder, capsys):
+    port = web.free_port(18100)
+    with listening_socket(port):
+        site = web.serve(folder=folder, port=port)
+    assert site.port > port
+    said = capsys.readouterr().out
+    assert f"Port {port} is busy (another program listens on it): waitress serves billtracker.app on port " \
+           f"{site.port} instead." in said
+
+
+def test_serving_again_stops_the_first_server(folder):
+    first = web.serve(folder=folder, port=web.free_port(18200))
+    second = web.serve(folder=folder, port=first.port)
+    assert not first.running() and second.running()
+    assert second.port == first.port, "the port the first server left is free again"
+
+
+def test_starting_the_notebook_again_stops_its_server(folder):
+    site = web.serve(folder=folder, port=web.free_port(18300))
+    project.start("04-upgrade-the-database", stage="last_login-revision")
+    assert not site.running(), "a server left running would serve the backed-up project"
+
+
+def test_an_app_that_does_not_import_says_why(folder):
+    with pytest.raises(web.ServerFailed, match="(?s)could not serve nosuch:application.*No module named 'nosuch'"):
+        web.serve(app="nosuch", folder=folder, port=web.free_port(18400))
+
+
+def test_the_proxy_path_follows_a_hubs_prefix(folder, monkeypatch):
+    site = web.serve(folder=folder, port=web.free_port(18500))
+    assert site.proxy_path == f"/proxy/{site.port}/"
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ada/")
+    assert site.proxy_path == f"/user/ada/proxy/{site.port}/"
+
+
+def test_every_port_busy_gets_a_message(monkeypatch):
+    monkeypatch.setattr(web, "PORTS_TRIED", 1)
+    with listening_socket(web.free_port(18600)) as holder:
+        with pytest.raises(web.ServerFailed, match="all busy"):
+            web.free_port(holder.getsockname()[1])
