@@ -8,6 +8,8 @@ opened in the project folder:
   just edited is what Alembic sees;
 - Alembic's log lines (sent to stderr by ``alembic.ini``) are shown as plain
   output, in the order a terminal would show them, not as red error text;
+- its messages are indented as in a terminal, but never wrapped (a terminal
+  wraps them, and argparse's usage, at its width);
 - the kernel's own logging setup, working directory and ``sys.path`` are
   restored afterwards (``env.py`` calls ``logging.config.fileConfig``);
 - a failing command raises :class:`CommandFailed` with Alembic's own message.
@@ -40,6 +42,9 @@ from . import fresh
 
 SUPPORTED = ("alembic", "pytest")
 WIDTH = 100  # characters per line of a message or hint
+# In a terminal, Alembic indents its messages by two spaces and wraps them, and argparse wraps its usage,
+# at the terminal's width. A cell prints as a terminal wider than any line: indented, never wrapped.
+NO_WRAP_WIDTH = 100_000
 
 
 class CommandFailed(Exception):
@@ -120,12 +125,11 @@ def _run_alembic(command: str, argv: list[str], folder: Path):
     from alembic.util import messaging
 
     _CommandLine = _command_line_class()
-    messaging.TERMWIDTH = None  # never wrap: the output must not depend on a terminal's width
     buffer = io.StringIO()
     error = None
     status = 0
     with as_in_a_terminal(folder), contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
-            _short_warnings():
+            _short_warnings(), _wider_than_any_line(messaging):
         try:
             _CommandLine(prog="alembic").main(["--raiseerr", *argv[1:]])
         except util.CommandError as exc:
@@ -208,6 +212,21 @@ def describe_exception(exc: Exception, folder: Path) -> str:
         where = frames[-1]
         text += f"\n  (raised in {where.filename}, line {where.lineno})"
     return text
+
+
+@contextlib.contextmanager
+def _wider_than_any_line(messaging):
+    """Let Alembic and argparse print as in a terminal of :data:`NO_WRAP_WIDTH` columns."""
+    saved_columns = os.environ.get("COLUMNS")
+    messaging.TERMWIDTH = NO_WRAP_WIDTH
+    os.environ["COLUMNS"] = str(NO_WRAP_WIDTH)  # argparse reads the width from COLUMNS first
+    try:
+        yield
+    finally:
+        if saved_columns is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = saved_columns
 
 
 @contextlib.contextmanager
