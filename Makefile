@@ -35,7 +35,7 @@ $(TESTING): requirements-test.txt requirements.txt requirements-servers.txt | $(
 	@touch $@ $(LEARNER) $(DRIVERS)
 
 lab: $(LEARNER) $(if $(SERVERS),$(DRIVERS))
-	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab --config=lab/jupyter_server_config.py --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-start-here.ipynb
 
 test: $(TESTING)
 	$(BIN)/python -m pytest

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+LAB_CONFIG = REPO / "lab" / "jupyter_server_config.py"
 
 CHROMIUM_MISSING = (
     "Chromium not found: install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) "
@@ -42,8 +43,12 @@ CHROMIUM_FLAGS = [
 # User settings of the private JupyterLab (``JUPYTERLAB_SETTINGS_DIR``), the same
 # effect as an ``overrides.json``: start the notebook's kernel without asking,
 # never fetch news or check for updates, and keep every cell in the page
-# (no windowing), so that all cells can be inspected and photographed.
+# (no windowing), so that all cells can be inspected and photographed; give terminals xterm.js's
+# screen-reader mode, which keeps each row of the screen as text that a test can read.
 LAB_SETTINGS = {
+    "@jupyterlab/terminal-extension/plugin": {
+        "screenReaderMode": True,
+    },
     "@jupyterlab/notebook-extension/tracker": {
         "autoStartDefaultKernel": True,
         "windowingMode": "none",
@@ -138,6 +143,7 @@ class JupyterLab:
                 self.process = subprocess.Popen(
                     [
                         sys.executable, "-m", "jupyter", "lab",
+                        f"--config={LAB_CONFIG}",  # the settings `make lab` starts JupyterLab with
                         "--allow-root",
                         "--no-browser",
                         "--ServerApp.ip=127.0.0.1",
