@@ -79,3 +79,16 @@ def test_every_port_busy_gets_a_message(monkeypatch):
     with listening_socket(web.free_port(18600)) as holder:
         with pytest.raises(web.ServerFailed, match="all busy"):
             web.free_port(holder.getsockname()[1])
+
+
+def test_a_port_taken_while_waitress_starts_is_not_mistaken_for_ours(folder, monkeypatch, capsys):
+    """Two learners starting at once may both find a port free: the second server must not take the first's."""
+    port = web.free_port(18700)
+    monkeypatch.setattr(web, "free_port", lambda wanted: wanted if wanted == port else web_free_port(wanted))
+    with listening_socket(port):  # the other program answers on the port, but it is not waitress
+        site = web.serve(folder=folder, port=port)
+    assert site.port != port
+    assert f"Serving on http://127.0.0.1:{site.port}" in site.log()
+
+
+web_free_port = web.free_port

@@ -177,18 +177,18 @@ def free_port(wanted: int) -> int:
 
 
 def _wait_until_it_answers(site: Site) -> None:
+    """Wait until this server says it listens: a connection alone could reach another program on the port."""
     deadline = time.monotonic() + START_TIMEOUT
+    listening = f"Serving on http://{HOST}:{site.port}"
     while time.monotonic() < deadline:
+        if listening in site.log():
+            return
         if not site.running():
             raise ServerFailed(
                 f"waitress could not serve {site.app}:application from {site.folder.name}/ and stopped; "
                 f"it printed:\n{_last_lines(site.log())}"
             )
-        try:
-            with socket.create_connection((HOST, site.port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
+        time.sleep(0.05)
     site.stop()
     raise ServerFailed(f"waitress did not answer on port {site.port} within {START_TIMEOUT} s; it printed:\n"
                        + _last_lines(site.log()))
