@@ -2,7 +2,8 @@
 
 ``application`` is a WSGI callable. From the project folder, any WSGI server
 serves it when you name it ``hovershare.app:application``, for instance
-``gunicorn hovershare.app:application``. So does the standard library's::
+``waitress-serve hovershare.app:application`` (waitress comes with this tutorial).
+So does the standard library's::
 
     from wsgiref.simple_server import make_server
     from hovershare.app import application
