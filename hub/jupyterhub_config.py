@@ -1,0 +1,71 @@
+"""JupyterHub for a class on one machine: each learner a Unix account, one shared PostgreSQL server.
+
+Run it from a checkout of this repository (``/srv/alembic-tutorial``, say), as root, with the
+tutorial's environment and JupyterHub installed in ``.venv`` (TEACHING.md, "Run a class on a hub"):
+
+    sudo .venv/bin/jupyterhub -f hub/jupyterhub_config.py
+
+- **Who may log in:** learners log in with their Unix account on this machine (PAM, JupyterHub's
+  own authenticator), if they are in the group ``alembic-class``; the teacher creates the accounts.
+- **Where they work:** each learner's JupyterLab runs as that learner (JupyterHub's local process
+  spawner), rooted at their home folder. ``hub/start-learner`` copies the tutorial into
+  ``~/alembic-tutorial`` the first time, so their notebooks, their workspace and their backups live
+  in their own home, closed to the others by Unix permissions.
+- **Their databases:** ``DATABASE_URL`` names the shared server, as the learner's own role
+  (``TUTORIAL_DATABASE_URL`` below, ``{username}`` filled in per learner). Each notebook creates its
+  database there, named for the learner and closed to every other role. The teacher creates one role
+  per learner with only the right to create databases: ``sudo -u postgres createuser --createdb NAME``.
+  With the default URL the learner connects over PostgreSQL's Unix socket, where ``peer``
+  authentication (Debian's default for local connections) lets a Unix user in only as the role of
+  the same name: no passwords, and no learner can connect as another.
+
+Settings read from the hub's environment (all optional):
+
+- ``TUTORIAL_DATABASE_URL``: the learners' server URL, ``{username}`` standing for the learner's
+  name; empty for SQLite (each learner's databases are then files in their own workspace).
+- ``TUTORIAL_HUB_URL``: where the hub listens (``http://127.0.0.1:8000``; put HTTPS in front of it,
+  e.g. nginx or The Littlest JupyterHub's Traefik, before opening it to a network).
+- ``TUTORIAL_CLASS_GROUP``: the Unix group whose members may log in (``alembic-class``).
+"""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+HUB = Path(__file__).resolve().parent
+c = get_config()  # noqa: F821 (JupyterHub defines it when it loads this file)
+
+DATABASE_URL = os.environ.get(
+    "TUTORIAL_DATABASE_URL", "postgresql+psycopg://{username}@/postgres?host=/var/run/postgresql"
+)
+
+c.JupyterHub.bind_url = os.environ.get("TUTORIAL_HUB_URL", "http://127.0.0.1:8000")
+
+# Learners log in with their Unix account; only members of the class's group may.
+c.JupyterHub.authenticator_class = "pam"
+c.PAMAuthenticator.allowed_groups = {os.environ.get("TUTORIAL_CLASS_GROUP", "alembic-class")}
+
+# Each learner's JupyterLab: a process of their own, as their own Unix user, in their home.
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [str(HUB / "start-learner")]
+c.Spawner.notebook_dir = "~"
+c.Spawner.default_url = "/lab/tree/alembic-tutorial/notebooks/00-start-here.ipynb"
+c.Spawner.start_timeout = 60
+c.Spawner.http_timeout = 60
+# Memory the capacity test measured per learner, with room to spare (TEACHING.md, "How big a
+# machine"). The local process spawner only passes it on (MEM_LIMIT); The Littlest JupyterHub's
+# systemd spawner enforces it (`tljh-config set limits.memory 512M`).
+c.Spawner.mem_limit = "512M"
+
+
+def learner_database_url(spawner) -> str:
+    """The learner's own ``DATABASE_URL``: the shared server, as the role named for them."""
+    return DATABASE_URL.format(username=quote(spawner.user.name, safe=""))
+
+
+# What each learner's server and kernels get: the Python to run, and their own database URL
+# (JupyterHub calls a value that is a function with the learner's spawner).
+c.Spawner.environment = {"TUTORIAL_PYTHON": sys.executable}
+if DATABASE_URL:
+    c.Spawner.environment["DATABASE_URL"] = learner_database_url
