@@ -14,7 +14,8 @@ tutorial's environment and JupyterHub installed in ``.venv`` (TEACHING.md, "Run 
 - **Their databases:** ``DATABASE_URL`` names the shared server, as the learner's own role
   (``TUTORIAL_DATABASE_URL`` below, ``{username}`` filled in per learner). Each notebook creates its
   database there, named for the learner and closed to every other role. The teacher creates one role
-  per learner with only the right to create databases: ``sudo -u postgres createuser --createdb NAME``.
+  per learner with only the right to create databases:
+  ``python3 hub/learner_roles.py learners.txt | sudo -u postgres psql``.
   With the default URL the learner connects over PostgreSQL's Unix socket, where ``peer``
   authentication (Debian's default for local connections) lets a Unix user in only as the role of
   the same name: no passwords, and no learner can connect as another.
@@ -22,7 +23,10 @@ tutorial's environment and JupyterHub installed in ``.venv`` (TEACHING.md, "Run 
 Settings read from the hub's environment (all optional):
 
 - ``TUTORIAL_DATABASE_URL``: the learners' server URL, ``{username}`` standing for the learner's
-  name; empty for SQLite (each learner's databases are then files in their own workspace).
+  name and ``{password}`` for their password; empty for SQLite (each learner's databases are then
+  files in their own workspace).
+- ``TUTORIAL_ROLE_SECRET``: for a server reached over TCP with passwords: each learner's password is
+  derived from it and their name, as ``hub/learner_roles.py`` derives it when it creates the roles.
 - ``TUTORIAL_HUB_URL``: where the hub listens (``http://127.0.0.1:8000``; put HTTPS in front of it,
   e.g. nginx or The Littlest JupyterHub's Traefik, before opening it to a network).
 - ``TUTORIAL_CLASS_GROUP``: the Unix group whose members may log in (``alembic-class``).
@@ -34,11 +38,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 HUB = Path(__file__).resolve().parent
+sys.path.insert(0, str(HUB))
+from learner_roles import password_for  # noqa: E402 (beside this file)
+
 c = get_config()  # noqa: F821 (JupyterHub defines it when it loads this file)
 
 DATABASE_URL = os.environ.get(
     "TUTORIAL_DATABASE_URL", "postgresql+psycopg://{username}@/postgres?host=/var/run/postgresql"
 )
+ROLE_SECRET = os.environ.get("TUTORIAL_ROLE_SECRET", "")
 
 c.JupyterHub.bind_url = os.environ.get("TUTORIAL_HUB_URL", "http://127.0.0.1:8000")
 
@@ -51,6 +59,9 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(HUB / "start-learner")]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/alembic-tutorial/notebooks/00-start-here.ipynb"
+# The notebooks back a learner's earlier work up into workspace/.backups/ and say so: let them open it
+# (JupyterLab's View > Show Hidden Files).
+c.Spawner.args = ["--ContentsManager.allow_hidden=True"]
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 # Memory the capacity test measured per learner, with room to spare (TEACHING.md, "How big a
@@ -61,7 +72,9 @@ c.Spawner.mem_limit = "512M"
 
 def learner_database_url(spawner) -> str:
     """The learner's own ``DATABASE_URL``: the shared server, as the role named for them."""
-    return DATABASE_URL.format(username=quote(spawner.user.name, safe=""))
+    name = spawner.user.name
+    password = password_for(name, ROLE_SECRET) if ROLE_SECRET else ""
+    return DATABASE_URL.format(username=quote(name, safe=""), password=password)
 
 
 # What each learner's server and kernels get: the Python to run, and their own database URL

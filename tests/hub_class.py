@@ -34,6 +34,10 @@ from conftest import REPOSITORY
 from remote_kernel import RemoteServer
 
 HUB_FOLDER = REPOSITORY / "hub"
+sys.path.insert(0, str(HUB_FOLDER))
+import learner_roles  # noqa: E402 (the teacher's script, in hub/)
+
+ROLE_SECRET = secrets.token_hex(8)  # the class's secret, from which each learner's password is derived
 PROXY = HUB_FOLDER / "node_modules" / ".bin" / "configurable-http-proxy"
 START_TIMEOUT = 60  # seconds, for the hub and for each learner's server
 
@@ -71,7 +75,7 @@ c.ConfigurableHTTPProxy.command = [{proxy!r}]
 c.JupyterHub.db_url = "sqlite:///" + {state!r} + "/hub.sqlite"
 c.JupyterHub.cookie_secret_file = {state!r} + "/cookie_secret"
 c.JupyterHub.pid_file = {state!r} + "/hub.pid"
-c.Spawner.args = {args!r}
+c.Spawner.args.extend({args!r})
 c.JupyterHub.services = [{{"name": "class-test", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{
     "name": "class-test", "services": ["class-test"],
@@ -98,7 +102,7 @@ class Hub:
             args=["--allow-root"] if os.geteuid() == 0 else [],
         ))
         environment = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST", "ALEMBIC_TUTORIAL"))}
-        environment.update(TUTORIAL_DATABASE_URL=database_url_template, TUTORIAL_HUB_URL=self.url)
+        environment.update(TUTORIAL_DATABASE_URL=database_url_template, TUTORIAL_ROLE_SECRET=ROLE_SECRET, TUTORIAL_HUB_URL=self.url)
         environment.pop("DATABASE_URL", None)
         self.log = open(folder / "hub.log", "wb")
         self.process = subprocess.Popen(
@@ -195,8 +199,8 @@ class Roles:
         self.names: list[str] = []
 
     def create(self, name: str) -> None:
-        """``CREATE ROLE name LOGIN CREATEDB``: what ``createuser --createdb name`` does."""
-        self._execute(f'CREATE ROLE "{name}" LOGIN CREATEDB NOSUPERUSER NOCREATEROLE')
+        """The role the teacher's script creates for the learner (hub/learner_roles.py), with its password."""
+        self._execute(learner_roles.create_role(name, ROLE_SECRET))
         self.names.append(name)
 
     def databases(self, prefix: str = "alembic_tutorial_") -> dict[str, tuple[str, str]]:
@@ -208,6 +212,14 @@ class Roles:
             ), {"prefix": prefix}).all()
         engine.dispose()
         return {name: (owner, acl) for name, owner, acl in rows}
+
+    def connections(self) -> int:
+        """How many connections the learners' roles hold open on the server now."""
+        engine = create_engine(self.server_url, poolclass=NullPool)
+        with engine.connect() as connection:
+            count = connection.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE usename = ANY(:names)"), {"names": self.names})
+        engine.dispose()
+        return count
 
     def database_sizes(self, names) -> dict[str, int]:
         engine = create_engine(self.server_url, poolclass=NullPool)
@@ -232,6 +244,6 @@ class Roles:
 
 
 def learner_url_template(server_url: str) -> str:
-    """``TUTORIAL_DATABASE_URL`` for the hub: the shared server, ``{username}`` as the user."""
-    url = make_url(server_url).set(username="USERNAME", password=None)
-    return url.render_as_string(hide_password=False).replace("USERNAME", "{username}")
+    """``TUTORIAL_DATABASE_URL`` for the hub: the shared server, as ``{username}`` with ``{password}``."""
+    url = make_url(server_url).set(username="USERNAME", password="PASSWORD")
+    return url.render_as_string(hide_password=False).replace("USERNAME", "{username}").replace("PASSWORD", "{password}")

@@ -26,6 +26,7 @@ skips, saying why, unless ``TUTORIAL_REQUIRE_HUB=1`` / ``TUTORIAL_REQUIRE_POSTGR
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import os
 import platform
@@ -39,9 +40,10 @@ import psutil
 import pytest
 
 from conftest import NOTEBOOKS, REPOSITORY
-from hub_class import Hub, Roles, learner_url_template, require_proxy
+from hub_class import ROLE_SECRET, Hub, Roles, learner_roles, learner_url_template, require_proxy
 from remote_kernel import CellRun, NotebookFailed, RemoteServer
 from servers import require
+from tutorial import database
 
 pytestmark = pytest.mark.hub
 
@@ -85,8 +87,6 @@ def read(notebook: str):
 
 def prefix_of(learner: Learner, hub: Hub, monkeypatch) -> str:
     """The start of every database name of the learner's workspace, as the notebooks make it."""
-    from tutorial import database
-
     with monkeypatch.context() as patch:
         patch.setenv("JUPYTERHUB_USER", learner.name)
         patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(hub.home(learner.name) / TUTORIAL / "workspace"))
@@ -94,11 +94,11 @@ def prefix_of(learner: Learner, hub: Hub, monkeypatch) -> str:
 
 
 class MemorySampler:
-    """Samples, every half second, the memory of each learner's server and every process under it (RSS, summed)."""
+    """Samples, every half second, the memory of each learner's server and every process under it (RSS, summed),
+    and how many connections the class holds open on the database server."""
 
     def __init__(self, hub: Hub):
-        self.hub, self.peaks, self.machine_peak = hub, {}, 0
-        self.baseline = psutil.virtual_memory().used
+        self.hub, self.peaks, self.connections = hub, {}, 0
 
     async def run(self) -> None:
         while True:
@@ -110,7 +110,7 @@ class MemorySampler:
                     continue
                 self.peaks[name] = max(self.peaks.get(name, 0), total)
             self.hub.note_processes()
-            self.machine_peak = max(self.machine_peak, psutil.virtual_memory().used - self.baseline)
+            self.connections = max(self.connections, self.hub.roles.connections())
             await asyncio.sleep(SAMPLE_EVERY)
 
 
@@ -156,10 +156,12 @@ def hub(shared_server, tmp_path):
 
 
 def test_a_class_runs_the_tutorial_at_once_on_one_hub_and_one_server(hub, monkeypatch):
+    assert LEARNERS >= 2, f"TUTORIAL_HUB_LEARNERS={LEARNERS}: the class needs at least two learners"
     asyncio.run(asyncio.wait_for(_class(hub, monkeypatch), timeout=WHOLE_TEST))
 
 
 async def _class(hub: Hub, monkeypatch) -> None:
+    load = os.getloadavg()[0]
     spawn_started = time.monotonic()
     servers = await asyncio.gather(*(hub.start_learner(name) for name in hub.names))
     spawn_seconds = time.monotonic() - spawn_started
@@ -172,9 +174,10 @@ async def _class(hub: Hub, monkeypatch) -> None:
 
         # 1. The core series, one learner alone.
         alone = Learner(learners[0].name, learners[0].server)
-        started = time.monotonic()
+        cpu_before, started = cpu_seconds(hub), time.monotonic()
         await alone.run_series(CORE)
         alone_seconds = time.monotonic() - started
+        alone.cpu_seconds = cpu_seconds(hub)[alone.name] - cpu_before[alone.name]
 
         # 2. Everyone at once: the core series, then the PostgreSQL notebooks.
         cpu_before = cpu_seconds(hub)
@@ -186,6 +189,8 @@ async def _class(hub: Hub, monkeypatch) -> None:
             learner.cpu_seconds = cpu_after[learner.name] - cpu_before[learner.name]
     finally:
         sampling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sampling  # a sampler that failed fails the test
     for learner in learners:
         learner.peak_bytes = sampler.peaks.get(learner.name, 0)
 
@@ -196,7 +201,9 @@ async def _class(hub: Hub, monkeypatch) -> None:
         prefix = prefixes[learner.name]
         for notebook in CORE + ON_SERVER:
             printed = learner.printed(notebook)
-            assert f"Database: postgresql+psycopg://{learner.name}@" in printed, f"{learner.name}'s {notebook} did not use their role"
+            assert f"Database: postgresql+psycopg://{learner.name}:***@" in printed, f"{learner.name}'s {notebook} did not use their role"
+            first_cell = learner.runs[notebook][0].text
+            assert learner_roles.password_for(learner.name, ROLE_SECRET) not in first_cell, f"{learner.name}'s {notebook} shows their password"
             assert f"/{prefix}" in printed, f"{learner.name}'s {notebook} is not on a database of their own"
         own = {name: owner_acl for name, owner_acl in databases.items() if name.startswith(prefix)}
         assert len(own) >= len(CORE), f"{learner.name} has too few databases on the server: {sorted(own)}"
@@ -212,9 +219,9 @@ async def _class(hub: Hub, monkeypatch) -> None:
     await _links_open(learners[0])
 
     # 5. Two learners start notebook 03 afresh at the same moment; each keeps their own work.
-    await _reset_at_once(hub, learners[:2])
+    await _reset_at_once(learners[:2])
 
-    _write_capacity(learners, alone, alone_seconds, together_seconds, spawn_seconds, idle, sampler, sizes)
+    _write_capacity(learners, alone, alone_seconds, together_seconds, spawn_seconds, idle, sampler, sizes, load)
 
 
 async def _links_open(learner: Learner) -> None:
@@ -231,7 +238,7 @@ async def _links_open(learner: Learner) -> None:
         assert model["type"] == "file", f"the link {target} in notebook {notebook} does not open a file: {model}"
 
 
-async def _reset_at_once(hub: Hub, pair: list[Learner]) -> None:
+async def _reset_at_once(pair: list[Learner]) -> None:
     notebook, folder = "03-change-a-model", f"{TUTORIAL}/workspace/03-change-a-model"
     for learner in pair:
         await learner.server.request("PUT", f"api/contents/{folder}/my-notes.txt",
@@ -243,12 +250,11 @@ async def _reset_at_once(hub: Hub, pair: list[Learner]) -> None:
         printed = "".join(run.text for run in runs)
         moved = re.search(r"were moved to (workspace/\S+)\.", printed)
         assert moved, f"{learner.name}'s first cell did not say where their files went:\n{printed}"
-        # Read on disk: JupyterLab's contents API refuses hidden folders such as .backups.
-        notes = (hub.home(learner.name) / TUTORIAL / moved.group(1) / "my-notes.txt").read_text()
-        assert notes == f"{learner.name}'s notes", f"{learner.name}'s backup holds {notes!r}"
+        notes = await learner.server.request("GET", f"api/contents/{TUTORIAL}/{moved.group(1)}/my-notes.txt")
+        assert notes["content"] == f"{learner.name}'s notes", f"{learner.name}'s backup holds {notes['content']!r}"
 
 
-def _write_capacity(learners, alone, alone_seconds, together_seconds, spawn_seconds, idle, sampler, sizes) -> None:
+def _write_capacity(learners, alone, alone_seconds, together_seconds, spawn_seconds, idle, sampler, sizes, load) -> None:
     mib = 1024 * 1024
     cores = os.cpu_count() or 1
     memory = psutil.virtual_memory().total
@@ -266,18 +272,20 @@ def _write_capacity(learners, alone, alone_seconds, together_seconds, spawn_seco
     rows = [
         ("learners at once", f"{len(learners)}"),
         ("machine", f"{cores} cores, {memory / 2**30:.1f} GiB, {platform.system()} {platform.machine()}"),
+        ("its load (1-minute average) as the test began: other work sharing the cores", f"{load:.1f}"),
         ("servers started through the hub (all at once)", f"{spawn_seconds:.1f} s"),
         ("memory of one learner's server, idle", f"{max(idle.values(), default=0) / mib:.0f} MiB"),
         ("peak memory of one learner (server + kernel + commands, RSS)", f"{peak / mib:.0f} MiB"),
-        ("peak memory the machine used above its start, all learners", f"{sampler.machine_peak / mib:.0f} MiB"),
+        ("peak connections the class held open on PostgreSQL at once", f"{sampler.connections}"),
         ("core series (01-05), one learner alone", f"{alone_seconds:.1f} s"),
         (f"core series (01-05), {len(learners)} learners at once (slowest)", f"{max(core_together):.1f} s"),
         (f"whole run (01-05, 17, 18), {len(learners)} learners at once", f"{together_seconds:.1f} s"),
-        ("CPU time of one learner's whole run (01-05, 17, 18)", f"{cpu:.1f} s"),
+        ("CPU time of the core series (01-05), one learner alone", f"{alone.cpu_seconds:.1f} s"),
+        ("CPU time of one learner's whole run (01-05, 17, 18), at once", f"{cpu:.1f} s"),
         ("slowest Alembic cell, alone", f"{slowest_alone[0]:.2f} s (notebook {slowest_alone[1][:2]}, code cell {slowest_alone[2]})"),
         ("slowest Alembic cell, all at once", f"{slowest[0]:.2f} s (notebook {slowest[2][:2]}, code cell {slowest[3]})"),
         ("PostgreSQL disk per learner (their databases after 01-05, 17, 18)", f"{per_learner_db / mib:.0f} MiB"),
-        ("learners running at once at full speed, per core", f"{at_once / cores:.2f}"),
+        ("learners running at once at full speed, per core (alone's time against the slowest at once)", f"{at_once / cores:.2f}"),
         ("learners per GiB of memory (at their peak)", f"{2**30 / peak:.1f}"),
     ]
     ARTIFACT.parent.mkdir(exist_ok=True)
