@@ -61,7 +61,13 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/alembic-tutorial/notebooks/00-start-here.ipynb"
 # The notebooks back a learner's earlier work up into workspace/.backups/ and say so: let them open it
 # (JupyterLab's View > Show Hidden Files).
-c.Spawner.args = ["--ContentsManager.allow_hidden=True"]
+# Each notebook a learner opens keeps a kernel (about 115 MiB) until they close it: stop the ones
+# idle for half an hour, so that a learner's memory stays near the limit below.
+c.Spawner.args = [
+    "--ContentsManager.allow_hidden=True",
+    "--MappingKernelManager.cull_idle_timeout=1800",
+    "--MappingKernelManager.cull_interval=300",
+]
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 # Memory the capacity test measured per learner, with room to spare (TEACHING.md, "How big a

@@ -284,7 +284,8 @@ def _write_capacity(learners, alone, alone_seconds, together_seconds, spawn_seco
         ("CPU time of one learner's whole run (01-05, 17, 18), at once", f"{cpu:.1f} s"),
         ("slowest Alembic cell, alone", f"{slowest_alone[0]:.2f} s (notebook {slowest_alone[1][:2]}, code cell {slowest_alone[2]})"),
         ("slowest Alembic cell, all at once", f"{slowest[0]:.2f} s (notebook {slowest[2][:2]}, code cell {slowest[3]})"),
-        ("PostgreSQL disk per learner (their databases after 01-05, 17, 18)", f"{per_learner_db / mib:.0f} MiB"),
+        ("PostgreSQL disk per learner (their databases after 01-05, 17, 18)",
+         f"{per_learner_db / mib:.0f} MiB in {len(sizes) / len(learners):.0f} databases"),
         ("learners running at once at full speed, per core (alone's time against the slowest at once)", f"{at_once / cores:.2f}"),
         ("learners per GiB of memory (at their peak)", f"{2**30 / peak:.1f}"),
     ]
