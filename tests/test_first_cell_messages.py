@@ -82,3 +82,10 @@ def test_a_learner_whose_role_may_not_create_databases(tmp_path):
     create_role(server, f"{NO_RIGHT} LOGIN NOCREATEDB")
     output = first_cell_output(make_url(server).set(username=NO_RIGHT).render_as_string(hide_password=False), tmp_path)
     assert_one_clear_message(output, f"refused to create or drop alembic_tutorial_ada_", f"ALTER ROLE {NO_RIGHT} CREATEDB")
+
+
+@pytest.mark.postgres
+def test_a_hub_whose_database_url_names_a_database_that_does_not_exist(tmp_path):
+    server = require("postgres")
+    output = first_cell_output(make_url(server).set(database="tutorial_no_such_database").render_as_string(hide_password=False), tmp_path)
+    assert_one_clear_message(output, "has no database tutorial_no_such_database to connect to", "postgres is always there")
