@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh Linux or macOS machine with Python 3.11+:
 #   make lab    a virtual environment in .venv with what the notebooks need (requirements.txt), then JupyterLab
-#   make test   the same environment plus the test tools (requirements-test.txt), then every test
+#   make test   the same environment plus the test tools (requirements-test.txt) and, with npm, the
+#               hub's proxy (hub/package.json), then every test
 # `make lab SERVERS=1` also installs the database drivers (requirements-servers.txt), for DATABASE_URL.
 PYTHON ?= python3
 VENV := .venv
@@ -14,6 +15,8 @@ PIP_INSTALL = $(BIN)/python -m pip install --quiet --disable-pip-version-check
 LEARNER := $(VENV)/.installed-learner
 DRIVERS := $(VENV)/.installed-servers
 TESTING := $(VENV)/.installed-test
+# The proxy in front of JupyterHub, for the hub test (hub/package.json pins it; npm ci installs the lock).
+PROXY := hub/node_modules/.bin/configurable-http-proxy
 
 .PHONY: lab test outputs benchmark
 
@@ -37,7 +40,14 @@ $(TESTING): requirements-test.txt requirements.txt requirements-servers.txt | $(
 lab: $(LEARNER) $(if $(SERVERS),$(DRIVERS))
 	$(BIN)/jupyter lab --config=lab/jupyter_server_config.py --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-start-here.ipynb
 
-test: $(TESTING)
+$(PROXY): hub/package.json hub/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd hub && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.bin/configurable-http-proxy; \
+	else \
+		echo "npm is not installed: the hub test will skip (it needs Node.js and npm for configurable-http-proxy)"; \
+	fi
+
+test: $(TESTING) $(PROXY)
 	$(BIN)/python -m pytest
 
 # Produce the stored outputs of the notebooks (all, or NOTEBOOKS="notebooks/03-*.ipynb").

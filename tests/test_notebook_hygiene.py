@@ -132,7 +132,7 @@ def markdown_links(path: Path) -> list[str]:
     return [first or second for first, second in LINK.findall(text)]
 
 
-DOCUMENTS = NOTEBOOK_PATHS + [REPOSITORY / "README.md", REPOSITORY / "workspace" / "README.md"]
+DOCUMENTS = NOTEBOOK_PATHS + [REPOSITORY / "README.md", REPOSITORY / "TEACHING.md", REPOSITORY / "workspace" / "README.md"]
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=ids(DOCUMENTS))

@@ -17,12 +17,14 @@ import re
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, NoSuchModuleError
+from sqlalchemy.dialects import registry
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
 from . import workspace
 
 SQLITE_FILE = "billtracker.sqlite"
+CONNECT_TIMEOUT = 10  # seconds: a server behind a firewall says nothing, and the cell must not wait for ever
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -55,6 +57,11 @@ INSTALL_DRIVERS = "`make lab SERVERS=1`, or `pip install -r requirements-servers
 def missing_driver(url: URL, error: Exception) -> str:
     """One line (no final stop): the driver ``url`` names is not installed, and how to install it."""
     backend, _, driver = url.drivername.partition("+")
+    if not _known_backend(backend):
+        return (
+            f"SQLAlchemy knows no database called {backend!r} (the URL starts {url.drivername}://): write "
+            f"postgresql+psycopg://... for PostgreSQL or mysql+pymysql://... for MariaDB and MySQL"
+        )
     try:
         driver = url.get_dialect().driver  # a URL without "+driver" gets SQLAlchemy's default for the backend
     except Exception:  # a driver SQLAlchemy does not know: keep the URL's word for it
@@ -70,6 +77,15 @@ def missing_driver(url: URL, error: Exception) -> str:
     )
 
 
+def _known_backend(backend: str) -> bool:
+    """Whether SQLAlchemy has a dialect named ``backend`` (``postgresql`` yes, Heroku's ``postgres`` no)."""
+    try:
+        registry.load(backend)
+    except NoSuchModuleError:
+        return False
+    return True
+
+
 def server_engine(url: URL, setting: str, **options) -> Engine:
     """``create_engine(url, **options)``, but a driver that cannot be imported raises :class:`DriverMissing`.
 
@@ -82,9 +98,22 @@ def server_engine(url: URL, setting: str, **options) -> Engine:
 
 
 def server_url() -> URL | None:
-    """The server named by ``DATABASE_URL``, or None for SQLite."""
+    """The server named by ``DATABASE_URL``, or None for SQLite.
+
+    :raises DatabaseUnavailable: the value is not a URL at all; the message shows the form it needs.
+    """
     value = os.environ.get("DATABASE_URL", "").strip()
-    return make_url(value) if value and not value.startswith("sqlite") else None
+    if not value or value.startswith("sqlite"):
+        return None
+    try:
+        return make_url(value)
+    except ArgumentError:
+        shown = re.sub(r"(\w):[^@/:]*@", r"\1:***@", value)  # a password, if any, hidden
+        raise DatabaseUnavailable(
+            f"DATABASE_URL is not a database URL: {shown!r}.\n"
+            f"Write it as postgresql+psycopg://USER@HOST:5432/postgres (or mysql+pymysql://USER@HOST:3306/DATABASE), "
+            f"or unset it to use SQLite."
+        ) from None
 
 
 PREFIX = "alembic_tutorial"
@@ -169,7 +198,9 @@ def reset_on(server: URL, name: str, create: bool, setting: str) -> None:
     """
     if not re.fullmatch(r"\w+", name):
         raise ValueError(f"not a plain database name: {name!r}")
-    engine = server_engine(server, setting, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    engine = server_engine(
+        server, setting, isolation_level="AUTOCOMMIT", poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT}
+    )
     postgresql = engine.dialect.name == "postgresql"
     quoted = f'"{name}"' if postgresql else f"`{name}`"
     try:
@@ -194,6 +225,19 @@ def _why_not(server: URL, name: str, reason: str, setting: str) -> str:
             f"{where} refused to create or drop {name}:\n  {said}\n"
             f"The user {server.username} needs the right to create databases "
             f"(PostgreSQL: ALTER ROLE {server.username} CREATEDB;)."
+        )
+    missing_role = re.search(r'role "([^"]+)" does not exist', reason)
+    if missing_role:
+        return (
+            f"{where} has no user {missing_role.group(1)}:\n  {said}\n"
+            f"Whoever runs the server (your teacher, on a hub) creates it with the right to create databases "
+            f"(PostgreSQL: CREATE ROLE {missing_role.group(1)} LOGIN CREATEDB;), or correct {setting}."
+        )
+    missing_database = re.search(r'database "([^"]+)" does not exist|Unknown database \'([^\']+)\'', reason)
+    if missing_database:
+        return (
+            f"{where} has no database {missing_database.group(1) or missing_database.group(2)} to connect to:\n  {said}\n"
+            f"Name one that exists at the end of {setting} (on PostgreSQL, postgres is always there)."
         )
     if re.search(r"authentication failed|access denied|password", reason, re.IGNORECASE):
         return f"{where} did not accept the user or password:\n  {said}\nCorrect {setting}."
