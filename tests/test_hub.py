@@ -28,12 +28,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import json
 import os
 import platform
 import re
 import secrets
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 import psutil
@@ -221,7 +224,34 @@ async def _class(hub: Hub, monkeypatch) -> None:
     # 5. Two learners start notebook 03 afresh at the same moment; each keeps their own work.
     await _reset_at_once(learners[:2])
 
+    # 6. A learner's terminal opens in their workspace and finds the tutorial's alembic.
+    await _terminal_finds_the_tutorials_alembic(hub, learners[0])
+
     _write_capacity(learners, alone, alone_seconds, together_seconds, spawn_seconds, idle, sampler, sizes, load)
+
+
+async def _terminal_finds_the_tutorials_alembic(hub: Hub, learner: Learner) -> None:
+    """A JupyterLab terminal of the learner's, opened through the hub: its folder and its ``alembic``."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    terminal = await learner.server.request("POST", "api/terminals")
+    url = learner.server.base_url.replace("http", "ws", 1) + f"terminals/websocket/{terminal['name']}"
+    socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {learner.server.token}"}))
+    screen = ""
+    try:
+        socket.write_message(json.dumps(["stdin", "echo in: $(pwd); echo uses: $(command -v alembic)\r"]))
+        deadline = time.monotonic() + 30
+        while not re.search(r"\nuses: \S+", screen) and time.monotonic() < deadline:  # below the echoed command
+            message = await asyncio.wait_for(socket.read_message(), timeout=30)
+            kind, *data = json.loads(message)
+            if kind == "stdout":
+                screen += data[0]
+    finally:
+        socket.close()
+        await learner.server.request("DELETE", f"api/terminals/{terminal['name']}")
+    assert f"in: {hub.home(learner.name)}/{TUTORIAL}/workspace" in screen, f"the terminal opens elsewhere:\n{screen}"
+    assert f"uses: {Path(sys.executable).parent}/alembic" in screen, f"the terminal finds another alembic:\n{screen}"
 
 
 async def _links_open(learner: Learner) -> None:
