@@ -189,3 +189,29 @@ def test_each_notebook_says_what_was_built_for_a_learner_who_catches_up(path):
     builds_on = re.search(r"built afresh, as notebook (\d\d)'s lesson leaves it", printed)
     if builds_on:
         assert re.search(rf"your own project of notebook {builds_on.group(1)}, if any, is untouched in workspace/", printed)
+
+
+# --------------------------------------------------------------------------- the guide
+
+
+def test_the_guide_links_resolve_and_labels_its_minutes_as_estimates():
+    guide = REPOSITORY / "TEACHING.md"
+    text = guide.read_text(encoding="utf-8")
+    for link in re.findall(r"\]\(([^)#]+)\)", text):
+        if not re.match(r"^[a-z]+:", link):
+            assert (guide.parent / link).exists(), f"TEACHING.md: the link {link} leads nowhere"
+    assert "## How the minutes were obtained" in text and "**estimates**" in text
+    for heading in ("## The 90-minute class", "## The half-day workshop", "## The problems a class really hits",
+                    "## Catch-up", "## My progress", "## The answer key"):
+        assert heading in text
+    assert "(TEACHING.md)" in (REPOSITORY / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_guide_quotes_what_the_tutorial_really_prints():
+    """The hints the guide quotes are the ones the tutorial's code prints (tests/test_hints.py proves them)."""
+    text = " ".join((REPOSITORY / "TEACHING.md").read_text(encoding="utf-8").split())
+    source = " ".join((NOTEBOOKS / "tutorial" / "hints.py").read_text(encoding="utf-8").split())
+    for said in ("this migration is empty: your models and the database already match.",
+                 "run `alembic upgrade head` first, then autogenerate.",
+                 "this folder has no alembic.ini, so it is not an Alembic project."):
+        assert said in text and said in source.replace('" "', ""), said

@@ -71,7 +71,7 @@ class Progress:
         width = max((len(row.exercise.notebook) for row in self.rows), default=8)
         lines = [f"My progress: {self.counts()}"]
         for row in self.rows:
-            line = f"{MARKS[row.state]} {row.exercise.notebook:<{width}}  {row.state:<21}"
+            line = f"{MARKS[row.state]} {row.exercise.notebook:<{width}}  {row.state:<{len(WRONG)}}"
             lines.append(f"{line}  {row.to_do}".rstrip())
         return "\n".join(lines)
 
