@@ -18,7 +18,7 @@ TESTING := $(VENV)/.installed-test
 # The proxy in front of JupyterHub, for the hub test (hub/package.json pins it; npm ci installs the lock).
 PROXY := hub/node_modules/.bin/configurable-http-proxy
 
-.PHONY: lab test outputs benchmark
+.PHONY: lab test outputs benchmark progress slides cheatsheet
 
 $(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make with PYTHON=python3.12 (say)")'
@@ -56,3 +56,16 @@ outputs: $(TESTING)
 
 benchmark: $(TESTING)
 	$(BIN)/python tools/benchmark.py
+
+# My progress: every notebook's exercise checked on your workspace, in one table.
+progress: $(LEARNER)
+	@cd notebooks && ../$(BIN)/python -m tutorial.progress
+
+# The teacher's pack (teaching/), built into build/teaching/: the slides, offline (reveal.js from npm,
+# pinned in teaching/package-lock.json), and the one-page cheat sheet as HTML and PDF (headless Chromium).
+# make test builds and checks both in a temporary folder (tests/test_teaching.py).
+slides: $(LEARNER)
+	$(BIN)/python tools/build_teaching.py slides
+
+cheatsheet: $(LEARNER)
+	$(BIN)/python tools/build_teaching.py cheatsheet

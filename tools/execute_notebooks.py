@@ -32,6 +32,14 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 def run(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.NotebookNode, float]:
     """Run the notebook at ``path`` top to bottom in a fresh kernel; return it with outputs, and the seconds taken."""
     notebook = nbformat.read(path, as_version=4)
+    return notebook, run_cells(notebook, path.parent, env)
+
+
+def run_cells(notebook: nbformat.NotebookNode, folder: Path, env: dict[str, str] | None = None) -> float:
+    """Run ``notebook``'s cells in a fresh kernel started in ``folder``, in a temporary workspace; return seconds.
+
+    The outputs are put in ``notebook``. A cell that raises (untagged) raises ``CellExecutionError``.
+    """
     notebook.metadata["kernelspec"] = KERNELSPEC
     with tempfile.TemporaryDirectory(prefix="alembic-tutorial-") as workspace:
         kernel_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # stored outputs are SQLite's
@@ -40,14 +48,13 @@ def run(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.Noteboo
             notebook,
             timeout=120,
             kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
+            resources={"metadata": {"path": str(folder)}},
             record_timing=False,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its warning about TCP on loopback
         )
         started = time.perf_counter()
         client.execute(env=kernel_env)
-        seconds = time.perf_counter() - started
-    return notebook, seconds
+        return time.perf_counter() - started
 
 
 def execute(path: Path) -> float:
