@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
+from pathlib import Path
+
+import pytest
+
+# Notebooks that run only on a database server, and which one. Without that server, nbval skips them and
+# says why; when the server is required (TUTORIAL_REQUIRE_POSTGRES=1, as in CI), they run, and fail.
+SERVER_NOTEBOOKS = {"19-migrate-a-live-database.ipynb": "postgres"}
 
 
 _workspace = None
@@ -19,6 +27,26 @@ def pytest_configure(config):
     _workspace = tempfile.mkdtemp(prefix="alembic-tutorial-tests-")
     os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = _workspace
     os.environ.pop("DATABASE_URL", None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the cells of a notebook whose server does not answer, unless that server is required."""
+    reasons: dict[str, str | None] = {}
+    for item in items:
+        kind = SERVER_NOTEBOOKS.get(item.path.name) if item.path.suffix == ".ipynb" else None
+        if kind is None or os.environ.get(f"TUTORIAL_REQUIRE_{kind.upper()}") == "1":
+            continue
+        if kind not in reasons:
+            reasons[kind] = _unreachable(kind)
+        if reasons[kind]:
+            item.add_marker(pytest.mark.skip(reason=f"{item.path.name} needs this server: {reasons[kind]}"))
+
+
+def _unreachable(kind: str) -> str | None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "notebooks"))
+    from tutorial import servers
+
+    return servers.unreachable(kind)
 
 
 def pytest_unconfigure(config):
