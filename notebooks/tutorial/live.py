@@ -231,7 +231,7 @@ class Site:
             cursor = connection.execute(sql)
             return cursor.fetchall() if cursor.description else []
 
-    def wait_for_lock(self, name: str, timeout: float = WAIT) -> None:
+    def wait_for_lock(self, name: str, timeout: float = PROCESS_LIMIT) -> None:
         """Wait until the session named ``name`` waits for a lock (an Alembic process is named ``alembic``)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
