@@ -249,15 +249,25 @@ class Site:
         raise TimeoutError(f"{name} did not wait for a lock within {timeout:.0f} s")
 
     def close(self) -> None:
-        """Stop every Alembic process and close every connection; a statement still waiting is ended."""
+        """Stop every Alembic process and close every connection; a statement still waiting is ended.
+
+        A stopped process's server session may still wait for a lock (the server notices a vanished
+        client only when it next talks to it), so those sessions are ended too.
+        """
         for process in self.processes:
             process.stop()
+        if self.processes:
+            with contextlib.suppress(Exception):
+                for (pid,) in self.sql("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND application_name = 'alembic'"):
+                    self._terminate(pid)
         for client in self.clients:
             client.close(terminate=self._terminate)
 
     def _terminate(self, pid: int) -> None:
+        """End the server session ``pid``, and wait (briefly) until it is gone."""
         with contextlib.suppress(Exception):
-            self.sql(f"SELECT pg_terminate_backend({int(pid)})")
+            self.sql(f"SELECT pg_terminate_backend({int(pid)}, {int(WAIT * 1000)})")
 
 
 @contextlib.contextmanager
