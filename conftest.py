@@ -43,15 +43,21 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _unreachable(kind: str) -> str | None:
+    return _notebook_helpers().unreachable(kind)
+
+
+def _notebook_helpers():
+    """``tutorial.servers``, from the notebooks' helper package."""
     sys.path.insert(0, str(Path(__file__).resolve().parent / "notebooks"))
     from tutorial import servers
 
-    return servers.unreachable(kind)
+    return servers
 
 
 def pytest_unconfigure(config):
     if _workspace:
         shutil.rmtree(_workspace, ignore_errors=True)
+        _notebook_helpers().drop_workspace_databases()  # a server notebook's project database stays on the server
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -35,6 +35,7 @@ from pathlib import Path
 import pytest
 
 import project_health
+from tutorial import servers
 from browser_support import (
     CHROMIUM_FLAGS,
     CHROMIUM_MISSING,
@@ -88,6 +89,9 @@ def lab(chromium, tmp_path_factory):
         yield server
     finally:
         server.stop()
+        with pytest.MonkeyPatch.context() as patch:  # notebook 19's project database stays on the server
+            patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
+            servers.drop_workspace_databases()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 
 import tutorial
 from servers import require
-from tutorial import database, live
+from tutorial import database, live, servers
 
 pytestmark = pytest.mark.postgres
 
@@ -58,3 +58,10 @@ def test_a_project_on_sqlite_is_refused(workspace):
     project = tutorial.start("x-live-sqlite", stage="tables")
     with pytest.raises(live.NoServer, match="not on PostgreSQL"):
         live.sessions(project).__enter__()
+
+
+def test_the_tools_drop_the_databases_a_workspace_left_on_the_server(workspace, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", require("postgres"))
+    tutorial.start("x-left-behind", stage="empty")
+    assert servers.drop_workspace_databases() == [database.database_name("x-left-behind")]
+    assert servers.drop_workspace_databases() == []
