@@ -13,7 +13,8 @@ import pytest
 
 import tutorial
 from conftest import NOTEBOOKS, REPOSITORY
-from tutorial import exercises, graph, magics
+from servers import require
+from tutorial import database, exercises, graph, magics
 
 SOLUTIONS = NOTEBOOKS / "solutions"
 LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
@@ -25,6 +26,7 @@ EXERCISE_NOTEBOOKS = {
     "03-change-a-model.ipynb": ("check_phone", "03_"),
     "04-upgrade-the-database.ipynb": ("check_last_payment", "04_"),
     "05-your-turn-hovershare.ipynb": ("check_postal_code", "05_"),
+    "19-migrate-a-live-database.ipynb": ("check_phone_index", "19_"),
 }
 
 
@@ -322,6 +324,59 @@ def test_hovershare_page_works_after_start(hovershare):
     assert hovershare.database_url == "sqlite:///hovershare.sqlite"
 
 
+# --------------------------------------------------------------------------- 19: an index on users.phone, concurrently
+
+
+USERS_CREATED = "    created_date: Mapped[datetime.datetime] = mapped_column(DateTime, default=datetime.datetime.now, index=True)\n"
+
+
+@pytest.fixture
+def live_phone(workspace, monkeypatch):
+    """Notebook 19's project where its exercise starts: on PostgreSQL, users.phone added and applied."""
+    monkeypatch.setenv("DATABASE_URL", require("postgres"))
+    project = tutorial.start("19-migrate-a-live-database", stage="tables")
+    try:
+        replace(project, "billtracker/data/users.py", USERS_CREATED,
+                USERS_CREATED + "    phone: Mapped[str | None] = mapped_column(String)\n")
+        alembic(project, 'revision --autogenerate -m "add a phone to users"')
+        alembic(project, "upgrade head")
+        yield project
+    finally:
+        database.drop(project.name)
+
+
+def test_phone_index_not_done(live_phone):
+    assert messages(exercises.check_phone_index()).splitlines() == [
+        "User.phone is there, but it has no index: add `index=True` to its `mapped_column(...)`.",
+        "No revision creates an index on users.phone yet: autogenerate one.",
+        "The database has no index on users.phone yet.",
+    ]
+
+
+def test_phone_index_built_plainly(live_phone, shell):
+    solve(shell, live_phone, "19_", steps=2)
+    alembic(live_phone, "upgrade head")
+    text = messages(exercises.check_phone_index())
+    assert "Its upgrade() calls `op.create_index` without `postgresql_concurrently=True`" in text
+    assert "Its downgrade() calls `op.drop_index` without `postgresql_concurrently=True`" in text
+
+
+def test_phone_index_concurrently_but_in_a_transaction(live_phone, shell):
+    solve(shell, live_phone, "19_", steps=2)
+    revision = live_phone.newest_revision_file()
+    text = revision.read_text(encoding="utf-8").replace("unique=False)", "unique=False, postgresql_concurrently=True)")
+    revision.write_text(text.replace("table_name='users')", "table_name='users', postgresql_concurrently=True)"), encoding="utf-8")
+    text = messages(exercises.check_phone_index())
+    assert "outside `op.get_context().autocommit_block()`" in text and "not at the head" in text
+
+
+def test_phone_index_solution(live_phone, shell):
+    solve(shell, live_phone, "19_")
+    report = exercises.check_phone_index()
+    assert report.passed, report.text()
+    assert "The database has the index ix_users_phone on users.phone." in report.text()
+
+
 def test_start_refuses_an_unknown_app(workspace):
     with pytest.raises(ValueError, match="Unknown app 'scootr'; choose one of: billtracker, hovershare"):
         tutorial.start("x-unknown", stage="tables", app="scootr")
@@ -339,7 +394,7 @@ def test_every_solution_file_is_offered_by_its_notebook_and_exists():
     for name in EXERCISE_NOTEBOOKS:
         text = notebook_text(name)
         offered |= set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
-    files = {path.name for path in SOLUTIONS.glob("0*")}
+    files = {path.name for path in SOLUTIONS.glob("[0-9]*")}
     assert offered == files
 
 

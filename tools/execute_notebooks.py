@@ -53,8 +53,27 @@ def run_cells(notebook: nbformat.NotebookNode, folder: Path, env: dict[str, str]
             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its warning about TCP on loopback
         )
         started = time.perf_counter()
-        client.execute(env=kernel_env)
+        try:
+            client.execute(env=kernel_env)
+        finally:
+            _drop_server_databases(workspace)
         return time.perf_counter() - started
+
+
+def _drop_server_databases(workspace: str) -> None:
+    """Drop the server databases the run left (notebook 19's project lives on PostgreSQL)."""
+    sys.path.insert(0, str(NOTEBOOKS))
+    from tutorial import servers
+
+    saved = os.environ.get("ALEMBIC_TUTORIAL_WORKSPACE")
+    os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = workspace
+    try:
+        servers.drop_workspace_databases()
+    finally:
+        if saved is None:
+            os.environ.pop("ALEMBIC_TUTORIAL_WORKSPACE")
+        else:
+            os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = saved
 
 
 def execute(path: Path) -> float:

@@ -84,6 +84,28 @@ def drop_database(kind: str, name: str) -> None:
     database.reset_on(server_url(kind), name, create=False, setting=SERVERS[kind][1])
 
 
+def drop_workspace_databases() -> list[str]:
+    """Drop every database of this workspace on the PostgreSQL server, if it answers; return their names.
+
+    For the tools that run notebooks in a temporary workspace: a notebook whose project lives on
+    the server (notebook 19) leaves its database there, as a learner's would stay.
+    """
+    if unreachable("postgres") is not None:
+        return []
+    engine = database.server_engine(server_url("postgres"), SERVERS["postgres"][1], poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            names = connection.execute(
+                text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
+                {"prefix": database.workspace_prefix()},
+            ).scalars().all()
+    finally:
+        engine.dispose()
+    for name in names:
+        drop_database("postgres", name)
+    return list(names)
+
+
 @dataclass
 class ServerDatabase:
     """A database on a server beside the project's own, and the Alembic config file that points at it."""
