@@ -9,13 +9,14 @@ workers share them out.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, REPOSITORY
+from conftest import NOTEBOOKS, REPOSITORY, SERVER_NOTEBOOKS, _unreachable
 from tutorial import exercises
 
 sys.path.insert(0, str(REPOSITORY / "tools"))
@@ -51,6 +52,11 @@ def check_cell(notebook: str) -> nbformat.NotebookNode:
 def test_the_solution_passes_its_checker(name):
     exercise = exercises.EXERCISES[name]
     path = NOTEBOOKS / f"{exercise.notebook}.ipynb"
+    server = SERVER_NOTEBOOKS.get(path.name)
+    if server and os.environ.get(f"TUTORIAL_REQUIRE_{server.upper()}") != "1":
+        reason = _unreachable(server)
+        if reason:
+            pytest.skip(f"{path.name} needs this server: {reason}")
     solutions = sorted(SOLUTIONS.glob(f"{exercise.solutions}*"))
     assert path.is_file(), f"{name}: no notebook {path.name}"
     assert solutions, f"{name}: no solution file {exercise.solutions}* in notebooks/solutions"

@@ -504,6 +504,7 @@ def check_postal_code(folder: Path | str = ".") -> Report:
     return report
 
 
+@exercise("19-migrate-a-live-database", "an index on users.phone, built concurrently", solutions="19_")
 def check_phone_index(folder: Path | str = ".") -> Report:
     """Notebook 19: an index on ``users.phone``, built concurrently: model, revision, and database.
 
