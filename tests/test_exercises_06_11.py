@@ -8,6 +8,7 @@ an IPython shell, as in its kernel; then the solution files (or a mistake) run a
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -201,7 +202,7 @@ def test_downgrade_sql_solution(offline, shell):
 def write_sql(command: str, keep_info: bool = False) -> None:
     output = alembic(command).output
     lines = [line for line in output.splitlines() if keep_info or not line.startswith("INFO  [")]
-    tutorial.project.Path("downgrade.sql").write_text("\n".join(lines), encoding="utf-8")
+    Path("downgrade.sql").write_text("\n".join(lines), encoding="utf-8")
 
 
 def test_downgrade_sql_with_info_lines(offline, shell):
