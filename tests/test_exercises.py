@@ -394,7 +394,7 @@ def test_every_solution_file_is_offered_by_its_notebook_and_exists():
     for name in EXERCISE_NOTEBOOKS:
         text = notebook_text(name)
         offered |= set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
-    files = {path.name for path in SOLUTIONS.glob("[0-9]*")}
+    files = {path.name for _, prefix in EXERCISE_NOTEBOOKS.values() for path in SOLUTIONS.glob(f"{prefix}*")}
     assert offered == files
 
 

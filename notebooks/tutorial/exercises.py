@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ipywidgets as widgets
-from sqlalchemy import DateTime, Float, Integer, Numeric, String
+from sqlalchemy import DateTime, Float, Integer, Numeric, String, Text
 
 from . import browser, inspection
 
@@ -304,6 +304,9 @@ def exercise(notebook: str, title: str, solutions: str):
 
     def register(check: Callable[..., Report]) -> Callable[..., Report]:
         EXERCISES[notebook] = Exercise(notebook, title, check, solutions)
+        in_order = sorted(EXERCISES.items())  # notebooks' names start with their number
+        EXERCISES.clear()
+        EXERCISES.update(in_order)
         return check
 
     return register
@@ -545,4 +548,419 @@ def check_phone_index(folder: Path | str = ".") -> Report:
             report.add(True, f"The database has the index {users.indexes_on('phone')[0]} on users.phone.", 4)
         else:
             report.add(False, "The database has no index on users.phone yet.", 4)
+
+
+# --- notebooks 06-11
+
+
+def _downgrade_source(script, revision: str) -> str:
+    """The text of the revision's ``downgrade()`` function."""
+    return inspection.revision_source(script, revision).split("def downgrade()", 1)[-1]
+
+
+def _revision_words(script, revision: str) -> str:
+    """A revision as the history shows it: ``<id> (<message>)``."""
+    return f"{revision} ({script.get_revision(revision).doc})"
+
+
+def _base_revision(script):
+    """The first revision of the history: the one that follows ``base``."""
+    return next(revision for revision in script.walk_revisions() if not revision.down_revision)
+
+
+def _current(folder: Path, script, report: Report, step: int) -> tuple[str, ...] | None:
+    """The database's revisions, or None (and a finding) when it cannot tell or names a revision with no file."""
+    try:
+        current = inspection.current_revisions(folder)
+    except inspection.ProjectProblem as problem:
+        report.add(False, str(problem), step)
+        return None
+    known = {revision.revision for revision in script.walk_revisions()}
+    lost = [revision for revision in current if revision not in known]
+    if lost:
+        report.add(
+            False,
+            f"The database is at {lost[0]}, but alembic/versions has no file for that revision any more: Alembic can "
+            "neither upgrade nor downgrade it. Put the file back (the editor's undo, or the backup), then go on.",
+            step,
+        )
+        return None
+    return current
+
+
+def _rows(folder: Path, sql: str) -> list:
+    """The rows of a query on the project's database (read only)."""
+    from sqlalchemy import text
+
+    database = inspection.engine(folder)
+    try:
+        with database.connect() as connection:
+            return list(connection.execute(text(sql)))
+    finally:
+        database.dispose()
+
+
+@exercise("06-go-back-with-downgrade", "no index on bills.last_payment: step back, change, step forward", solutions="06_")
+def check_no_index(folder: Path | str = ".") -> Report:
+    """Notebook 06: change an applied revision: downgrade it, drop its index from model and revision, upgrade.
+
+    Steps: 1 the downgrade (the database loses the index), 2 the model, 3 the revision, 4 the upgrade.
+    """
+    folder = Path(folder).resolve()
+    report = Report(
+        "no index on bills.last_payment: step back, change, step forward",
+        success="You changed a revision that was applied: down, edit, up.",
+    )
+    script = _revisions(folder, report, 1)
+    if script is None:
+        return report
+    adding = _revision_doing(script, "bills", "add_column", "last_payment")
+    indexing = _revision_doing(script, "bills", "create_index", "last_payment")
+    bills = _database_table(folder, report, "bills", 1)
+    if bills is not False:
+        indexes = bills.indexes_on("last_payment") if bills else []
+        if not indexes:
+            report.add(True, "The database has no index on bills.last_payment: the downgrade dropped it.", 1)
+        elif adding and not indexing:
+            report.add(
+                False,
+                f"The database still has {indexes[0]}: you changed the revision while it was applied, and Alembic "
+                "never runs an applied revision again. Put the index lines back in the revision, run "
+                "`alembic downgrade -1`, then remove them again.",
+                1,
+            )
+        else:
+            report.add(
+                False,
+                f"The database still has {indexes[0]} on bills.last_payment: step back first with "
+                "`alembic downgrade -1`, which runs the revision's downgrade() and drops it.",
+                1,
+            )
+    metadata = _models(folder, report, step=2)
+    if metadata is not None and "bills" in metadata.tables:
+        column = metadata.tables["bills"].columns.get("last_payment")
+        if column is None:
+            report.add(False, "The Bill model has no `last_payment` column any more: keep the column, remove only `index=True`.", 2)
+        elif column.index or any("last_payment" in index.columns for index in metadata.tables["bills"].indexes):
+            report.add(False, "Bill.last_payment still has `index=True` (billtracker/data/bills.py): remove it.", 2)
+        else:
+            report.add(True, "Bill.last_payment has no index in the model.", 2)
+    if not adding:
+        report.add(False, "No revision adds bills.last_payment any more: keep the revision, remove only its index lines.", 3)
+    else:
+        dropping_later = [
+            revision.revision for revision in script.walk_revisions()
+            if revision.revision not in adding
+            and re.search(r"drop_index\(.*ix_bills_last_payment", inspection.upgrade_source(script, revision.revision))
+        ]
+        downgrade = _downgrade_source(script, adding[0])
+        if indexing and dropping_later:
+            report.add(True, f"Revision {dropping_later[0]} drops the index again: that works too (and is the way once others have applied {adding[0]}).", 3)
+        elif indexing:
+            report.add(
+                False,
+                f"Revision {adding[0]} still creates the index: remove `op.create_index(...)` from its upgrade() and "
+                "`op.drop_index(...)` from its downgrade() (or delete the file and autogenerate again).",
+                3,
+            )
+        elif "drop_index(" in downgrade:
+            report.add(
+                False,
+                f"Revision {adding[0]}'s downgrade() still drops the index its upgrade() no longer creates: remove "
+                "the `op.drop_index(...)` line too, or the next downgrade fails.",
+                3,
+            )
+        else:
+            report.add(True, f"Revision {adding[0]} adds bills.last_payment, with no index.", 3)
+    if _one_head(script, report, 3) and _current(folder, script, report, 4) is not None:
+        _at_head(folder, script, report, 4)
+    if bills:
+        report.add(
+            bills.column("last_payment") is not None,
+            "The database has bills.last_payment." if bills.column("last_payment") else
+            "The database's bills table has no last_payment column: run `alembic upgrade head`.",
+            4,
+        )
+    return report
+
+
+@exercise("07-read-the-history", "the database of release 1.0", solutions="07_")
+def check_release_1(folder: Path | str = ".") -> Report:
+    """Notebook 07: move the database to the revision that release 1.0 shipped with: the first one.
+
+    Steps: 1 the database at that revision (found in the history, named by its id).
+    """
+    folder = Path(folder).resolve()
+    report = Report("the database of release 1.0", success="You found a revision in the history and went there by its id.")
+    script = _revisions(folder, report, 1)
+    if script is None:
+        return report
+    first = _base_revision(script).revision
+    current = _current(folder, script, report, 1)
+    if current is None:
+        return report
+    heads = tuple(sorted(script.get_heads()))
+    if current == (first,):
+        report.add(True, f"The database is at {_revision_words(script, first)}: the users and bills tables, no last_login yet.", 1)
+    elif not current:
+        report.add(
+            False,
+            "The database is at base: it has no tables at all, and release 1.0 had users and bills. "
+            "`alembic upgrade <id>`, with the id of the revision that creates them (`alembic history`).",
+            1,
+        )
+    elif current == heads:
+        report.add(
+            False,
+            f"The database is still at the head, {_revision_words(script, heads[0])}. Find release 1.0's revision in "
+            "`alembic history` and go there with `alembic downgrade <id>`.",
+            1,
+        )
+    else:
+        words = ", ".join(_revision_words(script, revision) for revision in current)
+        report.add(
+            False,
+            f"The database is at {words}, which came after release 1.0: go further back, to the revision whose "
+            "parent is <base> (`alembic show <id>` prints the parent).",
+            1,
+        )
+    return report
+
+
+@exercise("08-write-offline-sql", "downgrade.sql, for the DBA", solutions="08_")
+def check_downgrade_sql(folder: Path | str = ".") -> Report:
+    """Notebook 08: the SQL that undoes the newest revision, saved in ``downgrade.sql``; the database untouched.
+
+    Steps: 1 the script, 2 the database (not changed).
+    """
+    folder = Path(folder).resolve()
+    report = Report("downgrade.sql, for the DBA", success="A DBA can run downgrade.sql; your database did not change.")
+    script = _revisions(folder, report, 1)
+    if script is None:
+        return report
+    head = script.get_current_head() if _one_head(script, report, 1) else None
+    if head is None:
+        return report
+    previous = script.get_revision(head).down_revision
+    file = folder / "downgrade.sql"
+    if not file.is_file():
+        report.add(False, "There is no downgrade.sql in the project folder yet.", 1)
+    else:
+        sql = file.read_text(encoding="utf-8")
+        back = f"UPDATE alembic_version SET version_num='{previous}' WHERE alembic_version.version_num = '{head}'"
+        forward = f"UPDATE alembic_version SET version_num='{head}' WHERE alembic_version.version_num = '{previous}'"
+        if "INFO  [" in sql:
+            report.add(
+                False,
+                "downgrade.sql has Alembic's `INFO  [...]` log lines: leave them out, as the notebook did for "
+                "upgrade.sql; they are not SQL, and the DBA's tool stops at the first one.",
+                1,
+            )
+        elif back in sql and "DELETE FROM alembic_version" not in sql and "Running downgrade" in sql and sql.count("-- Running downgrade") == 1:
+            report.add(True, f"downgrade.sql undoes {_revision_words(script, head)} and sets alembic_version back to {previous}.", 1)
+        elif forward in sql or "-- Running upgrade" in sql:
+            report.add(
+                False,
+                f"downgrade.sql is an upgrade script: it moves alembic_version forward. Write the downgrade: "
+                f"`alembic downgrade {head}:{previous} --sql` (from the head back to the revision before it).",
+                1,
+            )
+        elif "-- Running downgrade" in sql:
+            report.add(
+                False,
+                f"downgrade.sql undoes more than the newest revision. Give the range `{head}:{previous}`: from the "
+                "head back to the revision before it only.",
+                1,
+            )
+        else:
+            report.add(False, f"downgrade.sql is not the SQL of `alembic downgrade {head}:{previous} --sql`.", 1)
+    current = _current(folder, script, report, 2)
+    if current is not None:
+        if current == (head,):
+            report.add(True, f"The database is still at the head, {head}: writing SQL changed nothing.", 2)
+        else:
+            where = ", ".join(current) if current else "base"
+            report.add(
+                False,
+                f"The database is at {where}, not at the head {head}: a downgrade ran on it. `--sql` only writes "
+                "the SQL, for the DBA's database; bring yours back with `alembic upgrade head`.",
+                2,
+            )
+    return report
+
+
+@exercise("09-keep-models-and-database-in-sync", "an index on bills.user_id, with both checks green", solutions="09_")
+def check_user_index(folder: Path | str = ".") -> Report:
+    """Notebook 09: index ``bills.user_id``; `alembic check` and `alembic current --check-heads` pass after.
+
+    Steps: 1 the model, 2 the revision, 3 the upgrade and both checks.
+    """
+    folder = Path(folder).resolve()
+    report = Report("an index on bills.user_id, with both checks green", success="`alembic current --check-heads` and `alembic check` both pass.")
+    metadata = _models(folder, report)
+    if metadata is not None:
+        _check_column(
+            report, metadata, "bills", "Bill", "user_id", Integer, "an Integer", "billtracker/data/bills.py",
+            nullable=False, index=True,
+        )
+    script = _revisions(folder, report, 2)
+    if script is None:
+        return report
+    indexing = _revision_doing(script, "bills", "create_index", "user_id")
+    empty = _newest_is_empty(script)
+    if indexing:
+        report.add(True, f"Revision {indexing[0]} creates the index on bills.user_id.", 2)
+    elif empty:
+        report.add(False, f"The newest revision, {empty}, is empty: was bills.py saved with `index=True` on user_id? Delete that file and autogenerate again.", 2)
+    else:
+        report.add(False, "No revision creates an index on bills.user_id yet: `alembic check` tells you one is needed; autogenerate it.", 2)
+    if not (_one_head(script, report, 3) and _current(folder, script, report, 3) is not None):
+        return report
+    current = inspection.current_revisions(folder)
+    heads = tuple(sorted(script.get_heads()))
+    if current == heads:
+        report.add(True, "`alembic current --check-heads` passes: the database is at the head.", 3)
+    else:
+        where = ", ".join(current) if current else "base"
+        report.add(False, f"`alembic current --check-heads` fails: the database is at {where}, the head is {', '.join(heads)}. Run `alembic upgrade head`.", 3)
+    try:
+        differences = inspection.differences(folder)
+    except inspection.ProjectProblem as problem:
+        report.add(False, f"`alembic check` cannot compare: {problem}", 3)
+        return report
+    if differences:
+        report.add(
+            False,
+            "`alembic check` fails: it finds " + "; ".join(inspection.describe(diff) for diff in differences) + ".",
+            3,
+        )
+    else:
+        report.add(True, "`alembic check` passes: models and database agree.", 3)
+    return report
+
+
+@exercise("10-use-batch-mode-on-sqlite", "bills.description as Text, in batch mode", solutions="10_")
+def check_description_text(folder: Path | str = ".") -> Report:
+    """Notebook 10: ``Bill.description`` becomes ``Text``: a type change SQLite makes in batch mode.
+
+    Steps: 1 the model, 2 the revision (batch mode), 3 the upgrade, with the bills kept.
+    """
+    folder = Path(folder).resolve()
+    report = Report("bills.description as Text, in batch mode", success="Batch mode rebuilt the table, and the bills came along.")
+    metadata = _models(folder, report)
+    if metadata is not None:
+        if _check_column(report, metadata, "bills", "Bill", "description", String, "a String", "billtracker/data/bills.py"):
+            if not isinstance(metadata.tables["bills"].columns["description"].type, Text):
+                report.findings.pop()
+                report.add(False, "Bill.description is still a String: make it `mapped_column(Text)` (import Text from sqlalchemy).", 1)
+            else:
+                report.findings[-1].text = "Bill has `description` (a Text, may be empty)."
+    script = _revisions(folder, report, 2)
+    if script is None:
+        return report
+    changing = [
+        revision for revision in _revision_doing(script, "bills", "alter_column", "description")
+        if "Text(" in inspection.upgrade_source(script, revision)
+    ]
+    empty = _newest_is_empty(script)
+    if changing and "batch_alter_table(" not in inspection.upgrade_source(script, changing[0]):
+        report.add(
+            False,
+            f"Revision {changing[0]} calls `op.alter_column` outside batch mode: SQLite cannot ALTER a column, so the "
+            "upgrade fails. Delete the file and autogenerate again: env.py's `render_as_batch=True` writes "
+            "`with op.batch_alter_table('bills') as batch_op:`.",
+            2,
+        )
+    elif changing:
+        report.add(True, f"Revision {changing[0]} changes bills.description to Text, in batch mode.", 2)
+    elif empty:
+        report.add(False, f"The newest revision, {empty}, is empty: was bills.py saved with `Text`? Delete that file and autogenerate again.", 2)
+    else:
+        report.add(False, "No revision changes bills.description to Text yet: autogenerate one.", 2)
+    if _one_head(script, report, 2) and changing and _current(folder, script, report, 3) is not None:
+        _at_head(folder, script, report, 3)
+    bills = _database_table(folder, report, "bills", 3)
+    if bills:
+        column = bills.column("description")
+        report.add(
+            column is not None and column[1] == "TEXT",
+            f"The database's bills.description is {column[1] if column else 'missing'}"
+            + (": the table was rebuilt." if column and column[1] == "TEXT" else ", not TEXT yet: upgrade."),
+            3,
+        )
+        count, described = _rows(folder, "SELECT count(*), count(description) FROM bills")[0]
+        report.add(
+            count > 0 and count == described,
+            f"The {count} bills kept their descriptions." if count and count == described else
+            f"Of {count} bills, {count - described} lost their description.",
+            3,
+        )
+    return report
+
+
+@exercise("11-rename-a-column-safely", "bills.description renamed to details, with its values", solutions="11_")
+def check_details(folder: Path | str = ".") -> Report:
+    """Notebook 11: rename ``bills.description`` to ``details``: model, a revision that renames, the values kept.
+
+    Steps: 1 the model, 2 autogenerate, 3 the revision rewritten as a rename, 4 the upgrade.
+    """
+    folder = Path(folder).resolve()
+    report = Report("bills.description renamed to details, with its values", success="A rename, not a drop and an add: every description kept.")
+    metadata = _models(folder, report)
+    if metadata is not None and "bills" in metadata.tables:
+        columns = metadata.tables["bills"].columns
+        if "details" in columns and "description" in columns:
+            report.add(False, "Bill has both `details` and `description`: rename the attribute, do not add a second one.", 1)
+        elif "details" in columns:
+            report.add(True, "The Bill model has `details`, and no `description`.", 1)
+        else:
+            report.add(False, "The Bill model has no `details` column yet: rename `description` in billtracker/data/bills.py.", 1)
+    script = _revisions(folder, report, 2)
+    if script is None:
+        return report
+    renaming = _revision_doing(script, "bills", "alter_column", "description")
+    renaming = [r for r in renaming if "new_column_name='details'" in inspection.upgrade_source(script, r).replace('"', "'")]
+    dropping = _revision_doing(script, "bills", "drop_column", "description")
+    if renaming:
+        report.add(True, f"Revision {renaming[0]} is about bills.details.", 2)
+        downgrade = _downgrade_source(script, renaming[0]).replace('"', "'")
+        report.add(
+            "new_column_name='description'" in downgrade and "drop_column" not in downgrade,
+            f"Revision {renaming[0]} renames description to details, and its downgrade() renames it back."
+            if "new_column_name='description'" in downgrade and "drop_column" not in downgrade else
+            f"Revision {renaming[0]}'s upgrade() renames, but its downgrade() does not rename back: rewrite it with "
+            "`batch_op.alter_column('details', new_column_name='description')`.",
+            3,
+        )
+    elif dropping:
+        report.add(True, f"Revision {dropping[0]} is about bills.details.", 2)
+        report.add(
+            False,
+            f"Revision {dropping[0]} drops bills.description and adds details, as autogenerate wrote it: the "
+            "descriptions would be lost. Rewrite upgrade() and downgrade() as a rename (`rewrite.function`, as above).",
+            3,
+        )
+    else:
+        empty = _newest_is_empty(script)
+        report.add(
+            False,
+            f"The newest revision, {empty}, is empty: was bills.py saved? Delete that file and autogenerate again." if empty
+            else "No revision is about bills.details yet: autogenerate one, then read it.",
+            2,
+        )
+    if _one_head(script, report, 4) and (renaming or dropping) and _current(folder, script, report, 4) is not None:
+        _at_head(folder, script, report, 4)
+    bills = _database_table(folder, report, "bills", 4)
+    if bills and bills.column("details") is not None:
+        count, kept = _rows(folder, "SELECT count(*), count(details) FROM bills")[0]
+        report.add(
+            count > 0 and count == kept,
+            f"The database has bills.details, and its {count} bills kept their descriptions." if count and count == kept else
+            f"The database has bills.details, but {count - kept} of {count} bills have none: a drop and an add ran, and "
+            "the descriptions are gone. Run `alembic downgrade -1`, rewrite the revision as a rename, and run the "
+            "notebook again from the top to get the bills back (your files are kept in a backup).",
+            4,
+        )
+    elif bills is not False:
+        report.add(False, "The database's bills table has no details column yet: run `alembic upgrade head`.", 4)
     return report
