@@ -548,6 +548,7 @@ def check_phone_index(folder: Path | str = ".") -> Report:
             report.add(True, f"The database has the index {users.indexes_on('phone')[0]} on users.phone.", 4)
         else:
             report.add(False, "The database has no index on users.phone yet.", 4)
+    return report
 
 
 # --- notebooks 06-11
