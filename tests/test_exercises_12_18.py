@@ -13,10 +13,12 @@ import sys
 
 import nbformat
 import pytest
+import sqlalchemy
 
 import tutorial
 from conftest import NOTEBOOKS
-from tutorial import exercises, magics
+from servers import require
+from tutorial import database, exercises, magics
 
 SOLUTIONS = NOTEBOOKS / "solutions"
 LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
@@ -28,6 +30,8 @@ EXERCISE_NOTEBOOKS = {
     "14-branch-and-merge": ("check_second_merge", "14_"),
     "15-test-your-migrations": ("check_data_test", "15_"),
     "16-troubleshoot-common-errors": ("check_nickname_index", "16_"),
+    "17-survive-a-failed-migration": ("check_stamp_repair", "17_"),
+    "18-move-to-postgresql": ("check_short_revision_ids", "18_"),
 }
 
 
@@ -381,6 +385,140 @@ def test_nickname_index_not_upgraded(troubleshot, shell):
     solve(shell, "16_", steps=2)
     text = messages(exercises.check_nickname_index())
     assert "not at the head" in text and "The database has no index on users.nickname yet." in text
+
+
+# --------------------------------------------------------------------------- 17: finish by hand, then stamp
+
+
+@pytest.fixture
+def failed(workspace, shell, clean_modules):
+    return lesson(shell, "17-survive-a-failed-migration")
+
+
+def test_stamp_repair_not_started(failed):
+    report = exercises.check_stamp_repair()
+    assert not_started(report)
+    assert messages(report).splitlines() == [
+        'No revision adds bills.reminder yet: write one, `alembic revision -m "add a reminder to bills"`, and fill it in.',
+        "The Bill model has no `reminder` column yet (billtracker/data/bills.py).",
+    ]
+
+
+def test_stamp_repair_solution(failed, shell):
+    solve(shell, "17_", steps=1)
+    assert "does nothing yet: fill in its `upgrade()` and `downgrade()`" in messages(exercises.check_stamp_repair())
+    solve(shell, "17_", start=1)
+    report = exercises.check_stamp_repair()
+    assert report.passed, report.text()
+
+
+def test_stamp_repair_stamped_without_the_index(failed, shell):
+    solve(shell, "17_", steps=3)
+    replace(failed, shell.user_ns["reminder_file"], '["remindr"]', '["reminder"]')
+    alembic(failed, "stamp head")
+    assert "`alembic stamp` records a revision and runs nothing, so create the index by hand first" in messages(
+        exercises.check_stamp_repair()
+    )
+
+
+def test_stamp_repair_run_again(failed, shell):
+    solve(shell, "17_", steps=3)
+    replace(failed, shell.user_ns["reminder_file"], '["remindr"]', '["reminder"]')
+    with pytest.raises(tutorial.CommandFailed):
+        alembic(failed, "upgrade head")  # the column is there already
+    text = messages(exercises.check_stamp_repair())
+    assert "the failed upgrade left the column behind. Finish by hand" in text and "then `alembic stamp head`" in text
+
+
+def test_stamp_repair_typo_left_in_the_revision(failed, shell):
+    solve(shell, "17_", steps=3)
+    with shell.user_ns["engine"].begin() as connection:
+        connection.execute(sqlalchemy.text("CREATE INDEX ix_bills_reminder ON bills (reminder)"))
+    alembic(failed, "stamp head")
+    text = messages(exercises.check_stamp_repair())
+    assert "still creates its index on a column that does not exist" in text and "remindr" in text
+
+
+def test_stamp_repair_model_left_behind(failed, shell):
+    solve(shell, "17_", steps=4)
+    text = messages(exercises.check_stamp_repair())
+    assert text == "The Bill model has no `reminder` column yet (billtracker/data/bills.py)."
+    replace(failed, "billtracker/data/bills.py", "    total: Mapped[float] = mapped_column(Float)\n",
+            "    total: Mapped[float] = mapped_column(Float)\n    reminder: Mapped[datetime.date | None] = mapped_column(Date)\n")
+    assert "it has no index: add `index=True`" in messages(exercises.check_stamp_repair())
+
+
+# --------------------------------------------------------------------------- 18: ids that fit PostgreSQL
+
+
+LONG_ID, SHORT_ID = "2026_01_05_add_notes_to_the_bills", "2026_01_05_add_notes"
+
+
+@pytest.fixture
+def moved(workspace, shell, clean_modules):
+    return lesson(shell, "18-move-to-postgresql")
+
+
+def long_file(project):
+    return next(project.path("alembic/versions").glob(f"{LONG_ID}_*.py"))
+
+
+def test_short_ids_not_started(moved):
+    report = exercises.check_short_revision_ids()
+    assert not_started(report)
+    assert messages(report) == (
+        f"Revision {LONG_ID} has 33 characters; PostgreSQL's `alembic_version` holds 32: change `revision = ...` in its "
+        "file (the docstring's Revision ID too, and the file's name, to keep them alike)."
+    )
+
+
+def test_short_ids_solution(moved, shell):
+    solve(shell, "18_")
+    report = exercises.check_short_revision_ids()
+    assert report.passed, report.text()
+    assert f"The database is at the head ({SHORT_ID})" in report.text()
+
+
+def test_short_ids_file_renamed_only(moved):
+    file = long_file(moved)
+    file.rename(file.with_name(file.name.replace(LONG_ID, SHORT_ID)))
+    assert f"Revision {LONG_ID} has 33 characters" in messages(exercises.check_short_revision_ids())
+
+
+def test_short_ids_database_not_repaired(moved, shell):
+    solve(shell, "18_", steps=1)
+    expected = f"The database still records {LONG_ID}, an id no revision file has any more"
+    assert expected in messages(exercises.check_short_revision_ids())
+    with pytest.raises(tutorial.CommandFailed, match="Can't locate revision"):
+        alembic(moved, "stamp head")  # without --purge, Alembic looks up what alembic_version holds first
+    assert expected in messages(exercises.check_short_revision_ids())
+
+
+def test_short_ids_stamped_at_the_head_directly(moved, shell):
+    solve(shell, "18_", steps=1)
+    alembic(moved, f"stamp --purge {SHORT_ID}")  # also right: the renamed revision changes nothing
+    assert exercises.check_short_revision_ids().passed
+
+
+# --------------------------------------------------------------------------- 17 and 18 on PostgreSQL
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("notebook", ["17-survive-a-failed-migration", "18-move-to-postgresql"])
+def test_the_server_notebooks_exercises_on_postgresql(notebook, workspace, shell, clean_modules, monkeypatch):
+    """With ``DATABASE_URL`` on PostgreSQL, the exercise starts unsolved, and its solution passes there too."""
+    monkeypatch.setenv("DATABASE_URL", require("postgres"))
+    monkeypatch.setenv("BILLTRACKER_DATABASE_URL", "")  # tutorial.start sets it: removed again afterwards
+    check, prefix = EXERCISE_NOTEBOOKS[notebook]
+    project = lesson(shell, notebook)
+    try:
+        assert project.engine().dialect.name == "postgresql"
+        assert not_started(getattr(exercises, check)())
+        solve(shell, prefix)
+        report = getattr(exercises, check)()
+        assert report.passed, report.text()
+    finally:
+        database.drop(notebook)
 
 
 # --------------------------------------------------------------------------- the notebooks and their solutions

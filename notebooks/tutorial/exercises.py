@@ -955,7 +955,12 @@ def check_stamp_repair(folder: Path | str = ".") -> Report:
     script = _revisions(folder, report, 1)
     adding = None
     if script is not None:
-        adding = _revision_step(script, report, "bills", "reminder", "the revision", 1)
+        adding = next(iter(_revision_doing(script, "bills", "add_column", "reminder")), None)
+        empty = _newest_is_empty(script)
+        if not adding and empty:
+            report.add(False, f"The newest revision, {empty}, does nothing yet: fill in its `upgrade()` and `downgrade()`.", 1)
+        elif not adding:
+            report.add(False, 'No revision adds bills.reminder yet: write one, `alembic revision -m "add a reminder to bills"`, and fill it in.', 1)
     if adding:
         typo = _revision_calling(script, adding, "create_index", "ix_bills_reminder")
         right = [line for line in typo if re.search(r"\[\s*['\"]reminder['\"]\s*\]", line)]
