@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ipywidgets as widgets
-from sqlalchemy import DateTime, Float, Integer, Numeric, String, Text
+from sqlalchemy import DateTime, Float, Integer, Numeric, String, Text, UniqueConstraint
 
 from . import browser, inspection
 
@@ -964,4 +964,582 @@ def check_details(folder: Path | str = ".") -> Report:
         )
     elif bills is not False:
         report.add(False, "The database's bills table has no details column yet: run `alembic upgrade head`.", 4)
+    return report
+
+
+# --- notebooks 12-18
+
+
+def _revision_calling(script, revision: str, operation: str, name: str) -> list[str]:
+    """The lines of ``revision``'s ``upgrade()`` that call ``operation`` (e.g. ``create_unique_constraint``) with ``name``."""
+    body = inspection.upgrade_source(script, revision)
+    return [line.strip() for line in body.splitlines() if f"{operation}(" in line and re.search(rf"['\"]{re.escape(name)}['\"]", line)]
+
+
+def _database_answer(folder: Path, report: Report, step: int, ask: Callable):
+    """``ask(inspector)`` on the project's database, or None (and a finding saying why) when it cannot be read."""
+    from sqlalchemy import inspect
+
+    try:
+        database = inspection.engine(folder)
+    except inspection.ProjectProblem as problem:
+        report.add(False, str(problem), step)
+        return None
+    try:
+        return ask(inspect(database))
+    except Exception as error:
+        report.add(False, f"The database does not answer: {error}", step)
+        return None
+    finally:
+        database.dispose()
+
+
+def _revision_step(script, report: Report, table: str, column: str, file: str, step: int) -> str | None:
+    """One finding on the revision that adds ``table.column``: its id, or None (with what to do)."""
+    adding = _revision_doing(script, table, "add_column", column)
+    if adding:
+        return adding[0]
+    empty = _newest_is_empty(script)
+    if empty and not script.get_revision(empty).is_merge_point:  # a merge is empty by design
+        report.add(
+            False,
+            f"The newest revision, {empty}, is empty: was {file} saved with {column} in it? "
+            "Delete that file and autogenerate again.",
+            step,
+        )
+    else:
+        report.add(False, f"No revision adds {table}.{column} yet: autogenerate one.", step)
+    return None
+
+
+@exercise("12-name-your-constraints", "users.phone, unique, by a constraint with a name", solutions="12_")
+def check_unique_phone(folder: Path | str = ".") -> Report:
+    """Notebook 12: ``users.phone``, unique by a constraint the naming convention names ``uq_users_phone``.
+
+    Steps: 1 the model, 2 the revision (with the constraint's name), 3 the database.
+    """
+    folder = Path(folder).resolve()
+    report = Report(
+        "users.phone, unique, by a constraint with a name",
+        success="The convention named the constraint: a later revision can drop it by that name, on any database.",
+    )
+    metadata = _models(folder, report)
+    if metadata is not None:
+        if "uq" not in (metadata.naming_convention or {}):
+            report.add(
+                False,
+                "The models' MetaData has no naming convention for unique constraints (`uq`) any more: "
+                "put back `metadata = MetaData(naming_convention=NAMING_CONVENTION)` in billtracker/data/modelbase.py.",
+            )
+        if _check_column(report, metadata, "users", "User", "phone", String, "a String", "billtracker/data/users.py"):
+            users = metadata.tables["users"]
+            constraint = any(
+                isinstance(one, UniqueConstraint) and list(one.columns.keys()) == ["phone"] for one in users.constraints
+            )
+            unique_index = any(index.unique and list(index.columns.keys()) == ["phone"] for index in users.indexes)
+            if constraint:
+                report.add(True, "User.phone is unique, by a unique constraint.")
+            elif unique_index:
+                report.add(
+                    False,
+                    "User.phone is unique through a unique index (`unique=True, index=True`), as `email` is: "
+                    "the task asks for a unique constraint. Leave out `index=True`.",
+                )
+            else:
+                report.add(False, "User.phone is not unique yet: add `unique=True` to its `mapped_column(...)`.")
+    script = _revisions(folder, report, 2)
+    adding = None
+    if script is not None:
+        adding = _revision_step(script, report, "users", "phone", "billtracker/data/users.py", 2)
+        if adding:
+            named = _revision_calling(script, adding, "create_unique_constraint", "uq_users_phone")
+            unnamed = [line for line in inspection.upgrade_source(script, adding).splitlines() if "create_unique_constraint(None" in line]
+            unique_index = [
+                line for line in inspection.upgrade_source(script, adding).splitlines()
+                if "create_index(" in line and "unique=True" in line
+            ]
+            if named:
+                report.add(True, f"Revision {adding} adds users.phone and creates its constraint by name, `uq_users_phone`.", 2)
+            elif unnamed:
+                report.add(
+                    False,
+                    f"Revision {adding} creates the unique constraint without a name (`None`): the naming convention "
+                    "was not in modelbase.py when you autogenerated. Put it back; if the revision is not applied, "
+                    "delete it and autogenerate again.",
+                    2,
+                )
+            elif unique_index:
+                report.add(False, f"Revision {adding} creates a unique index, not a unique constraint: leave out `index=True`, then make the revision again.", 2)
+            else:
+                report.add(
+                    False,
+                    f"Revision {adding} adds users.phone but no unique constraint: the model had no `unique=True` when "
+                    "you autogenerated. If it is not applied yet, delete the file and autogenerate again.",
+                    2,
+                )
+        if _one_head(script, report, 2) and adding:
+            _at_head(folder, script, report, 3)
+    uniques = _database_answer(folder, report, 3, lambda inspector: (
+        [column["name"] for column in inspector.get_columns("users")],
+        {one["name"]: one["column_names"] for one in inspector.get_unique_constraints("users")},
+    ))
+    if uniques is not None:
+        columns, constraints = uniques
+        if "phone" not in columns:
+            report.add(False, "The database's users table has no phone column yet.", 3)
+        elif constraints.get("uq_users_phone") == ["phone"]:
+            report.add(True, "The database has users.phone and its constraint `uq_users_phone`.", 3)
+        else:
+            names = ", ".join(f"`{name}`" for name, on in constraints.items() if on == ["phone"])
+            report.add(
+                False,
+                f"The database has users.phone, but no unique constraint named `uq_users_phone` on it"
+                f"{f' (it has {names})' if names else ''}.",
+                3,
+            )
+    return report
+
+
+@exercise("13-migrate-data", "bills.amount_due: add, fill, constrain", solutions="13_")
+def check_amount_due(folder: Path | str = ".") -> Report:
+    """Notebook 13: ``bills.amount_due`` (NOT NULL), filled with ``total - paid`` by the revision that adds it.
+
+    Steps: 1 the model, 2 the revision, 3 its add, fill, constrain, 4 the database and its rows.
+    """
+    folder = Path(folder).resolve()
+    report = Report(
+        "bills.amount_due: add, fill, constrain",
+        success="Every bill got what is left to pay, and the column refuses NULL: a data migration of your own.",
+    )
+    metadata = _models(folder, report)
+    if metadata is not None and _check_column(
+        report, metadata, "bills", "Bill", "amount_due", Float, "a Float", "billtracker/data/bills.py", nullable=False
+    ):
+        if metadata.tables["bills"].columns["amount_due"].nullable:
+            report.findings.pop()
+            report.add(False, "Bill.amount_due may be empty: every bill has an amount due, so make it NOT NULL (`Mapped[float]`).")
+    script = _revisions(folder, report, 2)
+    adding = None
+    if script is not None:
+        adding = _revision_step(script, report, "bills", "amount_due", "billtracker/data/bills.py", 2)
+        if adding:
+            report.add(True, f"Revision {adding} adds bills.amount_due.", 2)
+            _one_head(script, report, 2)
+            text = inspection.revision_source(script, adding)
+            body = inspection.upgrade_source(script, adding)
+            added = next(line for line in body.splitlines() if "add_column(" in line and "amount_due" in line)
+            if re.search(r"^\s*(from|import) billtracker", text, re.MULTILINE):
+                report.add(
+                    False,
+                    f"Revision {adding} imports your models: it must run unchanged when they change. Describe the "
+                    "columns it uses with `sa.table('bills', sa.column(...), ...)` instead.",
+                    3,
+                )
+            if "nullable=False" in added:
+                report.add(
+                    False,
+                    f"Revision {adding} still adds amount_due NOT NULL at once, as autogenerate wrote it: on a table with "
+                    "rows the upgrade fails. Add it with `nullable=True`, fill it, then make it NOT NULL.",
+                    3,
+                )
+            else:
+                report.add(True, "It adds the column allowing NULL first.", 3)
+            fills = "op.execute(" in body or ".update(" in body
+            report.add(
+                fills,
+                "It fills the column from the rows (`op.execute(...)`)." if fills else
+                "It does not fill the column: add `op.execute(bills.update().values(amount_due=...))` between the two steps.",
+                3,
+            )
+            constrains = bool(re.search(
+                r"alter_column\(\s*(?:['\"]bills['\"],\s*)?['\"]amount_due['\"](?:[^()]|\([^()]*\))*nullable=False", body
+            ))
+            report.add(
+                constrains,
+                "Then it makes the column NOT NULL (`alter_column(..., nullable=False)`)." if constrains else
+                "It never makes the column NOT NULL: end `upgrade()` with `batch_op.alter_column('amount_due', "
+                "existing_type=sa.Float(), nullable=False)`.",
+                3,
+            )
+            _at_head(folder, script, report, 4)
+    found = _database_answer(folder, report, 4, lambda inspector: {column["name"]: column for column in inspector.get_columns("bills")})
+    if found is not None:
+        if "amount_due" not in found:
+            report.add(False, "The database's bills table has no amount_due column yet.", 4)
+        else:
+            report.add(
+                not found["amount_due"]["nullable"],
+                "The database's bills.amount_due is NOT NULL." if not found["amount_due"]["nullable"] else
+                "The database's bills.amount_due still accepts NULL.",
+                4,
+            )
+            rows = _database_answer(folder, report, 4, lambda inspector: _engine_rows(
+                inspector.bind, "SELECT description, total, paid, amount_due FROM bills ORDER BY id"
+            ))
+            if rows is not None:
+                wrong = [
+                    f"{description}: {amount_due}, not {total - paid:g}" for description, total, paid, amount_due in rows
+                    if amount_due is None or abs(amount_due - (total - paid)) > 0.005
+                ]
+                report.add(
+                    not wrong and bool(rows),
+                    f"Each of the {len(rows)} bills has amount_due = total - paid." if not wrong else
+                    f"Some bills have the wrong amount_due ({'; '.join(wrong)}): fill it with `bills.c.total - bills.c.paid`.",
+                    4,
+                )
+    return report
+
+
+def _engine_rows(engine, query: str) -> list[tuple]:
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(query))]
+
+
+def _parents(revision) -> tuple[str, ...]:
+    """The revisions a revision follows (two or more for a merge), from its ``down_revision``."""
+    down = revision.down_revision
+    return tuple(down) if isinstance(down, tuple | list) else (down,) if down else ()
+
+
+TEAMMATE_REVISION = "1f3c9a7e2b04"  # notebook 14's teammate's "add phone to users"
+
+
+@exercise("14-branch-and-merge", "a fork of your own, merged", solutions="14_")
+def check_second_merge(folder: Path | str = ".") -> Report:
+    """Notebook 14: ``bills.note`` after the merge, a teammate's revision on their old head, and a second merge.
+
+    Steps: 1 the model and its revision, 2 the teammate's revision, 3 the merge, 4 the database.
+    """
+    folder = Path(folder).resolve()
+    report = Report("a fork of your own, merged", success="Two heads became one again, and everyone's `alembic upgrade head` works.")
+    metadata = _models(folder, report)
+    if metadata is not None:
+        _check_column(report, metadata, "bills", "Bill", "note", String, "a String", "billtracker/data/bills.py")
+    script = _revisions(folder, report, 1)
+    if script is None:
+        return report
+    note = _revision_step(script, report, "bills", "note", "billtracker/data/bills.py", 1)
+    if note:
+        report.add(True, f"Revision {note} adds bills.note.", 1)
+    children = [
+        revision.revision for revision in script.walk_revisions()
+        if TEAMMATE_REVISION in _parents(revision) and not revision.is_merge_point
+    ]
+    if TEAMMATE_REVISION not in {revision.revision for revision in script.walk_revisions()}:
+        report.add(False, f"Your teammate's revision {TEAMMATE_REVISION} is gone: run the notebook again from its first cell.", 2)
+    elif children:
+        report.add(True, f"Revision {children[0]} follows your teammate's {TEAMMATE_REVISION}: the history forked there.", 2)
+    else:
+        report.add(
+            False,
+            f"No revision follows your teammate's {TEAMMATE_REVISION} yet, besides the merge: "
+            f'`alembic revision -m "..." --head {TEAMMATE_REVISION} --splice`.',
+            2,
+        )
+    merges = [revision for revision in script.walk_revisions() if revision.is_merge_point]
+    heads = script.get_heads()
+    if len(heads) > 1:
+        report.add(
+            False,
+            f"There are {len(heads)} heads ({', '.join(sorted(heads))}): join them with `alembic merge heads -m \"...\"`.",
+            3,
+        )
+    elif children and len(merges) < 2:
+        report.add(False, "There is one head, but no second merge revision: did a revision take the place of the merge?", 3)
+    elif children:
+        newest = merges[0]
+        report.add(True, f"Revision {newest.revision} merges {' and '.join(_parents(newest))}: one head again.", 3)
+    if len(heads) == 1 and children and len(merges) >= 2:
+        _at_head(folder, script, report, 4)
+    table = _database_table(folder, report, "bills", 4)
+    if table:
+        column = table.column("note")
+        report.add(column is not None, "The database has bills.note." if column else "The database's bills table has no note column yet.", 4)
+    return report
+
+
+DATA_TEST = "tests/test_due_date.py"  # notebook 15's exercise: a test of one migration, with rows in the table
+
+
+def _pytest(folder: Path, *arguments: str) -> tuple[int, str]:
+    """Run the project's own tests, as ``pytest`` in a terminal there would; its exit status and output."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--no-header", "-q", "-rA", "--tb=line", *arguments],
+        cwd=folder, env=environment, capture_output=True, text=True, timeout=120,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+@exercise("15-test-your-migrations", "a test of the due_date migration, with rows", solutions="15_")
+def check_data_test(folder: Path | str = ".") -> Report:
+    """Notebook 15: ``tests/test_due_date.py`` stops before the due_date revision, inserts rows, upgrades one step.
+
+    Steps: 1 the test file, 2 the test passes (and the four standard ones still do).
+    """
+    folder = Path(folder).resolve()
+    report = Report(
+        "a test of the due_date migration, with rows",
+        success="pytest-alembic now checks what the migration does to existing rows, on every run of your tests.",
+    )
+    file = folder / DATA_TEST
+    if not file.is_file():
+        report.add(False, f"There is no {DATA_TEST} yet: write it with `%%writefile {DATA_TEST}`.")
+        return report
+    text = file.read_text(encoding="utf-8")
+    used = ["alembic_runner", "migrate_up_before", "insert_into", "migrate_up_one"]
+    missing = [name for name in used if name not in text]
+    report.add(
+        not missing,
+        f"{DATA_TEST} uses {', '.join(f'`{name}`' for name in used)}." if not missing else
+        f"{DATA_TEST} does not use {', '.join(f'`{name}`' for name in missing)}: stop before the revision, "
+        "insert a row, then upgrade one step, with `alembic_runner`.",
+    )
+    if re.search(r"sqlite:///[^'\"]*billtracker\.sqlite|project\.engine\(|^\s*(from|import) billtracker", text, re.MULTILINE):
+        report.add(
+            False,
+            f"{DATA_TEST} reaches for your own database or models: a migration test uses only the empty database "
+            "pytest-alembic hands it (`alembic_engine`, `alembic_runner`), as tests/test_migrations.py does. "
+            "(The check does not run it: it would migrate your database down and up.)",
+        )
+        return report
+    try:
+        status, output = _pytest(folder)
+    except Exception as error:  # pytest missing or hung
+        report.add(False, f"pytest did not run: {type(error).__name__}: {error}", 2)
+        return report
+    results = dict(
+        (match[2], match[1]) for match in re.finditer(r"^(PASSED|FAILED|ERROR) (\S+)", output, re.MULTILINE)
+    )
+    ours = {name: result for name, result in results.items() if name.startswith(DATA_TEST)}
+    if not ours:
+        errors = re.findall(r"^E\s+(.+)$|^(\S+Error: .+)$", output, re.MULTILINE)
+        why = next((" ".join(part for part in error if part) for error in errors), "")
+        report.add(
+            False,
+            f"pytest ran no test in {DATA_TEST}: " + (
+                f"it does not import ({why})." if "error" in output.lower() and why else
+                "a test is a function whose name starts with `test_`, taking `alembic_runner`."
+            ),
+            2,
+        )
+    elif all(result == "PASSED" for result in ours.values()):
+        report.add(True, f"pytest runs {len(ours)} test{'s' if len(ours) > 1 else ''} of {DATA_TEST}, and {'they pass' if len(ours) > 1 else 'it passes'}.", 2)
+    else:
+        failed = [name for name, result in ours.items() if result != "PASSED"]
+        where = re.search(rf"^\S*{re.escape(DATA_TEST)}:(\d+): (.+)$", output, re.MULTILINE)  # --tb=line's line
+        why = f"line {where[1]}: {where[2]}" if where else output.strip().splitlines()[-1]
+        report.add(False, f"{failed[0].split('::')[-1]} fails, {why}", 2)
+    others = {name: result for name, result in results.items() if not name.startswith(DATA_TEST)}
+    broken = [name.split("::")[-1] for name, result in others.items() if result != "PASSED"]
+    report.add(
+        bool(others) and not broken,
+        f"The {len(others)} other tests pass too." if others and not broken else
+        f"Another test fails: {', '.join(broken)}." if broken else "pytest ran none of the tests of tests/test_migrations.py.",
+        2,
+    )
+    return report
+
+
+NICKNAME_REVISION = "5eed1e55f00d"  # notebook 16's teammate's "add nickname to users", applied in case 7
+
+
+@exercise("16-troubleshoot-common-errors", "an index on users.nickname, in a new revision", solutions="16_")
+def check_nickname_index(folder: Path | str = ".") -> Report:
+    """Notebook 16: ``users.nickname`` gets an index: in the model, in a new revision (not the applied one), applied.
+
+    Steps: 1 the model, 2 the revision, 3 the database.
+    """
+    folder = Path(folder).resolve()
+    report = Report(
+        "an index on users.nickname, in a new revision",
+        success="A change to an applied revision goes in a new one: every database that ran the old one gets it too.",
+    )
+    metadata = _models(folder, report)
+    if metadata is not None:
+        _check_column(report, metadata, "users", "User", "nickname", String, "a String", "billtracker/data/users.py", index=True)
+    script = _revisions(folder, report, 2)
+    if script is not None:
+        indexing = [
+            revision for revision in _revision_doing(script, "users", "create_index", "ix_users_nickname")
+            if revision != NICKNAME_REVISION
+        ]
+        edited = NICKNAME_REVISION in {revision.revision for revision in script.walk_revisions()} and "create_index" in (
+            inspection.upgrade_source(script, NICKNAME_REVISION)
+        )
+        if edited:
+            report.add(
+                False,
+                f"Revision {NICKNAME_REVISION} (add nickname to users) creates an index now, but it ran already: Alembic "
+                "will never run it again, here or anywhere. Put it back as it was, and make the index in a new revision.",
+                2,
+            )
+        empty = _newest_is_empty(script)
+        if indexing:
+            report.add(True, f"Revision {indexing[0]} creates the index ix_users_nickname.", 2)
+        elif empty:
+            report.add(False, f"The newest revision, {empty}, is empty: was users.py saved with `index=True` on nickname? Delete that file and autogenerate again.", 2)
+        elif not edited:
+            report.add(False, "No new revision creates an index on users.nickname yet: autogenerate one.", 2)
+        if _one_head(script, report, 2) and indexing:
+            _at_head(folder, script, report, 3)
+    users = _database_table(folder, report, "users", 3)
+    if users:
+        indexes = users.indexes_on("nickname")
+        report.add(
+            bool(indexes),
+            f"The database has an index on users.nickname ({indexes[0]})." if indexes else
+            "The database has no index on users.nickname yet.",
+            3,
+        )
+    return report
+
+
+@exercise("17-survive-a-failed-migration", "bills.reminder: repaired by hand, then stamped", solutions="17_")
+def check_stamp_repair(folder: Path | str = ".") -> Report:
+    """Notebook 17: a revision adding ``bills.reminder`` and its index fails halfway; the index is made by hand,
+    the revision stamped, the typo fixed, the model brought along.
+
+    Steps: 1 the revision, 2 the database repaired and recorded, 3 the model.
+    """
+    from sqlalchemy import Date
+
+    folder = Path(folder).resolve()
+    report = Report(
+        "bills.reminder: repaired by hand, then stamped",
+        success="Schema, alembic_version, revision and model agree again, and every other database will run the fixed revision.",
+    )
+    script = _revisions(folder, report, 1)
+    adding = None
+    if script is not None:
+        adding = next(iter(_revision_doing(script, "bills", "add_column", "reminder")), None)
+        empty = _newest_is_empty(script)
+        if not adding and empty:
+            report.add(False, f"The newest revision, {empty}, does nothing yet: fill in its `upgrade()` and `downgrade()`.", 1)
+        elif not adding:
+            report.add(False, 'No revision adds bills.reminder yet: write one, `alembic revision -m "add a reminder to bills"`, and fill it in.', 1)
+    if adding:
+        typo = _revision_calling(script, adding, "create_index", "ix_bills_reminder")
+        right = [line for line in typo if re.search(r"\[\s*['\"]reminder['\"]\s*\]", line)]
+        if not typo:
+            report.add(False, f"Revision {adding} adds bills.reminder but creates no index `ix_bills_reminder`.", 1)
+        elif right:
+            report.add(True, f"Revision {adding} adds bills.reminder, then its index on `reminder`.", 1)
+        else:
+            report.add(
+                False,
+                f"Revision {adding} still creates its index on a column that does not exist ({typo[0]}): fix the typo, "
+                "so that every other database runs it right.",
+                1,
+            )
+    found = _database_answer(folder, report, 2, lambda inspector: (
+        [column["name"] for column in inspector.get_columns("bills")],
+        {index["name"]: index["column_names"] for index in inspector.get_indexes("bills")},
+    ))
+    if found is not None and script is not None and adding:
+        columns, indexes = found
+        try:
+            current = inspection.current_revisions(folder)
+        except inspection.ProjectProblem as problem:
+            current = ()
+            report.add(False, str(problem), 2)
+        recorded = adding in current
+        if "reminder" not in columns:
+            report.add(
+                False,
+                "The database has no bills.reminder column: "
+                + ("`alembic_version` says the revision ran, yet nothing of it is there. Stamp back "
+                   "(`alembic stamp -1`) and upgrade." if recorded else
+                   "upgrade once, with the typo in, to see it fail halfway (SQLite keeps the column)."),
+                2,
+            )
+        elif indexes.get("ix_bills_reminder") != ["reminder"]:
+            report.add(
+                False,
+                "The database has bills.reminder but no index ix_bills_reminder on it"
+                + (": `alembic stamp` records a revision and runs nothing, so create the index by hand first "
+                   "(`CREATE INDEX ix_bills_reminder ON bills (reminder)`)." if recorded else
+                   ", and `alembic_version` does not name the revision: the failed upgrade left the column behind. "
+                   "Finish by hand (`CREATE INDEX ix_bills_reminder ON bills (reminder)`), then `alembic stamp head`."),
+                2,
+            )
+        else:
+            report.add(True, "The database has bills.reminder and its index ix_bills_reminder.", 2)
+            if _one_head(script, report, 2):
+                if recorded:
+                    _at_head(folder, script, report, 2)
+                else:
+                    report.add(
+                        False,
+                        f"The database has everything revision {adding} makes, but `alembic_version` does not name it: "
+                        "record it, running nothing, with `alembic stamp head`.",
+                        2,
+                    )
+    metadata = _models(folder, report, step=3)
+    if metadata is not None and _check_column(
+        report, metadata, "bills", "Bill", "reminder", Date, "a Date", "billtracker/data/bills.py", index=True, step=3
+    ):
+        try:
+            left = inspection.differences(folder)
+        except inspection.ProjectProblem as problem:
+            report.add(False, str(problem), 3)
+        else:
+            report.add(
+                not left,
+                "`alembic check` finds nothing to do: models and database agree." if not left else
+                f"`alembic check` would still find: {'; '.join(inspection.describe(diff) for diff in left)}.",
+                3,
+            )
+    return report
+
+
+ID_LENGTH = 32  # alembic_version.version_num is a VARCHAR(32)
+
+
+@exercise("18-move-to-postgresql", "revision ids that fit PostgreSQL", solutions="18_")
+def check_short_revision_ids(folder: Path | str = ".") -> Report:
+    """Notebook 18: the 33-character revision id shortened in its file, and the database's record repaired.
+
+    Steps: 1 every id of 32 characters or fewer, 2 the database at the head.
+    """
+    folder = Path(folder).resolve()
+    report = Report(
+        "revision ids that fit PostgreSQL",
+        success="Every id fits `alembic_version.version_num`: the history can move to PostgreSQL.",
+    )
+    script = _revisions(folder, report, 1)
+    if script is None:
+        return report
+    revisions = {revision.revision for revision in script.walk_revisions()}
+    long = sorted(revision for revision in revisions if len(revision) > ID_LENGTH)
+    report.add(
+        not long,
+        f"Every revision id has {ID_LENGTH} characters or fewer." if not long else
+        f"Revision {long[0]} has {len(long[0])} characters; PostgreSQL's `alembic_version` holds {ID_LENGTH}: change "
+        "`revision = ...` in its file (the docstring's Revision ID too, and the file's name, to keep them alike).",
+    )
+    if long or not _one_head(script, report, 1):
+        return report
+    try:
+        current = inspection.current_revisions(folder)
+    except inspection.ProjectProblem as problem:
+        report.add(False, str(problem), 2)
+        return report
+    unknown = [revision for revision in current if revision not in revisions]
+    if unknown:
+        report.add(
+            False,
+            f"The database still records {unknown[0]}, an id no revision file has any more: Alembic cannot locate it. "
+            "That revision changed nothing, so record the one before it, `alembic stamp --purge <its id>` "
+            "(`--purge` empties alembic_version first), then `alembic upgrade head`.",
+            2,
+        )
+    else:
+        _at_head(folder, script, report, 2)
     return report

@@ -1,0 +1,549 @@
+"""The "Your turn" checkers of notebooks 12 to 18: each passes on its solution, and fails with the message a
+learner needs on each typical mistake.
+
+A solution is applied as a learner would: the notebook's own code cells before ``## Your turn`` run first,
+in an IPython shell as in a kernel, then each file of ``notebooks/solutions`` as a cell (``%load`` puts it
+in one), in the notebook's project folder.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import nbformat
+import pytest
+import sqlalchemy
+
+import tutorial
+from conftest import NOTEBOOKS
+from servers import require
+from tutorial import database, exercises, magics
+
+SOLUTIONS = NOTEBOOKS / "solutions"
+LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
+SOLUTION_NAME = re.compile(r"`(\d\d_\w+\.(?:py|ipy))`")
+
+EXERCISE_NOTEBOOKS = {
+    "12-name-your-constraints": ("check_unique_phone", "12_"),
+    "13-migrate-data": ("check_amount_due", "13_"),
+    "14-branch-and-merge": ("check_second_merge", "14_"),
+    "15-test-your-migrations": ("check_data_test", "15_"),
+    "16-troubleshoot-common-errors": ("check_nickname_index", "16_"),
+    "17-survive-a-failed-migration": ("check_stamp_repair", "17_"),
+    "18-move-to-postgresql": ("check_short_revision_ids", "18_"),
+}
+
+
+@pytest.fixture(scope="module")
+def shell():
+    """An IPython shell, as in a notebook's kernel, with ``%%terminal`` registered."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    magics.register()
+    return shell
+
+
+@pytest.fixture
+def clean_modules(monkeypatch):
+    """The current folder on ``sys.path``, as in a kernel; each test's ``billtracker`` forgotten afterwards."""
+    monkeypatch.syspath_prepend("")
+    yield
+    for name in [name for name in sys.modules if name == "billtracker" or name.startswith("billtracker.")]:
+        del sys.modules[name]
+
+
+def lesson(shell, notebook: str):
+    """Run ``notebook``'s code cells before its ``## Your turn``, as Run All would; return its project.
+
+    Cells tagged ``raises-exception`` may fail (they are meant to); ``nbval-skip`` cells are left out, as the
+    notebook test leaves them out; any other failure fails the test.
+    """
+    cells = nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", as_version=4).cells
+    shell.reset(new_session=False)
+    for cell in cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## Your turn"):
+            break
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or "nbval-skip" in tags:
+            continue
+        result = shell.run_cell(cell.source)
+        if "raises-exception" not in tags:
+            assert result.success, f"{notebook}: a cell failed: {cell.source[:200]!r}: {result.error_in_exec!r}"
+    else:
+        raise AssertionError(f"{notebook} has no ## Your turn section")
+    return shell.user_ns["project"]
+
+
+def solve(shell, prefix: str, steps: int | None = None, start: int = 0) -> None:
+    """Run the solution files named ``<prefix>*`` (files ``start`` to ``steps``) as cells, in order."""
+    files = sorted(SOLUTIONS.glob(f"{prefix}*"))[start:steps]
+    assert files, f"no solution file {prefix}*"
+    for path in files:
+        result = shell.run_cell(path.read_text(encoding="utf-8"))
+        assert result.success, f"{path.name} failed: {result.error_in_exec or result.error_before_exec!r}"
+
+
+def alembic(project, command: str) -> None:
+    tutorial.run(f"alembic {command}", project.folder, echo=False)
+
+
+def replace(project, path, old: str, new: str) -> None:
+    file = project.path(path) if isinstance(path, str) else path
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file.name}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def messages(report) -> str:
+    return "\n".join(finding.text for finding in report.to_do)
+
+
+def not_started(report) -> bool:
+    """The progress table's rule: every finding of step 1 fails."""
+    first = [finding for finding in report.findings if finding.step == 1]
+    return bool(first) and not any(finding.ok for finding in first)
+
+
+# --------------------------------------------------------------------------- 12: a unique phone, by name
+
+
+@pytest.fixture
+def named(workspace, shell, clean_modules):
+    return lesson(shell, "12-name-your-constraints")
+
+
+PHONE = "    phone: Mapped[str | None] = mapped_column(String, unique=True)\n"
+LAST_LOGIN = "    last_login: Mapped[datetime.datetime | None] = mapped_column(DateTime)\n"
+
+
+def test_unique_phone_not_started(named):
+    report = exercises.check_unique_phone()
+    assert not_started(report)
+    assert messages(report).splitlines() == [
+        "The User model has no `phone` column yet (billtracker/data/users.py).",
+        "No revision adds users.phone yet: autogenerate one.",
+        "The database's users table has no phone column yet.",
+    ]
+
+
+def test_unique_phone_solution(named, shell):
+    solve(shell, "12_", steps=1)
+    assert exercises.check_unique_phone().up_to(1).passed
+    solve(shell, "12_", start=1)
+    report = exercises.check_unique_phone()
+    assert report.passed, report.text()
+    assert "creates its constraint by name, `uq_users_phone`" in report.text()
+
+
+def test_unique_phone_as_a_unique_index(named):
+    replace(named, "billtracker/data/users.py", LAST_LOGIN, LAST_LOGIN + PHONE.replace("unique=True", "unique=True, index=True"))
+    assert "unique through a unique index (`unique=True, index=True`)" in messages(exercises.check_unique_phone())
+    alembic(named, 'revision --autogenerate -m "add a unique phone to users"')
+    alembic(named, "upgrade head")
+    text = messages(exercises.check_unique_phone())
+    assert "creates a unique index, not a unique constraint" in text
+    assert "no unique constraint named `uq_users_phone` on it" in text
+
+
+def test_unique_phone_not_unique(named):
+    replace(named, "billtracker/data/users.py", LAST_LOGIN, LAST_LOGIN + PHONE.replace(", unique=True", ""))
+    assert "User.phone is not unique yet: add `unique=True`" in messages(exercises.check_unique_phone())
+    alembic(named, 'revision --autogenerate -m "add a unique phone to users"')
+    assert "adds users.phone but no unique constraint" in messages(exercises.check_unique_phone())
+
+
+def test_unique_phone_without_the_convention(named):
+    replace(named, "billtracker/data/modelbase.py", "    metadata = MetaData(naming_convention=NAMING_CONVENTION)\n", "")
+    replace(named, "billtracker/data/users.py", LAST_LOGIN, LAST_LOGIN + PHONE)
+    alembic(named, 'revision --autogenerate -m "add a unique phone to users"')
+    text = messages(exercises.check_unique_phone())
+    assert "no naming convention for unique constraints (`uq`) any more" in text
+    assert "creates the unique constraint without a name (`None`)" in text
+
+
+def test_unique_phone_not_upgraded(named, shell):
+    solve(shell, "12_", steps=3)
+    text = messages(exercises.check_unique_phone())
+    assert "not at the head" in text and "run `alembic upgrade head`" in text
+    assert "The database's users table has no phone column yet." in text
+
+
+def test_unique_phone_empty_revision(named):
+    alembic(named, 'revision --autogenerate -m "add a unique phone to users"')  # before the model was saved
+    replace(named, "billtracker/data/users.py", LAST_LOGIN, LAST_LOGIN + PHONE)
+    assert "is empty: was billtracker/data/users.py saved with phone in it?" in messages(exercises.check_unique_phone())
+
+
+# --------------------------------------------------------------------------- 13: amount_due, a data migration
+
+
+@pytest.fixture
+def migrated(workspace, shell, clean_modules):
+    return lesson(shell, "13-migrate-data")
+
+
+def test_amount_due_not_started(migrated):
+    report = exercises.check_amount_due()
+    assert not_started(report)
+    assert messages(report).splitlines() == [
+        "The Bill model has no `amount_due` column yet (billtracker/data/bills.py).",
+        "No revision adds bills.amount_due yet: autogenerate one.",
+        "The database's bills table has no amount_due column yet.",
+    ]
+
+
+def test_amount_due_solution(migrated, shell):
+    solve(shell, "13_")
+    report = exercises.check_amount_due()
+    assert report.passed, report.text()
+    assert "Each of the 3 bills has amount_due = total - paid." in report.text()
+
+
+def test_amount_due_may_be_empty(migrated):
+    replace(migrated, "billtracker/data/bills.py", "    total: Mapped[float] = mapped_column(Float)\n",
+            "    total: Mapped[float] = mapped_column(Float)\n    amount_due: Mapped[float | None] = mapped_column(Float)\n")
+    assert "Bill.amount_due may be empty" in messages(exercises.check_amount_due())
+
+
+def test_amount_due_as_autogenerated_fails(migrated, shell):
+    solve(shell, "13_", steps=2)
+    with pytest.raises(tutorial.CommandFailed):
+        alembic(migrated, "upgrade head")
+    text = messages(exercises.check_amount_due())
+    assert "still adds amount_due NOT NULL at once, as autogenerate wrote it" in text
+    assert "It does not fill the column" in text and "never makes the column NOT NULL" in text
+    assert "The database's bills table has no amount_due column yet." in text
+
+
+def test_amount_due_filled_wrong(migrated, shell):
+    solve(shell, "13_", steps=3)
+    replace(migrated, migrated.newest_revision_file(), "amount_due=bills.c.total - bills.c.paid", "amount_due=bills.c.total")
+    alembic(migrated, "upgrade head")
+    text = messages(exercises.check_amount_due())
+    assert text == "Some bills have the wrong amount_due (Electricity: 84.2, not 0; Rent: 950.0, not 450): fill it with `bills.c.total - bills.c.paid`."
+
+
+def test_amount_due_left_nullable_and_models_imported(migrated, shell):
+    solve(shell, "13_", steps=3)
+    revision = migrated.newest_revision_file()
+    replace(migrated, revision, "        batch_op.alter_column('amount_due', existing_type=sa.Float(), nullable=False)\n", "        pass\n")
+    replace(migrated, revision, "import sqlalchemy as sa\n", "import sqlalchemy as sa\nfrom billtracker.data.bills import Bill\n")
+    alembic(migrated, "upgrade head")
+    text = messages(exercises.check_amount_due())
+    assert "imports your models" in text and "sa.table('bills'" in text
+    assert "never makes the column NOT NULL" in text
+    assert "The database's bills.amount_due still accepts NULL." in text
+
+
+# --------------------------------------------------------------------------- 14: a fork of your own, merged
+
+
+@pytest.fixture
+def merged(workspace, shell, clean_modules):
+    return lesson(shell, "14-branch-and-merge")
+
+
+def test_second_merge_not_started(merged):
+    report = exercises.check_second_merge()
+    assert not_started(report)
+    assert messages(report).splitlines() == [
+        "The Bill model has no `note` column yet (billtracker/data/bills.py).",
+        "No revision adds bills.note yet: autogenerate one.",
+        "No revision follows your teammate's 1f3c9a7e2b04 yet, besides the merge: "
+        '`alembic revision -m "..." --head 1f3c9a7e2b04 --splice`.',
+        "The database's bills table has no note column yet.",
+    ]
+
+
+def test_second_merge_solution(merged, shell):
+    solve(shell, "14_")
+    report = exercises.check_second_merge()
+    assert report.passed, report.text()
+    assert re.search(r"Revision \w{12} merges \w{12} and \w{12}: one head again", report.text())
+
+
+def test_second_merge_two_heads_left(merged, shell):
+    solve(shell, "14_", steps=3)
+    text = messages(exercises.check_second_merge())
+    assert re.search(r"There are 2 heads \(\w{12}, \w{12}\): join them with `alembic merge heads", text)
+    alembic(merged, "upgrade heads")  # both applied, still two heads
+    assert "There are 2 heads" in messages(exercises.check_second_merge())
+
+
+def test_second_merge_without_splice(merged, shell):
+    solve(shell, "14_", steps=2)
+    with pytest.raises(tutorial.CommandFailed, match="--splice"):
+        alembic(merged, 'revision -m "check phone numbers" --head 1f3c9a7e2b04')
+    assert "No revision follows your teammate's 1f3c9a7e2b04 yet" in messages(exercises.check_second_merge())
+
+
+def test_second_merge_not_upgraded(merged, shell):
+    solve(shell, "14_", steps=3)
+    alembic(merged, 'merge heads -m "merge note and phone checks"')
+    assert re.search(r"The database is at \w{12}, not at the head \(\w{12}\)", messages(exercises.check_second_merge()))
+
+
+# --------------------------------------------------------------------------- 15: a test with rows
+
+
+@pytest.fixture
+def tested(workspace, shell, clean_modules):
+    return lesson(shell, "15-test-your-migrations")
+
+
+def test_data_test_not_started(tested):
+    report = exercises.check_data_test()
+    assert not_started(report)
+    assert messages(report) == "There is no tests/test_due_date.py yet: write it with `%%writefile tests/test_due_date.py`."
+
+
+def test_data_test_solution(tested, shell):
+    solve(shell, "15_")
+    report = exercises.check_data_test()
+    assert report.passed, report.text()
+    assert "pytest runs 1 test of tests/test_due_date.py, and it passes." in report.text()
+    assert "The 4 other tests pass too." in report.text()
+    assert not list(tested.path("tests").rglob("__pycache__"))  # the check leaves nothing behind
+
+
+def test_data_test_that_fails(tested, shell):
+    solve(shell, "15_", steps=1)
+    replace(tested, "tests/test_due_date.py", '[("Rent", 950.0, None)]', '[("Rent", 950.0, 0)]')
+    text = messages(exercises.check_data_test())
+    assert re.match(r"test_due_date_keeps_the_bills fails, line \d+: AssertionError: ", text), text
+    assert "assert [('Rent', 950.0, None)] == [('Rent', 950.0, 0)]" in text
+
+
+def test_data_test_not_named_test(tested, shell):
+    solve(shell, "15_", steps=1)
+    replace(tested, "tests/test_due_date.py", "def test_due_date_keeps_the_bills", "def due_date_keeps_the_bills")
+    assert "pytest ran no test in tests/test_due_date.py: a test is a function whose name starts with `test_`" in messages(
+        exercises.check_data_test()
+    )
+
+
+def test_data_test_without_rows(tested):
+    tested.path("tests/test_due_date.py").write_text(
+        "def test_due_date(alembic_runner):\n    alembic_runner.migrate_up_to('heads')\n", encoding="utf-8"
+    )
+    assert "does not use `migrate_up_before`, `insert_into`, `migrate_up_one`" in messages(exercises.check_data_test())
+
+
+def test_data_test_on_your_own_database_is_not_run(tested, shell):
+    solve(shell, "15_", steps=1)
+    replace(tested, "tests/test_due_date.py", 'create_engine("sqlite://")', 'create_engine("sqlite:///billtracker.sqlite")')
+    before = tested.path("billtracker.sqlite").read_bytes()
+    text = messages(exercises.check_data_test())
+    assert "reaches for your own database or models" in text and "does not run it" in text
+    assert tested.path("billtracker.sqlite").read_bytes() == before
+
+
+# --------------------------------------------------------------------------- 16: an index, the safe way
+
+
+@pytest.fixture
+def troubleshot(workspace, shell, clean_modules):
+    return lesson(shell, "16-troubleshoot-common-errors")
+
+
+def test_nickname_index_not_started(troubleshot):
+    report = exercises.check_nickname_index()
+    assert not_started(report)
+    assert messages(report).splitlines() == [
+        "User.nickname is there, but it has no index: add `index=True` to its `mapped_column(...)`.",
+        "No new revision creates an index on users.nickname yet: autogenerate one.",
+        "The database has no index on users.nickname yet.",
+    ]
+
+
+def test_nickname_index_solution(troubleshot, shell):
+    solve(shell, "16_")
+    report = exercises.check_nickname_index()
+    assert report.passed, report.text()
+
+
+def test_nickname_index_in_the_applied_revision(troubleshot):
+    revision = troubleshot.path("alembic/versions/5eed1e55f00d_add_nickname_to_users.py")
+    replace(troubleshot, revision, '    op.add_column("users", sa.Column("nickname", sa.String(), nullable=True))\n',
+            '    op.add_column("users", sa.Column("nickname", sa.String(), nullable=True))\n'
+            '    op.create_index("ix_users_nickname", "users", ["nickname"])\n')
+    alembic(troubleshot, "upgrade head")  # runs nothing: the revision ran already
+    text = messages(exercises.check_nickname_index())
+    assert "Revision 5eed1e55f00d (add nickname to users) creates an index now, but it ran already" in text
+    assert "The database has no index on users.nickname yet." in text
+
+
+def test_nickname_index_empty_revision(troubleshot, shell):
+    alembic(troubleshot, 'revision --autogenerate -m "index users by nickname"')  # before the model was saved
+    solve(shell, "16_", steps=1)
+    assert "is empty: was users.py saved with `index=True` on nickname?" in messages(exercises.check_nickname_index())
+
+
+def test_nickname_index_not_upgraded(troubleshot, shell):
+    solve(shell, "16_", steps=2)
+    text = messages(exercises.check_nickname_index())
+    assert "not at the head" in text and "The database has no index on users.nickname yet." in text
+
+
+# --------------------------------------------------------------------------- 17: finish by hand, then stamp
+
+
+@pytest.fixture
+def failed(workspace, shell, clean_modules):
+    return lesson(shell, "17-survive-a-failed-migration")
+
+
+def test_stamp_repair_not_started(failed):
+    report = exercises.check_stamp_repair()
+    assert not_started(report)
+    assert messages(report).splitlines() == [
+        'No revision adds bills.reminder yet: write one, `alembic revision -m "add a reminder to bills"`, and fill it in.',
+        "The Bill model has no `reminder` column yet (billtracker/data/bills.py).",
+    ]
+
+
+def test_stamp_repair_solution(failed, shell):
+    solve(shell, "17_", steps=1)
+    assert "does nothing yet: fill in its `upgrade()` and `downgrade()`" in messages(exercises.check_stamp_repair())
+    solve(shell, "17_", start=1)
+    report = exercises.check_stamp_repair()
+    assert report.passed, report.text()
+
+
+def test_stamp_repair_stamped_without_the_index(failed, shell):
+    solve(shell, "17_", steps=3)
+    replace(failed, shell.user_ns["reminder_file"], '["remindr"]', '["reminder"]')
+    alembic(failed, "stamp head")
+    assert "`alembic stamp` records a revision and runs nothing, so create the index by hand first" in messages(
+        exercises.check_stamp_repair()
+    )
+
+
+def test_stamp_repair_run_again(failed, shell):
+    solve(shell, "17_", steps=3)
+    replace(failed, shell.user_ns["reminder_file"], '["remindr"]', '["reminder"]')
+    with pytest.raises(tutorial.CommandFailed):
+        alembic(failed, "upgrade head")  # the column is there already
+    text = messages(exercises.check_stamp_repair())
+    assert "the failed upgrade left the column behind. Finish by hand" in text and "then `alembic stamp head`" in text
+
+
+def test_stamp_repair_typo_left_in_the_revision(failed, shell):
+    solve(shell, "17_", steps=3)
+    with shell.user_ns["engine"].begin() as connection:
+        connection.execute(sqlalchemy.text("CREATE INDEX ix_bills_reminder ON bills (reminder)"))
+    alembic(failed, "stamp head")
+    text = messages(exercises.check_stamp_repair())
+    assert "still creates its index on a column that does not exist" in text and "remindr" in text
+
+
+def test_stamp_repair_model_left_behind(failed, shell):
+    solve(shell, "17_", steps=4)
+    text = messages(exercises.check_stamp_repair())
+    assert text == "The Bill model has no `reminder` column yet (billtracker/data/bills.py)."
+    replace(failed, "billtracker/data/bills.py", "    total: Mapped[float] = mapped_column(Float)\n",
+            "    total: Mapped[float] = mapped_column(Float)\n    reminder: Mapped[datetime.date | None] = mapped_column(Date)\n")
+    assert "it has no index: add `index=True`" in messages(exercises.check_stamp_repair())
+
+
+# --------------------------------------------------------------------------- 18: ids that fit PostgreSQL
+
+
+LONG_ID, SHORT_ID = "2026_01_05_add_notes_to_the_bills", "2026_01_05_add_notes"
+
+
+@pytest.fixture
+def moved(workspace, shell, clean_modules):
+    return lesson(shell, "18-move-to-postgresql")
+
+
+def long_file(project):
+    return next(project.path("alembic/versions").glob(f"{LONG_ID}_*.py"))
+
+
+def test_short_ids_not_started(moved):
+    report = exercises.check_short_revision_ids()
+    assert not_started(report)
+    assert messages(report) == (
+        f"Revision {LONG_ID} has 33 characters; PostgreSQL's `alembic_version` holds 32: change `revision = ...` in its "
+        "file (the docstring's Revision ID too, and the file's name, to keep them alike)."
+    )
+
+
+def test_short_ids_solution(moved, shell):
+    solve(shell, "18_")
+    report = exercises.check_short_revision_ids()
+    assert report.passed, report.text()
+    assert f"The database is at the head ({SHORT_ID})" in report.text()
+
+
+def test_short_ids_file_renamed_only(moved):
+    file = long_file(moved)
+    file.rename(file.with_name(file.name.replace(LONG_ID, SHORT_ID)))
+    assert f"Revision {LONG_ID} has 33 characters" in messages(exercises.check_short_revision_ids())
+
+
+def test_short_ids_database_not_repaired(moved, shell):
+    solve(shell, "18_", steps=1)
+    expected = f"The database still records {LONG_ID}, an id no revision file has any more"
+    assert expected in messages(exercises.check_short_revision_ids())
+    with pytest.raises(tutorial.CommandFailed, match="Can't locate revision"):
+        alembic(moved, "stamp head")  # without --purge, Alembic looks up what alembic_version holds first
+    assert expected in messages(exercises.check_short_revision_ids())
+
+
+def test_short_ids_stamped_at_the_head_directly(moved, shell):
+    solve(shell, "18_", steps=1)
+    alembic(moved, f"stamp --purge {SHORT_ID}")  # also right: the renamed revision changes nothing
+    assert exercises.check_short_revision_ids().passed
+
+
+# --------------------------------------------------------------------------- 17 and 18 on PostgreSQL
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("notebook", ["17-survive-a-failed-migration", "18-move-to-postgresql"])
+def test_the_server_notebooks_exercises_on_postgresql(notebook, workspace, shell, clean_modules, monkeypatch):
+    """With ``DATABASE_URL`` on PostgreSQL, the exercise starts unsolved, and its solution passes there too."""
+    monkeypatch.setenv("DATABASE_URL", require("postgres"))
+    monkeypatch.setenv("BILLTRACKER_DATABASE_URL", "")  # tutorial.start sets it: removed again afterwards
+    check, prefix = EXERCISE_NOTEBOOKS[notebook]
+    project = lesson(shell, notebook)
+    try:
+        assert project.engine().dialect.name == "postgresql"
+        assert not_started(getattr(exercises, check)())
+        solve(shell, prefix)
+        report = getattr(exercises, check)()
+        assert report.passed, report.text()
+    finally:
+        database.drop(notebook)
+
+
+# --------------------------------------------------------------------------- the notebooks and their solutions
+
+
+def notebook_text(name: str) -> str:
+    return "\n".join(cell.source for cell in nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells)
+
+
+@pytest.mark.parametrize("name", list(EXERCISE_NOTEBOOKS))
+def test_every_solution_file_is_offered_by_its_notebook_and_registered(name):
+    check, prefix = EXERCISE_NOTEBOOKS[name]
+    text = notebook_text(name)
+    offered = set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
+    assert offered == {path.name for path in SOLUTIONS.glob(f"{prefix}*")}
+    registered = exercises.EXERCISES[name]
+    assert registered.check is getattr(exercises, check) and registered.solutions == prefix
+
+
+@pytest.mark.parametrize("name", list(EXERCISE_NOTEBOOKS))
+def test_the_stored_notebook_leaves_the_exercise_unsolved(name):
+    check, _ = EXERCISE_NOTEBOOKS[name]
+    cells = [cell for cell in nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells if check in cell.source]
+    assert cells, f"{name} has no cell calling exercises.{check}"
+    for cell in cells:
+        text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
+        assert text.startswith("Check my work:"), text
+        assert "Not done yet" in text, f"{name}: the stored notebook shows the exercise solved:\n{text}"
