@@ -2,6 +2,7 @@
 #   make lab    a virtual environment in .venv with what the notebooks need (requirements.txt), then JupyterLab
 #   make test   the same environment plus the test tools (requirements-test.txt), then every test
 # `make lab SERVERS=1` also installs the database drivers (requirements-servers.txt), for DATABASE_URL.
+# `make lite` builds the browser version (JupyterLite) into build/lite/ (requirements-lite.txt).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,8 +15,9 @@ PIP_INSTALL = $(BIN)/python -m pip install --quiet --disable-pip-version-check
 LEARNER := $(VENV)/.installed-learner
 DRIVERS := $(VENV)/.installed-servers
 TESTING := $(VENV)/.installed-test
+LITE := $(VENV)/.installed-lite
 
-.PHONY: lab test outputs benchmark
+.PHONY: lab test outputs benchmark lite
 
 $(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make with PYTHON=python3.12 (say)")'
@@ -29,16 +31,24 @@ $(DRIVERS): requirements-servers.txt | $(VENV)/pyvenv.cfg
 	$(PIP_INSTALL) -r requirements-servers.txt
 	@touch $@
 
-# The test set includes the other two, so installing it brings their markers up to date too.
-$(TESTING): requirements-test.txt requirements.txt requirements-servers.txt | $(VENV)/pyvenv.cfg
+$(LITE): requirements-lite.txt | $(VENV)/pyvenv.cfg
+	$(PIP_INSTALL) -r requirements-lite.txt
+	@touch $@
+
+# The test set includes the other three, so installing it brings their markers up to date too.
+$(TESTING): requirements-test.txt requirements.txt requirements-servers.txt requirements-lite.txt | $(VENV)/pyvenv.cfg
 	$(PIP_INSTALL) -r requirements-test.txt
-	@touch $@ $(LEARNER) $(DRIVERS)
+	@touch $@ $(LEARNER) $(DRIVERS) $(LITE)
 
 lab: $(LEARNER) $(if $(SERVERS),$(DRIVERS))
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-start-here.ipynb
 
 test: $(TESTING)
 	$(BIN)/python -m pytest
+
+# The tutorial in the browser: a static JupyterLite site in build/lite/ (README: "Try it in your browser").
+lite: $(LEARNER) $(LITE)
+	$(BIN)/python tools/build_lite.py
 
 # Produce the stored outputs of the notebooks (all, or NOTEBOOKS="notebooks/03-*.ipynb").
 outputs: $(TESTING)
