@@ -124,3 +124,13 @@ def test_download_project_zips_the_folder_with_its_database_and_offers_a_link(tm
     encoded = re.search(r'href="data:application/zip;base64,([^"]+)"', link).group(1)
     assert base64.b64decode(encoded) == download.data
     assert repr(download) == "03-change-a-model.zip: 2 files of 03-change-a-model/, 1 KB"
+
+
+def test_in_the_browser_the_earlier_notebooks_project_is_said_to_be_in_its_own_kernel(workspace, monkeypatch, capsys):
+    from tutorial import project
+
+    monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
+    project.start("02-connect-alembic", stage="models")
+    said = capsys.readouterr().out
+    assert ("your own project of notebook 01, if any, is untouched in workspace/01-build-the-models, "
+            "in the memory of notebook 01's kernel") in said
