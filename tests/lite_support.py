@@ -1,0 +1,190 @@
+"""Drive the browser version of the tutorial (``make lite``'s JupyterLite site) in headless Chromium.
+
+Used by ``test_lite.py`` and ``tools/benchmark.py``: serve a built site on 127.0.0.1,
+open it in one Chromium page that cannot reach anything else, open a notebook
+(every notebook shares the first one's Pyodide kernel), and Run All.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from browser_support import CHROMIUM_FLAGS, find_chromium
+
+# Any name but 127.0.0.1's fails to resolve in this Chromium: nothing can leave the machine, even
+# from a service worker, which Playwright's routing does not see.
+OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+VIEWPORT = {"width": 1400, "height": 1000}
+KERNEL_TIMEOUT = 180  # seconds for the Pyodide kernel to start (about 25 s on two idle cores)
+
+PROMPTS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
+    .filter(cell => cell.model.type === 'code')
+    .map(cell => cell.node.querySelector('.jp-InputArea-prompt').textContent.trim())"""
+
+
+def expose_app(site: Path) -> None:
+    """Let the page's scripts reach JupyterLite's app (``window.jupyterapp``), as the tests need."""
+    path = site / "jupyter-lite.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["jupyter-config-data"]["exposeAppInBrowser"] = "true"
+    path.write_text(json.dumps(config), encoding="utf-8")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """``python -m http.server``'s handler, without a log line per request."""
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    """The site on a free port of 127.0.0.1, as ``python -m http.server`` serves it; yields its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def site_page(url: str):
+    """One page of a fresh headless Chromium, JupyterLite loaded; ``page.outside`` lists refused requests.
+
+    ``page.load_seconds`` is the time JupyterLite's page took to load (before any kernel).
+    """
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="lite-chromium-") as home, sync_playwright() as playwright:
+        env = {**os.environ, "HOME": home, "XDG_CONFIG_HOME": f"{home}/.config", "XDG_CACHE_HOME": f"{home}/.cache"}
+        context = playwright.chromium.launch_persistent_context(
+            f"{home}/profile",
+            executable_path=find_chromium(),
+            args=CHROMIUM_FLAGS + OFFLINE_FLAGS,
+            headless=True,
+            env=env,
+            viewport=VIEWPORT,
+            timeout=60_000,
+        )
+        try:
+            outside: list[str] = []
+
+            def refuse_outside(route):
+                if urllib.parse.urlsplit(route.request.url).hostname == "127.0.0.1":
+                    route.continue_()
+                else:
+                    outside.append(route.request.url)
+                    route.abort()
+
+            def record(request):
+                host = urllib.parse.urlsplit(request.url).hostname
+                if host not in ("127.0.0.1", None) and request.url not in outside:
+                    outside.append(request.url)
+
+            context.route("**/*", refuse_outside)
+            context.on("request", record)
+            page = context.pages[0] if context.pages else context.new_page()
+            page.outside = outside
+            page.errors = []
+            page.on("pageerror", lambda error: page.errors.append(str(error)))
+            started = time.monotonic()
+            page.goto(f"{url}/lab/index.html", timeout=60_000)
+            page.wait_for_function("() => !!(window.jupyterapp && window.jupyterapp.shell)", timeout=60_000, polling=250)
+            page.evaluate("() => window.jupyterapp.restored")
+            page.load_seconds = time.monotonic() - started
+            yield page
+        finally:
+            context.close()
+
+
+def open_notebook(page, name: str) -> dict:
+    """Open the notebook and wait until its Pyodide kernel is idle.
+
+    The notebooks share one kernel, the first one's, as a learner's notebooks can (Kernel >
+    Change Kernel, a running kernel): a Pyodide kernel takes half a minute to start on two cores,
+    and each notebook's first cell starts its project afresh anyway. The notebook open before is
+    closed unsaved (the site's copy stays as built). Returns ``{"seconds", "id", "shared"}``.
+    """
+    started = time.monotonic()
+    page.evaluate(
+        """async (path) => {
+            const app = window.jupyterapp;
+            const previous = app.shell.currentWidget;
+            const kernel = window.sharedKernelId ? {id: window.sharedKernelId} : undefined;
+            await app.commands.execute('docmanager:open', {path, factory: 'Notebook', kernel});
+            if (previous && previous !== app.shell.currentWidget && previous.context) {
+                previous.context.model.dirty = false;
+                previous.dispose();
+            }
+        }""",
+        name,
+    )
+    page.wait_for_function(
+        """(path) => {
+            const widget = window.jupyterapp.shell.currentWidget;
+            const kernel = widget && widget.context && widget.context.path === path
+                && widget.sessionContext.session?.kernel;
+            return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+        }""",
+        arg=name,
+        timeout=KERNEL_TIMEOUT * 1000,
+        polling=250,
+    )
+    kernel = page.evaluate(
+        """() => {
+            const id = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id;
+            window.sharedKernelId = window.sharedKernelId || id;
+            return {id, shared: id === window.sharedKernelId};
+        }"""
+    )
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    return {**kernel, "seconds": time.monotonic() - started}
+
+
+def clear_outputs(page, timeout: float = 30) -> None:
+    """Clear every output and execution count (the stored ones are CPython's)."""
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'); }")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
+                .every(prompt => !/\\d/.test(prompt.textContent))""",
+        timeout=timeout * 1000,
+        polling=250,
+    )
+
+
+def run_all(page, timeout: float) -> str | None:
+    """Run All, and wait until every code cell has a count and the kernel is idle, or the run stopped.
+
+    Returns None, or what went wrong when the cells were still running after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    page.evaluate("() => { window.jupyterapp.commands.execute('runmenu:run-all'); }")
+    stalled_since = None
+    prompts: list[str] = []
+    while time.monotonic() < deadline:
+        prompts = page.evaluate(PROMPTS_JS)
+        idle = page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'")
+        done = all(prompt.startswith("[") and prompt[1:-2].isdigit() for prompt in prompts)
+        running = any("*" in prompt for prompt in prompts)
+        if done and idle:
+            return None
+        if not running and idle:  # Run All stopped before the end (an unexpected error)
+            stalled_since = stalled_since or time.monotonic()
+            if time.monotonic() - stalled_since > 3:
+                return None
+        else:
+            stalled_since = None
+        time.sleep(0.25)
+    return f"the cells were still running after {timeout:.0f} s; prompts: {prompts}"
