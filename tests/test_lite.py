@@ -118,4 +118,5 @@ def test_notebook_in_the_browser(name: str, page, site):
         print("JavaScript errors in the page:", *page.errors, sep="\n  ")
         page.errors.clear()
     if problems:
+        print(f"{name}: FAILED:", *problems, sep="\n- ")
         pytest.fail(f"{name} in the browser:\n- " + "\n- ".join(problems), pytrace=False)

@@ -20,6 +20,7 @@ import base64
 import html
 import io
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def explain_what_cannot_run(lines: list[str]) -> list[str]:
         "with no processes, threads or network connections of its own. It was not run; the next "
         "cells do not need it. To run it, use the tutorial in JupyterLab (README: Set up and run)."
     )
-    return [f"print({message!r})\n"]
+    return [f"print({textwrap.fill(message, 100)!r})\n"]  # broken between words: a notebook breaks anywhere
 
 
 def register(shell) -> None:
