@@ -79,6 +79,15 @@ def test_the_left_out_notebooks_are_all_the_others_and_the_readme_says_why():
         assert f"- {name[:2]} · " in section, f"the README's 'Try it in your browser' does not say why {name} is left out"
 
 
+def test_the_build_stops_saying_what_is_missing(monkeypatch):
+    with pytest.raises(build_lite.BuildError, match="Pyodide's lock file has no micropip"):
+        build_lite.lock_closure({"ipython": {"depends": []}}, ["micropip"])
+    failed = type("Process", (), {"returncode": 1, "stderr": "ERROR: No matching distribution found for alembic==0.0.1"})
+    monkeypatch.setattr(build_lite.subprocess, "run", lambda *args, **kwargs: failed)
+    with pytest.raises(build_lite.BuildError, match=r"no pure wheel of alembic==0\.0\.1 .*\n.*No matching distribution"):
+        build_lite.download_wheel("alembic", "0.0.1")
+
+
 def test_the_site_loads_everything_from_its_own_folder(site):
     lock = json.loads((site / "static" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
     assert {"alembic", "sqlalchemy", "ipywidgets", "micropip", "ipython"} <= set(lock["packages"])

@@ -111,7 +111,7 @@ def main() -> int:
     except BuildError as error:
         print(f"make lite: {error}", file=sys.stderr)
         return 1
-    print(f"Site built in {arguments.output}: serve it with `python -m http.server -d {_shown(arguments.output)} -b 127.0.0.1 8000`")
+    print(f"Site built in {arguments.output}: serve it with `python3 -m http.server -d {_shown(arguments.output)} -b 127.0.0.1 8000`")
     return 0
 
 
