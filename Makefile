@@ -3,6 +3,7 @@
 #   make test   the same environment plus the test tools (requirements-test.txt) and, with npm, the
 #               hub's proxy (hub/package.json), then every test
 # `make lab SERVERS=1` also installs the database drivers (requirements-servers.txt), for DATABASE_URL.
+# `make lite` builds the browser version (JupyterLite) into build/lite/ (requirements-lite.txt).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,8 +18,9 @@ DRIVERS := $(VENV)/.installed-servers
 TESTING := $(VENV)/.installed-test
 # The proxy in front of JupyterHub, for the hub test (hub/package.json pins it; npm ci installs the lock).
 PROXY := hub/node_modules/.bin/configurable-http-proxy
+LITE := $(VENV)/.installed-lite
 
-.PHONY: lab test outputs benchmark progress slides cheatsheet
+.PHONY: lab test outputs benchmark progress slides cheatsheet lite
 
 $(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make with PYTHON=python3.12 (say)")'
@@ -32,10 +34,14 @@ $(DRIVERS): requirements-servers.txt | $(VENV)/pyvenv.cfg
 	$(PIP_INSTALL) -r requirements-servers.txt
 	@touch $@
 
-# The test set includes the other two, so installing it brings their markers up to date too.
-$(TESTING): requirements-test.txt requirements.txt requirements-servers.txt | $(VENV)/pyvenv.cfg
+$(LITE): requirements-lite.txt | $(VENV)/pyvenv.cfg
+	$(PIP_INSTALL) -r requirements-lite.txt
+	@touch $@
+
+# The test set includes the other three, so installing it brings their markers up to date too.
+$(TESTING): requirements-test.txt requirements.txt requirements-servers.txt requirements-lite.txt | $(VENV)/pyvenv.cfg
 	$(PIP_INSTALL) -r requirements-test.txt
-	@touch $@ $(LEARNER) $(DRIVERS)
+	@touch $@ $(LEARNER) $(DRIVERS) $(LITE)
 
 lab: $(LEARNER) $(if $(SERVERS),$(DRIVERS))
 	$(BIN)/jupyter lab --config=lab/jupyter_server_config.py --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-start-here.ipynb
@@ -49,6 +55,10 @@ $(PROXY): hub/package.json hub/package-lock.json
 
 test: $(TESTING) $(PROXY)
 	$(BIN)/python -m pytest
+
+# The tutorial in the browser: a static JupyterLite site in build/lite/ (README: "Try it in your browser").
+lite: $(LEARNER) $(LITE)
+	$(BIN)/python tools/build_lite.py
 
 # Produce the stored outputs of the notebooks (all, or NOTEBOOKS="notebooks/03-*.ipynb").
 outputs: $(TESTING)

@@ -14,9 +14,6 @@ from pathlib import Path
 
 import pytest
 
-# Notebooks that run only on a database server, and which one. Without that server, nbval skips them and
-# says why; when the server is required (TUTORIAL_REQUIRE_POSTGRES=1, as in CI), they run, and fail.
-SERVER_NOTEBOOKS = {"19-migrate-a-live-database.ipynb": "postgres"}
 
 
 _workspace = None
@@ -33,7 +30,9 @@ def pytest_collection_modifyitems(config, items):
     """Skip the cells of a notebook whose server does not answer, unless that server is required."""
     reasons: dict[str, str | None] = {}
     for item in items:
-        kind = SERVER_NOTEBOOKS.get(item.path.name) if item.path.suffix == ".ipynb" else None
+        # Without its server, nbval skips such a notebook and says why; when the server is required
+        # (TUTORIAL_REQUIRE_POSTGRES=1, as in CI), it runs, and fails.
+        kind = _notebook_helpers().NOTEBOOKS_ON_A_SERVER.get(item.path.stem) if item.path.suffix == ".ipynb" else None
         if kind is None or os.environ.get(f"TUTORIAL_REQUIRE_{kind.upper()}") == "1":
             continue
         if kind not in reasons:
@@ -63,9 +62,10 @@ def pytest_unconfigure(config):
 def pytest_xdist_make_scheduler(config, log):
     """Spread the tests over the workers one by one, except a notebook's cells, which go together.
 
-    nbval runs a notebook's cells in order, in one kernel, so they must stay on one worker; every
-    other test goes to whichever worker is free, so that the long passes (the browser, the servers)
-    use both cores. (pytest-xdist's own ``loadgroup`` cannot do this with pytest 9, which no longer
+    nbval runs a notebook's cells in order, in one kernel, so they must stay on one worker; so do the
+    tests of the browser version (``tests/test_lite.py``), which share one build, one page and one
+    Pyodide kernel. Every other test goes to whichever worker is free, so that the long passes (the
+    browser, the servers) use both cores. (pytest-xdist's own ``loadgroup`` cannot do this with pytest 9, which no longer
     lets it rename the tests it groups.)
     """
     from xdist.scheduler import LoadScopeScheduling
@@ -73,6 +73,6 @@ def pytest_xdist_make_scheduler(config, log):
     class NotebookScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return path if path.endswith(".ipynb") else nodeid
+            return path if path.endswith((".ipynb", "test_lite.py")) else nodeid
 
     return NotebookScheduling(config, log)

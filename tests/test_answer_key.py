@@ -16,8 +16,8 @@ import sys
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, REPOSITORY, SERVER_NOTEBOOKS, _unreachable
-from tutorial import exercises
+from conftest import NOTEBOOKS, REPOSITORY
+from tutorial import exercises, servers
 
 sys.path.insert(0, str(REPOSITORY / "tools"))
 from execute_notebooks import run_cells  # noqa: E402
@@ -52,9 +52,9 @@ def check_cell(notebook: str) -> nbformat.NotebookNode:
 def test_the_solution_passes_its_checker(name):
     exercise = exercises.EXERCISES[name]
     path = NOTEBOOKS / f"{exercise.notebook}.ipynb"
-    server = SERVER_NOTEBOOKS.get(path.name)
+    server = servers.NOTEBOOKS_ON_A_SERVER.get(exercise.notebook)
     if server and os.environ.get(f"TUTORIAL_REQUIRE_{server.upper()}") != "1":
-        reason = _unreachable(server)
+        reason = servers.unreachable(server)
         if reason:
             pytest.skip(f"{path.name} needs this server: {reason}")
     solutions = sorted(SOLUTIONS.glob(f"{exercise.solutions}*"))

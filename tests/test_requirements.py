@@ -1,24 +1,29 @@
-"""Dependency truth in three files, each version pinned exactly once; environment.yml installs the learner's.
+"""Dependency truth in four files, each version pinned exactly once; environment.yml installs the learner's.
 
 - ``requirements.txt``: what the notebooks need (``make lab``, the conda route);
 - ``requirements-servers.txt``: the database drivers (``make lab SERVERS=1``);
-- ``requirements-test.txt``: both of those, then what only the tests and tools/ need (``make test``).
+- ``requirements-lite.txt``: what builds the browser version (``make lite``);
+- ``requirements-test.txt``: those three, then what only the tests and tools/ need (``make test``).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 
 from conftest import REPOSITORY
 from tutorial.envcheck import environment_report, pinned_versions
 
-LEARNER, SERVERS, TEST = (REPOSITORY / name for name in ("requirements.txt", "requirements-servers.txt", "requirements-test.txt"))
-FILES = (LEARNER, SERVERS, TEST)
+LEARNER, SERVERS, LITE, TEST = (
+    REPOSITORY / name for name in ("requirements.txt", "requirements-servers.txt", "requirements-lite.txt", "requirements-test.txt")
+)
+FILES = (LEARNER, SERVERS, LITE, TEST)
 
 # The packages whose versions shape what the notebooks generate and show, and the tests that compare it.
 MUST_BE_PINNED = {
     LEARNER: {"alembic", "SQLAlchemy", "jupyterlab", "ipykernel", "ipython", "ipywidgets", "pygments", "pytest", "pytest-alembic"},
     SERVERS: {"psycopg", "PyMySQL"},
+    LITE: {"jupyterlite-core", "jupyterlite-pyodide-kernel"},
     TEST: {"nbval", "nbclient", "nbformat", "pytest-xdist"},
 }
 
@@ -39,9 +44,11 @@ def test_every_line_is_pinned_exactly():
                 assert re.fullmatch(r"[A-Za-z0-9_.-]+(\[[A-Za-z0-9_,-]+\])?==[0-9][^\s;]*", line), f"{path.name}: not pinned exactly: {line}"
 
 
-def test_the_test_set_includes_the_other_two_and_only_they_include():
-    assert [line for line in requirement_lines(TEST) if line.startswith("-r")] == ["-r requirements.txt", "-r requirements-servers.txt"]
-    for path in (LEARNER, SERVERS):
+def test_the_test_set_includes_the_other_three_and_only_they_include():
+    assert [line for line in requirement_lines(TEST) if line.startswith("-r")] == [
+        "-r requirements.txt", "-r requirements-servers.txt", "-r requirements-lite.txt"
+    ]
+    for path in (LEARNER, SERVERS, LITE):
         assert not [line for line in requirement_lines(path) if line.startswith("-")], f"{path.name} has options or includes"
 
 
@@ -53,14 +60,29 @@ def test_no_package_is_pinned_twice():
 def test_the_packages_that_shape_outputs_are_pinned_where_they_belong():
     for path, names in MUST_BE_PINNED.items():
         assert {name.lower() for name in names} <= set(own_pins(path)), f"{path.name} lacks some of {sorted(names)}"
-    assert set(pinned_versions(TEST)) == set(pinned_versions(LEARNER)) | set(pinned_versions(SERVERS)) | set(
+    assert set(pinned_versions(TEST)) == set(pinned_versions(LEARNER)) | set(pinned_versions(SERVERS)) | set(pinned_versions(LITE)) | set(
         re.split(r"[\[=]", line, 1)[0] for line in requirement_lines(TEST) if not line.startswith("-r")
     )
 
 
 def test_the_learner_set_has_no_test_tools_or_drivers():
     learner = set(own_pins(LEARNER))
-    assert not learner & {"nbval", "nbclient", "pytest-xdist", "playwright", "psycopg", "pymysql"}
+    assert not learner & {"nbval", "nbclient", "pytest-xdist", "playwright", "psycopg", "pymysql", "jupyterlite-core"}
+
+
+def test_the_browser_version_runs_the_learners_pins():
+    """The site's Alembic, SQLAlchemy and ipywidgets are requirements.txt's; its other wheels are pinned in the build."""
+    sys.path.insert(0, str(REPOSITORY / "tools"))
+    import build_lite
+
+    learner = {name.lower(): version for name, version in pinned_versions(LEARNER).items()}
+    for name, (version, _, _) in build_lite.TUTORIAL_PACKAGES.items():
+        if version is None:
+            assert name in learner, f"the browser version takes {name}'s version from requirements.txt, which lacks it"
+        else:
+            assert re.fullmatch(r"[0-9][0-9A-Za-z.]*", version), f"{name} is not pinned exactly in tools/build_lite.py"
+            assert name not in learner, f"{name} is pinned in both requirements.txt and tools/build_lite.py"
+    assert {"alembic", "sqlalchemy", "ipywidgets"} <= {name for name, (version, _, _) in build_lite.TUTORIAL_PACKAGES.items() if version is None}
 
 
 def test_environment_yml_installs_requirements_txt_and_nothing_else_from_pip():

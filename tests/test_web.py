@@ -92,3 +92,12 @@ def test_a_port_taken_while_waitress_starts_is_not_mistaken_for_ours(folder, mon
 
 
 web_free_port = web.free_port
+
+
+def test_in_the_browser_it_says_there_is_no_server_and_asks_the_app_in_the_kernel(folder, monkeypatch, capsys):
+    monkeypatch.setattr(web.inbrowser, "IN_BROWSER", True)
+    site = web.serve(folder=folder)
+    assert "A web server cannot run in the browser" in capsys.readouterr().out
+    assert isinstance(site, web.InThisPage) and not site.running()
+    page = site.get("/")
+    assert page.status_code == 500 and "no such column: users.last_login" in page.text

@@ -5,7 +5,8 @@ Usage::
     python tools/benchmark.py                           # everything (`make benchmark`; about 8 minutes)
     python tools/benchmark.py --no-suite                # skip the whole test suite (the longest part)
     python tools/benchmark.py --no-install              # skip the two installs into fresh venvs
-    python tools/benchmark.py --no-suite --no-install   # about a minute
+    python tools/benchmark.py --no-suite --no-install   # about two minutes
+    python tools/benchmark.py --no-browser              # skip the browser version (JupyterLite)
 
 It measures, one function each:
 
@@ -17,7 +18,10 @@ It measures, one function each:
 - ``make lab``'s install (``pip install -r requirements.txt`` into a fresh venv) against a bare
   install of the notebooks' main packages, with pip's cache as it is (as a learner's second
   install would find it);
-- the time from starting ``jupyter lab`` (as ``make lab`` does) to the start page answering.
+- the time from starting ``jupyter lab`` (as ``make lab`` does) to the start page answering;
+- the browser version (``make lite``): its build, the site's size, the time from opening its
+  page in headless Chromium to the first notebook's Pyodide kernel being ready, and each core
+  notebook (01-04) run top to bottom in the browser beside the same on CPython.
 
 Everything is printed, and written as a Markdown table to ``test-artifacts/benchmark.md``
 (the folder is ignored by git) to compare between runs.
@@ -57,6 +61,7 @@ COMMANDS = ["alembic current", "alembic history", "alembic check", "alembic down
 BARE_PACKAGES = ["alembic", "SQLAlchemy", "jupyterlab", "ipywidgets"]  # pinned to requirements.txt's versions
 REPORT = REPOSITORY / "test-artifacts" / "benchmark.md"
 LAB_TIMEOUT = 120  # seconds for JupyterLab to serve the start page
+CORE_NOTEBOOKS = ["01-build-the-models", "02-connect-alembic", "03-change-a-model", "04-upgrade-the-database"]
 
 Row = tuple[str, str, str]  # what, value, note
 
@@ -184,6 +189,42 @@ def lab_start_time() -> list[Row]:
              "as make lab starts it, settings in a temporary folder")]
 
 
+def browser_times() -> list[Row]:
+    """The browser version: build, size, page load to kernel ready, and the core notebooks beside CPython."""
+    sys.path.insert(0, str(REPOSITORY / "tests"))
+    import build_lite
+    import lite_support
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="alembic-tutorial-lite-") as folder:
+        site = Path(folder) / "site"
+        started = time.perf_counter()
+        build_lite.build(site)
+        rows.append(("make lite: build", f"{time.perf_counter() - started:.1f} s", "downloads cached in build/lite-cache/"))
+        rows.append(("make lite: site size", f"{_disk_usage(site) / 1e6:.0f} MB",
+                     f"of which Pyodide and the wheels {_disk_usage(site / 'static' / 'pyodide') / 1e6:.0f} MB"))
+        lite_support.expose_app(site)
+        with lite_support.serve(site) as url, lite_support.site_page(url) as page:
+            rows.append(("browser: page load (JupyterLite shown)", f"{page.load_seconds:.1f} s", "headless Chromium, fresh profile"))
+            browser_total = cpython_total = 0.0
+            for number, stem in enumerate(CORE_NOTEBOOKS):
+                kernel = lite_support.open_notebook(page, f"{stem}.ipynb")
+                if number == 0:
+                    rows.append(("browser: page load to kernel ready", f"{page.load_seconds + kernel['seconds']:.1f} s",
+                                 "the first notebook's Pyodide kernel idle, its packages loaded"))
+                lite_support.clear_outputs(page)
+                started = time.perf_counter()
+                stuck = lite_support.run_all(page, timeout=600)
+                browser = time.perf_counter() - started
+                _, cpython = run(NOTEBOOKS / f"{stem}.ipynb")
+                browser_total += browser
+                cpython_total += cpython
+                rows.append((f"notebook {stem}: browser / CPython", f"{browser:.1f} s / {cpython:.1f} s",
+                             stuck or "Run All in the Pyodide kernel (started) / a fresh CPython kernel, its start included"))
+            rows.append(("core notebooks 01-04: browser / CPython", f"{browser_total:.1f} s / {cpython_total:.1f} s", ""))
+    return rows
+
+
 def _wait_for_200(url: str, process: subprocess.Popen, started: float) -> float | None:
     while time.perf_counter() - started < LAB_TIMEOUT and process.poll() is None:
         try:
@@ -270,16 +311,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-suite", action="store_true", help="do not time the whole test suite")
     parser.add_argument("--no-install", action="store_true", help="do not time the installs into fresh venvs")
+    parser.add_argument("--no-browser", action="store_true", help="do not time the browser version (make lite)")
     args = parser.parse_args()
 
     measurements = [
         ("one Alembic command from a %%terminal cell", command_latency),
         ("JupyterLab's start", lab_start_time),
         ("each notebook, top to bottom in a fresh kernel", notebook_times),
+        *([] if args.no_browser else [("the browser version (make lite, JupyterLite)", browser_times)]),
         *([] if args.no_install else [("installs into fresh venvs", install_times)]),
         *([] if args.no_suite else [("the whole test suite (python -m pytest -q, as make test runs it)", suite_times)]),
     ]
-    skipped = [name for name, flag in [("suite", args.no_suite), ("install", args.no_install)] if flag]
+    skipped = [name for name, flag in [("suite", args.no_suite), ("install", args.no_install), ("browser", args.no_browser)] if flag]
     rows: list[Row] = []
     for title, measure in measurements:
         print(f"\n{title}:", flush=True)

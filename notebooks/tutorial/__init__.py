@@ -6,18 +6,23 @@ The first code cell of every notebook is::
     project = tutorial.start("NN-notebook-name", stage="...")
 """
 
-from . import magics
-from .browser import browse
-from .display import edit_file, show_diff, show_file
-from .envcheck import check_environment
-from .project import Project, start
-from .magics import run
-from .terminal import CommandFailed
-from .web import serve
+from . import inbrowser
+
+inbrowser.allow_alembic_import()  # in JupyterLite's Pyodide kernel only; before anything imports alembic
+
+from . import magics  # noqa: E402
+from .browser import browse  # noqa: E402
+from .display import edit_file, show_diff, show_file  # noqa: E402
+from .envcheck import check_environment  # noqa: E402
+from .inbrowser import download_project  # noqa: E402
+from .project import Project, start  # noqa: E402
+from .magics import run  # noqa: E402
+from .terminal import CommandFailed  # noqa: E402
+from .web import serve  # noqa: E402
 
 magics.register()
 
 __all__ = [
-    "CommandFailed", "Project", "browse", "check_environment", "edit_file",
+    "CommandFailed", "Project", "browse", "check_environment", "download_project", "edit_file",
     "run", "serve", "show_diff", "show_file", "start",
 ]

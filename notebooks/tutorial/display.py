@@ -11,7 +11,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 
-from . import workspace
+from . import inbrowser, workspace
 
 class Highlighted:
     """Code highlighted with inline styles (no stylesheet to leak into the page), and as plain text."""
@@ -89,4 +89,6 @@ def show_diff(before: str, after: str, path: Path) -> None:
 
 def _link(path: Path) -> HTML:
     name = html.escape(workspace.shown(path))
+    if inbrowser.IN_BROWSER:  # the project is in the kernel's memory, not in the file browser
+        return HTML(f"{name} (in the kernel's memory: <code>tutorial.download_project()</code> saves it)")
     return HTML(f'<a href="{html.escape(workspace.link(path))}" target="_blank">{name}</a> (opens in the editor)')

@@ -11,6 +11,7 @@ import importlib
 import os
 import shutil
 import sys
+import sysconfig
 from pathlib import Path
 
 
@@ -22,11 +23,11 @@ def forget_project_modules(folder: Path) -> list[str]:
     """
     folder = folder.resolve()
     # Resolving each of the kernel's ~1000 module paths is slow: skip the installed ones at once.
-    installed = tuple(
-        os.path.join(prefix, "")
-        for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-        if not folder.is_relative_to(prefix)
-    )
+    # (The library's folders are named too: in the browser's Pyodide, ``sys.prefix`` is ``/``.)
+    libraries = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(os.__file__)}
+    libraries.update(sysconfig.get_paths()[name] for name in ("stdlib", "platstdlib", "purelib", "platlib"))
+    libraries = {"/" + prefix.lstrip("/") for prefix in libraries}  # Pyodide's sysconfig says //lib/...
+    installed = tuple(os.path.join(prefix, "") for prefix in libraries if not folder.is_relative_to(prefix))
     dropped = []
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)

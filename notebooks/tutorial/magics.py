@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import hints, terminal
+from . import hints, inbrowser, terminal
 
 
 def run(command: str, folder: Path | str = ".", echo: bool = True) -> terminal.Result:
@@ -30,9 +30,13 @@ def terminal_cell(line: str, cell: str) -> None:
 
 
 def register() -> None:
-    """Make ``%%terminal`` available in the running IPython kernel (does nothing outside one)."""
+    """Make ``%%terminal`` available in the running IPython kernel (does nothing outside one).
+
+    In the browser, the kernel also explains, instead of running, the cells it cannot run.
+    """
     from IPython import get_ipython
 
     shell = get_ipython()
     if shell is not None:
         shell.register_magic_function(terminal_cell, "cell", "terminal")
+        inbrowser.register(shell)

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from . import database, fresh, hovershare, story, web, workspace
+from . import database, fresh, hovershare, inbrowser, story, web, workspace
 
 # The apps a project can hold: the module that builds it stage by stage, and its SQLite file.
 # On a database server, the app reads its URL from <APP>_DATABASE_URL (see its db_session.py).
@@ -98,4 +98,6 @@ def _say_where_it_comes_from(left_by: str | None, name: str, folder: Path) -> No
     ids = ", with new revision ids" if has_revisions else ""
     print(f"  built afresh, as notebook {number}'s lesson leaves it (without its exercise){ids}")
     earlier = workspace.shown(workspace.root() / left_by)
-    print(f"  your own project of notebook {number}, if any, is untouched in {earlier}")
+    # In the browser each notebook's kernel has a memory, and so a workspace, of its own.
+    where = f", in the memory of notebook {number}'s kernel" if inbrowser.IN_BROWSER else ""
+    print(f"  your own project of notebook {number}, if any, is untouched in {earlier}{where}")

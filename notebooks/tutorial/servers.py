@@ -48,6 +48,11 @@ def server_name(kind: str) -> str:
     return SERVERS[kind][0]
 
 
+# The notebooks that run only on a database server, and which one: without it, the tests skip them
+# (saying why) unless that server is required.
+NOTEBOOKS_ON_A_SERVER = {"19-migrate-a-live-database": "postgres"}
+
+
 def unreachable(kind: str) -> str | None:
     """One line saying why the ``kind`` server cannot be used from here, or None when it answers.
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import fresh
+from . import fresh, inbrowser
 
 SUPPORTED = ("alembic", "pytest")
 WIDTH = 100  # characters per line of a message or hint
@@ -173,6 +173,8 @@ def _command_line_class():
 
 
 def _run_in_new_process(command: str, argv: list[str], folder: Path):
+    if inbrowser.IN_BROWSER:
+        return Result(command, "", 1), CommandFailed(command, inbrowser.unavailable(f"`{command}`"))
     process = subprocess.run(
         [sys.executable, "-m", *argv],
         cwd=folder,

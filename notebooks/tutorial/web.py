@@ -7,6 +7,9 @@
 The server answers real HTTP requests (open its page in a browser tab, or through JupyterLab's
 ``/proxy/<port>/``), and stops with ``stop()``, when the cell that started it runs again, or when the
 kernel stops.
+
+In the browser (JupyterLite), where Python can start no process and open no port, ``serve()`` says so
+and returns an :class:`InThisPage` instead, whose ``get()`` calls the app inside the kernel.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .browser import Response
+from . import inbrowser
+from .browser import Response, browse
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -101,16 +106,40 @@ class Site:
         return f"<Site {self.url} ({'serving' if self.running() else 'stopped'})>"
 
 
+@dataclass
+class InThisPage:
+    """The browser's stand-in for a :class:`Site`: no server, the app called inside the kernel."""
+
+    folder: Path
+    app: str
+
+    def get(self, path: str = "/") -> Response:
+        return browse(path, self.app, self.folder)
+
+    def running(self) -> bool:
+        return False
+
+    def stop(self) -> None:
+        """Nothing to stop: no server runs."""
+
+    def __repr__(self) -> str:
+        return "<no web server in the browser: get() calls the app inside the kernel>"
+
+
 _SITES: dict[Path, Site] = {}
 
 
-def serve(app: str = "billtracker.app", folder: Path | str = ".", port: int = DEFAULT_PORT) -> Site:
+def serve(app: str = "billtracker.app", folder: Path | str = ".", port: int = DEFAULT_PORT) -> Site | InThisPage:
     """Serve ``app``'s ``application`` from the project in ``folder`` with waitress, on ``port`` or the next free one.
 
     A server this kernel started earlier for the same folder is stopped first, so running the cell
     again restarts it (and it reads the project's files afresh).
     """
     folder = Path(folder).resolve()
+    if inbrowser.IN_BROWSER:
+        print(textwrap.fill(inbrowser.unavailable("A web server") + " Here, site.get() asks the app inside the "
+                            "kernel instead, as tutorial.browse() does.", 100))
+        return InThisPage(folder, app)
     stop_serving(folder)
     chosen = free_port(port)
     site = _start(app, folder, chosen)

@@ -1,7 +1,8 @@
 """Each notebook's own project folder under ``workspace/``, and the backups of earlier work.
 
 The workspace lies beside ``notebooks/``; the variable ``ALEMBIC_TUTORIAL_WORKSPACE``
-moves it elsewhere (the tests use a temporary folder, so they never touch yours).
+moves it elsewhere (the tests use a temporary folder, so they never touch yours). In the
+browser it lies in the kernel's memory (:data:`tutorial.inbrowser.WORKSPACE`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import os
 import shutil
 from pathlib import Path
 
+from . import inbrowser
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent
 BACKUPS = ".backups"
 
@@ -18,7 +21,9 @@ BACKUPS = ".backups"
 def root() -> Path:
     """The folder that holds every notebook's project folder."""
     configured = os.environ.get("ALEMBIC_TUTORIAL_WORKSPACE")
-    return Path(configured).resolve() if configured else NOTEBOOKS.parent / "workspace"
+    if configured:
+        return Path(configured).resolve()
+    return inbrowser.WORKSPACE if inbrowser.IN_BROWSER else NOTEBOOKS.parent / "workspace"
 
 
 def shown(path: Path) -> str:

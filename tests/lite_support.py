@@ -1,0 +1,224 @@
+"""Drive the browser version of the tutorial (``make lite``'s JupyterLite site) in headless Chromium.
+
+Used by ``test_lite.py`` and ``tools/benchmark.py``: serve a built site on 127.0.0.1,
+open it in one Chromium page that cannot reach anything else, open a notebook
+(every notebook shares the first one's Pyodide kernel), and Run All.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from browser_support import CHROMIUM_FLAGS, find_chromium
+
+# Any name but 127.0.0.1's fails to resolve in this Chromium: nothing can leave the machine, even
+# from a service worker, which Playwright's routing does not see.
+OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+VIEWPORT = {"width": 1400, "height": 1000}
+KERNEL_TIMEOUT = 300  # seconds for the Pyodide kernel to start (25 s on two idle cores, over 120 s on busy ones)
+
+PROMPTS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
+    .filter(cell => cell.model.type === 'code')
+    .map(cell => cell.node.querySelector('.jp-InputArea-prompt').textContent.trim())"""
+
+
+def expose_app(site: Path) -> None:
+    """Let the page's scripts reach JupyterLite's app (``window.jupyterapp``), as the tests need."""
+    path = site / "jupyter-lite.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["jupyter-config-data"]["exposeAppInBrowser"] = "true"
+    path.write_text(json.dumps(config), encoding="utf-8")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """``python -m http.server``'s handler, without a log line per request."""
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    """The site on a free port of 127.0.0.1, as ``python -m http.server`` serves it; yields its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def site_page(url: str):
+    """One page of a fresh headless Chromium, JupyterLite loaded; ``page.outside`` lists refused requests.
+
+    ``page.load_seconds`` is the time JupyterLite's page took to load (before any kernel).
+    """
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="lite-chromium-") as home, sync_playwright() as playwright:
+        env = {**os.environ, "HOME": home, "XDG_CONFIG_HOME": f"{home}/.config", "XDG_CACHE_HOME": f"{home}/.cache"}
+        context = playwright.chromium.launch_persistent_context(
+            f"{home}/profile",
+            executable_path=find_chromium(),
+            args=CHROMIUM_FLAGS + OFFLINE_FLAGS,
+            headless=True,
+            env=env,
+            viewport=VIEWPORT,
+            timeout=60_000,
+        )
+        try:
+            outside: list[str] = []
+
+            def refuse_outside(route):
+                if urllib.parse.urlsplit(route.request.url).hostname == "127.0.0.1":
+                    route.continue_()
+                else:
+                    outside.append(route.request.url)
+                    route.abort()
+
+            def record(request):
+                host = urllib.parse.urlsplit(request.url).hostname
+                if host not in ("127.0.0.1", None) and request.url not in outside:
+                    outside.append(request.url)
+
+            context.route("**/*", refuse_outside)
+            context.on("request", record)
+            page = context.pages[0] if context.pages else context.new_page()
+            page.outside = outside
+            page.errors = []
+            page.on("pageerror", lambda error: page.errors.append(str(error)))
+            started = time.monotonic()
+            page.goto(f"{url}/", timeout=60_000)  # the address the README gives; it leads to JupyterLab
+            page.wait_for_function("() => !!(window.jupyterapp && window.jupyterapp.shell)", timeout=60_000, polling=250)
+            page.evaluate("() => window.jupyterapp.restored")
+            page.load_seconds = time.monotonic() - started
+            yield page
+        finally:
+            context.close()
+
+
+def open_notebook(page, name: str) -> dict:
+    """Open the notebook and wait until its Pyodide kernel is idle.
+
+    The notebooks share one kernel, the first one's, as a learner's notebooks can (Kernel >
+    Change Kernel, a running kernel): a Pyodide kernel takes half a minute to start on two cores,
+    and each notebook's first cell starts its project afresh anyway. The notebook open before is
+    closed unsaved (the site's copy stays as built). Returns ``{"seconds", "id", "shared"}``.
+    """
+    started = time.monotonic()
+    page.evaluate(
+        """async (path) => {
+            const app = window.jupyterapp;
+            const previous = app.shell.currentWidget;
+            const kernel = window.sharedKernelId ? {id: window.sharedKernelId} : undefined;
+            await app.commands.execute('docmanager:open', {path, factory: 'Notebook', kernel});
+            if (previous && previous !== app.shell.currentWidget && previous.context) {
+                previous.context.model.dirty = false;
+                previous.dispose();
+            }
+        }""",
+        name,
+    )
+    page.wait_for_function(
+        """(path) => {
+            const widget = window.jupyterapp.shell.currentWidget;
+            const kernel = widget && widget.context && widget.context.path === path
+                && widget.sessionContext.session?.kernel;
+            return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+        }""",
+        arg=name,
+        timeout=KERNEL_TIMEOUT * 1000,
+        polling=250,
+    )
+    kernel = page.evaluate(
+        """() => {
+            const id = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id;
+            window.sharedKernelId = window.sharedKernelId || id;
+            return {id, shared: id === window.sharedKernelId};
+        }"""
+    )
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    return {**kernel, "seconds": time.monotonic() - started}
+
+
+def clear_outputs(page, timeout: float = 30) -> None:
+    """Clear every output and execution count (the stored ones are CPython's)."""
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'); }")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
+                .every(prompt => !/\\d/.test(prompt.textContent))""",
+        timeout=timeout * 1000,
+        polling=250,
+    )
+
+
+STOPPED_AFTER = 15  # seconds of an idle kernel and unchanged prompts after Run All's end: the run stopped
+
+# The first code cell that has not run, and whether the code cell before it is tagged raises-exception.
+RESUME_JS = """() => {
+    const cells = window.jupyterapp.shell.currentWidget.content.widgets;
+    const ran = cell => /\\d/.test(cell.node.querySelector('.jp-InputArea-prompt').textContent);
+    const next = cells.findIndex(cell => cell.model.type === 'code' && !ran(cell));
+    if (next < 0) return {next};
+    const before = cells.slice(0, next).filter(cell => cell.model.type === 'code').pop();
+    const tags = (before && before.model.getMetadata('tags')) || [];
+    return {next, afterAnnouncedError: tags.includes('raises-exception')};
+}"""
+
+
+def run_all(page, timeout: float) -> str | None:
+    """Run All, and wait until every code cell has run and the kernel is idle, or the run stopped.
+
+    In JupyterLite, Run All stops after a cell tagged ``raises-exception`` (JupyterLab goes on):
+    there, as a learner would, this runs the cells below it (Run > Run Selected Cell and All Below).
+    Returns None, or what went wrong when the cells were still running after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    command = "runmenu:run-all"
+    prompts: list[str] = []
+    while True:
+        page.evaluate(
+            """(command) => {
+                window.runOver = false;
+                const over = () => { window.runOver = true; };
+                window.jupyterapp.commands.execute(command).then(over, over);
+            }""",
+            command,
+        )
+        unchanged_since = time.monotonic()
+        while True:
+            if time.monotonic() > deadline:
+                return f"the cells were still running after {timeout:.0f} s; prompts: {prompts}"
+            state = page.evaluate(
+                f"""() => ({{
+                    over: window.runOver,
+                    idle: window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle',
+                    prompts: ({PROMPTS_JS})(),
+                }})"""
+            )
+            if state["prompts"] != prompts:
+                prompts, unchanged_since = state["prompts"], time.monotonic()
+            if state["idle"] and all(prompt.startswith("[") and prompt[1:-2].isdigit() for prompt in prompts):
+                return None
+            if state["over"] and state["idle"] and not any("*" in prompt for prompt in prompts):
+                resume = page.evaluate(RESUME_JS)
+                if resume.get("afterAnnouncedError"):
+                    page.evaluate("(index) => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = index; }",
+                                  resume["next"])
+                    command = "notebook:run-all-below"
+                    break
+                if time.monotonic() - unchanged_since > STOPPED_AFTER:
+                    return None  # stopped at an unexpected error: the checks of the cells say which did not run
+            time.sleep(0.25)

@@ -1,0 +1,131 @@
+"""Build the browser version of the tutorial (JupyterLite) and run its notebooks in the Pyodide kernel.
+
+The site is built as ``make lite`` builds it (``tools/build_lite.py``), into a
+temporary folder, and served on 127.0.0.1. One headless Chromium page opens each
+included notebook in turn, clears its stored outputs (they are CPython's) and runs
+it top to bottom in the Pyodide kernel, in the browser (the notebooks share one
+kernel, as ``lite_support.open_notebook`` explains). The test fails when:
+
+- a request leaves 127.0.0.1 (Pyodide, the wheels and the notebooks must all come
+  from the site itself);
+- a cell does not run, or shows an error or red text, unless it is tagged
+  ``raises-exception``; a Mermaid block is not drawn; a widget is not drawn, or
+  clicking a ``browser-click`` cell's button changes nothing (the checks of
+  ``test_browser.py``).
+
+A screenshot of each notebook lands in ``test-artifacts/screenshots/lite-NN-....png``.
+
+Needs Chromium and npm (the build fetches Pyodide with ``npm pack``); without them the
+tests skip, unless ``TUTORIAL_REQUIRE_BROWSER=1`` (as in CI), which makes them fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import lite_support
+from browser_support import CHROMIUM_MISSING, REPO, find_chromium
+from test_browser import check_cells, click_buttons, dialog_problems, screenshot, settled_report, skip_or_fail
+
+sys.path.insert(0, str(REPO / "tools"))
+import build_lite  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK_TIMEOUT = float(os.environ.get("TUTORIAL_BROWSER_TIMEOUT", "120"))  # seconds per notebook's run
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site, built as ``make lite`` builds it, into a temporary folder."""
+    if find_chromium() is None:
+        skip_or_fail(CHROMIUM_MISSING)
+    if shutil.which("npm") is None:
+        skip_or_fail("npm not found: the browser version's build fetches Pyodide with it (apt-get install -y npm)")
+    output = tmp_path_factory.mktemp("lite") / "site"
+    try:
+        build_lite.build(output)
+    except build_lite.BuildError as error:
+        pytest.fail(f"make lite's build failed: {error}", pytrace=False)
+    lite_support.expose_app(output)
+    return output
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    """One Chromium page for every notebook; each request that would leave 127.0.0.1 is refused and recorded."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        skip_or_fail("The Python package `playwright` is missing: pip install -r requirements-test.txt (make test does)")
+    with lite_support.serve(site) as url, lite_support.site_page(url) as page:
+        print(f"JupyterLite's page loaded in {page.load_seconds:.1f} s")
+        yield page
+
+
+def test_the_left_out_notebooks_are_all_the_others_and_the_readme_says_why():
+    every = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
+    assert sorted([*build_lite.INCLUDED, *build_lite.LEFT_OUT]) == every
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Try it in your browser", 1)[1].split("\n## ", 1)[0]
+    for name in build_lite.LEFT_OUT:
+        assert f"- {name[:2]} · " in section, f"the README's 'Try it in your browser' does not say why {name} is left out"
+
+
+def test_the_build_stops_saying_what_is_missing(monkeypatch):
+    with pytest.raises(build_lite.BuildError, match="Pyodide's lock file has no micropip"):
+        build_lite.lock_closure({"ipython": {"depends": []}}, ["micropip"])
+    failed = type("Process", (), {"returncode": 1, "stderr": "ERROR: No matching distribution found for alembic==0.0.1"})
+    monkeypatch.setattr(build_lite.subprocess, "run", lambda *args, **kwargs: failed)
+    with pytest.raises(build_lite.BuildError, match=r"no pure wheel of alembic==0\.0\.1 .*\n.*No matching distribution"):
+        build_lite.download_wheel("alembic", "0.0.1")
+
+
+def test_the_site_loads_everything_from_its_own_folder(site):
+    lock = json.loads((site / "static" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert {"alembic", "sqlalchemy", "ipywidgets", "micropip", "ipython"} <= set(lock["packages"])
+    assert all((site / "static" / "pyodide" / entry["file_name"]).is_file() for entry in lock["packages"].values())
+    settings = json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
+    kernel = settings["litePluginSettings"][build_lite.KERNEL_PLUGIN]
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs" and kernel["disablePyPIFallback"] is True
+
+
+@pytest.mark.parametrize("name", build_lite.INCLUDED, ids=[Path(name).stem for name in build_lite.INCLUDED])
+def test_notebook_in_the_browser(name: str, page, site):
+    cells = json.loads((site / "files" / name).read_text(encoding="utf-8"))["cells"]
+    started = time.monotonic()
+    problems: list[str] = []
+    try:
+        kernel = lite_support.open_notebook(page, name)
+        print(f"{name}: kernel {kernel['id'][:8]} ({'shared' if kernel['shared'] else 'its own'}) idle after {kernel['seconds']:.1f} s")
+        lite_support.clear_outputs(page)
+        run_started = time.monotonic()
+        stuck = lite_support.run_all(page, NOTEBOOK_TIMEOUT)
+        problems += [f"{stuck} (TUTORIAL_BROWSER_TIMEOUT)"] if stuck else []
+        print(f"{name}: Run All took {time.monotonic() - run_started:.1f} s in the browser")
+        deadline = time.monotonic() + NOTEBOOK_TIMEOUT
+        report = settled_report(page, deadline)
+        assert len(report) == len(cells), f"JupyterLite shows {len(report)} cells, {name} has {len(cells)}"
+        problems += click_buttons(page, cells, report)
+        report = settled_report(page, deadline)
+        problems += check_cells(cells, report, "/home/pyodide", name)
+        problems += dialog_problems(page)
+    finally:
+        for shot in screenshot(page, f"lite-{Path(name).stem}"):
+            print(f"screenshot: {shot}")
+        print(f"{name}: {time.monotonic() - started:.1f} s in all")
+    problems += [f"a request left 127.0.0.1: {url}" for url in page.outside]
+    page.outside.clear()
+    if page.errors:
+        print("JavaScript errors in the page:", *page.errors, sep="\n  ")
+        page.errors.clear()
+    if problems:
+        print(f"{name}: FAILED:", *problems, sep="\n- ")
+        pytest.fail(f"{name} in the browser:\n- " + "\n- ".join(problems), pytrace=False)
