@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 from sqlalchemy import inspect
@@ -69,3 +70,15 @@ def test_newest_revision_file_before_any_revision_explains(workspace):
     project = tutorial.start("t-no-revision", stage="alembic")
     with pytest.raises(FileNotFoundError, match="run the `alembic revision --autogenerate` cell first"):
         project.newest_revision_file()
+
+
+def test_a_package_of_another_project_is_forgotten_too(workspace):
+    """Modules a lesson imported from one project must not shadow another project's (tables defined twice)."""
+    from tutorial import fresh
+
+    first = tutorial.start("t-first", stage="models").folder
+    fresh.import_fresh("billtracker.data.__all_models", first)  # left in sys.modules, as a lesson's import is
+    second = tutorial.start("t-second", stage="tables")  # would fail: "Table 'bills' is already defined"
+    assert (second.folder / "alembic" / "versions").is_dir()
+    assert all(not name.startswith("billtracker") or str(second.folder) in (getattr(module, "__file__", "") or "")
+               for name, module in sys.modules.items())

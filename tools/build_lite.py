@@ -67,6 +67,7 @@ LEFT_OUT = {
     "15-test-your-migrations.ipynb": "runs pytest in a new process, and the browser has no processes",
     "17-survive-a-failed-migration.ipynb": "needs MariaDB and PostgreSQL servers",
     "18-move-to-postgresql.ipynb": "needs a PostgreSQL server",
+    "19-migrate-a-live-database.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
 }
 
 # Pyodide, as the kernel pins it; the integrity is npm's (``npm view pyodide@VERSION dist.integrity``).

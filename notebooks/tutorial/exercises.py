@@ -23,7 +23,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from sqlalchemy import DateTime, Float, Integer, Numeric, String, Text, UniqueConstraint
 
-from . import browser, inspection
+from . import browser, inspection, terminal
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
 
@@ -1265,13 +1265,13 @@ DATA_TEST = "tests/test_due_date.py"  # notebook 15's exercise: a test of one mi
 
 def _pytest(folder: Path, *arguments: str) -> tuple[int, str]:
     """Run the project's own tests, as ``pytest`` in a terminal there would; its exit status and output."""
-    import os
     import subprocess
     import sys
 
-    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    environment = terminal.new_terminal_environment()  # none of a surrounding test run's PYTEST_* variables
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--no-header", "-q", "-rA", "--tb=line", *arguments],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--color=no", "--no-header", "-q", "-rA", "--tb=line",
+         *arguments],
         cwd=folder, env=environment, capture_output=True, text=True, timeout=120,
     )
     return result.returncode, result.stdout + result.stderr

@@ -16,7 +16,8 @@ from pathlib import Path
 
 
 def forget_project_modules(folder: Path) -> list[str]:
-    """Drop from ``sys.modules`` every module whose file lies inside ``folder``.
+    """Drop from ``sys.modules`` every module whose file lies inside ``folder``, and every module of a package
+    the folder holds, wherever it was imported from (another project's ``billtracker`` would shadow this one's).
 
     :param folder: the learner's project folder.
     :returns: the names of the modules dropped.
@@ -28,10 +29,13 @@ def forget_project_modules(folder: Path) -> list[str]:
     libraries.update(sysconfig.get_paths()[name] for name in ("stdlib", "platstdlib", "purelib", "platlib"))
     libraries = {"/" + prefix.lstrip("/") for prefix in libraries}  # Pyodide's sysconfig says //lib/...
     installed = tuple(os.path.join(prefix, "") for prefix in libraries if not folder.is_relative_to(prefix))
+    packages = {path.name for path in folder.glob("*/__init__.py") for path in [path.parent]} if folder.is_dir() else set()
     dropped = []
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if file and not file.startswith(installed) and Path(file).resolve().is_relative_to(folder):
+        if name.split(".")[0] in packages or (
+            file and not file.startswith(installed) and Path(file).resolve().is_relative_to(folder)
+        ):
             _close_engines(module)
             del sys.modules[name]
             dropped.append(name)

@@ -181,7 +181,7 @@ def _run_in_new_process(command: str, argv: list[str], folder: Path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=_clean_environment(),
+        env=new_terminal_environment(),
     )
     output = relative_paths(process.stdout, folder)
     result = Result(command, output, process.returncode)
@@ -190,7 +190,7 @@ def _run_in_new_process(command: str, argv: list[str], folder: Path):
     return result, CommandFailed(command, f"exit status {process.returncode}")
 
 
-def _clean_environment() -> dict[str, str]:
+def new_terminal_environment() -> dict[str, str]:
     """The kernel's environment, less what would make a program behave otherwise than in a new terminal.
 
     A kernel started by a test run inherits that run's ``PYTEST_ADDOPTS``, ``PYTEST_PLUGINS``,
