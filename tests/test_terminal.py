@@ -103,3 +103,15 @@ def test_the_learners_pytest_ignores_the_settings_of_the_test_run_around_it(work
     monkeypatch.setenv("PYTEST_PLUGINS", "no_such_plugin")
     result = terminal.run("pytest -q -p no:cacheprovider", folder, echo=False)
     assert "1 passed" in result.output
+
+
+def test_the_learners_pytest_prints_as_in_a_terminal_even_on_a_ci_server(workspace, monkeypatch, capsys):
+    folder = workspace / "own-tests-on-ci"
+    folder.mkdir(parents=True)
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    (folder / "test_one.py").write_text('def test_one():\n    assert False, "first line\\nsecond line"\n')
+    monkeypatch.setenv("CI", "true")  # pytest then prints whole failure messages in its short summary
+    with pytest.raises(terminal.CommandFailed):
+        terminal.run("pytest -q -p no:cacheprovider --color=no", folder)
+    summary = capsys.readouterr().out.split("short test summary info")[1]
+    assert "first line" in summary and "second line" not in summary

@@ -94,7 +94,7 @@ def in_a_terminal(command: str, folder: Path) -> tuple[str, int]:
     # A new terminal's environment: nothing of the test run's, and its size from the terminal itself.
     environment = {
         name: value for name, value in os.environ.items()
-        if not name.startswith("PYTEST_") and name not in ("COLUMNS", "LINES")
+        if not name.startswith("PYTEST_") and name not in ("COLUMNS", "LINES", *terminal.CI_VARIABLES)
     }
     environment["PATH"] = str(Path(sys.executable).parent) + os.pathsep + environment.get("PATH", "")
     process = subprocess.Popen(

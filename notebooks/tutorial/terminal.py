@@ -190,13 +190,22 @@ def _run_in_new_process(command: str, argv: list[str], folder: Path):
     return result, CommandFailed(command, f"exit status {process.returncode}")
 
 
+# What pytest takes as "running on a CI server" (_pytest.assertion.util.running_on_ci).
+CI_VARIABLES = ("CI", "BUILD_NUMBER")
+
+
 def new_terminal_environment() -> dict[str, str]:
     """The kernel's environment, less what would make a program behave otherwise than in a new terminal.
 
     A kernel started by a test run inherits that run's ``PYTEST_ADDOPTS``, ``PYTEST_PLUGINS``,
-    ``PYTEST_XDIST_WORKER`` and the like; the learner's own ``pytest`` must not obey them.
+    ``PYTEST_XDIST_WORKER`` and the like, and on a CI server ``CI`` (or ``BUILD_NUMBER``), which makes
+    ``pytest`` print whole failure messages in its summary; the learner's own ``pytest`` must not obey them.
     """
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("PYTEST_") and name not in CI_VARIABLES
+    }
     return {**environment, "COLUMNS": "100", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
