@@ -16,6 +16,7 @@ import pytest
 import tutorial
 from conftest import NOTEBOOKS
 from tutorial import exercises, magics, rewrite
+from tutorial.progress import not_started
 
 SOLUTIONS = NOTEBOOKS / "solutions"
 LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
@@ -71,11 +72,6 @@ def alembic(command: str):
 def messages(report) -> str:
     return "\n".join(finding.text for finding in report.to_do)
 
-
-def not_started(report) -> bool:
-    """As the progress table sees it: every finding of step 1 fails."""
-    first = [finding for finding in report.findings if finding.step == 1]
-    return bool(first) and not any(finding.ok for finding in first)
 
 
 # --------------------------------------------------------------------------- 06: no index on bills.last_payment

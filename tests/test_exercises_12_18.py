@@ -19,6 +19,7 @@ import tutorial
 from conftest import NOTEBOOKS
 from servers import require
 from tutorial import database, exercises, magics
+from tutorial.progress import not_started
 
 SOLUTIONS = NOTEBOOKS / "solutions"
 LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
@@ -99,11 +100,6 @@ def replace(project, path, old: str, new: str) -> None:
 def messages(report) -> str:
     return "\n".join(finding.text for finding in report.to_do)
 
-
-def not_started(report) -> bool:
-    """The progress table's rule: every finding of step 1 fails."""
-    first = [finding for finding in report.findings if finding.step == 1]
-    return bool(first) and not any(finding.ok for finding in first)
 
 
 # --------------------------------------------------------------------------- 12: a unique phone, by name

@@ -46,9 +46,13 @@ def row(exercise: exercises.Exercise, root: Path | None = None) -> Row:
         return Row(exercise, WRONG, f"The check could not read your project ({type(error).__name__}: {error}): run notebook {number} again.")
     if report.passed:
         return Row(exercise, DONE, "")
+    return Row(exercise, NOT_STARTED if not_started(report) else WRONG, report.to_do[0].text)
+
+
+def not_started(report: exercises.Report) -> bool:
+    """A failed report counts as *not started* when every finding of its first step fails."""
     first_step = [finding for finding in report.findings if finding.step == 1]
-    state = NOT_STARTED if first_step and not any(finding.ok for finding in first_step) else WRONG
-    return Row(exercise, state, report.to_do[0].text)
+    return bool(first_step) and not any(finding.ok for finding in first_step)
 
 
 def rows(root: Path | None = None) -> list[Row]:
