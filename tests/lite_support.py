@@ -8,12 +8,9 @@ open it in one Chromium page that cannot reach anything else, open a notebook
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import os
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -39,24 +36,6 @@ def expose_app(site: Path) -> None:
     path.write_text(json.dumps(config), encoding="utf-8")
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """``python -m http.server``'s handler, without a log line per request."""
-
-    def log_message(self, format, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(site: Path):
-    """The site on a free port of 127.0.0.1, as ``python -m http.server`` serves it; yields its URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextlib.contextmanager

@@ -66,7 +66,7 @@ def page(site):
         import playwright  # noqa: F401
     except ImportError:
         skip_or_fail("The Python package `playwright` is missing: pip install -r requirements-test.txt (make test does)")
-    with lite_support.serve(site) as url, lite_support.site_page(url) as page:
+    with lite_support.serve_folder(site) as url, lite_support.site_page(url) as page:
         print(f"JupyterLite's page loaded in {page.load_seconds:.1f} s")
         yield page
 

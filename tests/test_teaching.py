@@ -13,20 +13,16 @@ They need Chromium (and npm, for reveal.js): without them they skip, unless
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import os
 import re
-import shutil
 import sys
-import threading
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import nbformat
 import pytest
 
+from browser_support import serve_folder
 from conftest import NOTEBOOKS, REPOSITORY
 
 sys.path.insert(0, str(REPOSITORY / "tools"))
@@ -85,23 +81,6 @@ def chromium(tmp_path):
             browser.close()
 
 
-@contextmanager
-def served(folder):
-    """``folder`` served over HTTP on 127.0.0.1 (a free port), quietly."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 # --------------------------------------------------------------------------- the slides
@@ -128,7 +107,7 @@ def test_every_slide_renders_offline(tmp_path, chromium):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("slides-*.png"):
         old.unlink()
-    with served(html.parent) as base:
+    with serve_folder(html.parent) as base:
         page.goto(f"{base}/{html.name}", wait_until="load")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
         assert page.evaluate("Reveal.getTotalSlides()") == len(titles)
@@ -163,7 +142,7 @@ def test_the_cheat_sheet_fits_one_page(tmp_path, chromium):
     width, height = (float(value) * 25.4 / 72 for value in printed[0].mediabox.upper_right)
     assert (round(width), round(height)) == (210, 297), "make cheatsheet prints on A4"
     assert "alembic upgrade head" in printed[0].extract_text()
-    with served(html.parent) as base:
+    with serve_folder(html.parent) as base:
         page.goto(f"{base}/{html.name}", wait_until="load")
         assert len(pages(page.pdf(format="Letter", prefer_css_page_size=False))) == 1, "it does not fit on Letter"
         assert len(pages(page.pdf(format="A4"))) == 1
