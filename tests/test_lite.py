@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 import lite_support
-from browser_support import CHROMIUM_MISSING, REPO, find_chromium
+from browser_support import CHROMIUM_MISSING, REPO, find_chromium, serve_folder
 from test_browser import check_cells, click_buttons, dialog_problems, screenshot, settled_report, skip_or_fail
 
 sys.path.insert(0, str(REPO / "tools"))
@@ -66,7 +66,7 @@ def page(site):
         import playwright  # noqa: F401
     except ImportError:
         skip_or_fail("The Python package `playwright` is missing: pip install -r requirements-test.txt (make test does)")
-    with lite_support.serve_folder(site) as url, lite_support.site_page(url) as page:
+    with serve_folder(site) as url, lite_support.site_page(url) as page:
         print(f"JupyterLite's page loaded in {page.load_seconds:.1f} s")
         yield page
 
@@ -78,6 +78,17 @@ def test_the_left_out_notebooks_are_all_the_others_and_the_readme_says_why():
     section = readme.split("## Try it in your browser", 1)[1].split("\n## ", 1)[0]
     for name in build_lite.LEFT_OUT:
         assert f"- {name[:2]} · " in section, f"the README's 'Try it in your browser' does not say why {name} is left out"
+
+
+def test_each_notebook_on_the_site_says_what_differs_and_links_only_to_notebooks_there():
+    for name in build_lite.INCLUDED:
+        notebook = build_lite.for_the_browser(json.loads((REPO / "notebooks" / name).read_text(encoding="utf-8")))
+        assert notebook["cells"][1]["source"].startswith("> **In your browser.**"), name
+        markdown = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+        linked = {match.group(2) for match in build_lite.NOTEBOOK_LINK.finditer(markdown)}
+        assert linked <= set(build_lite.INCLUDED), f"{name} links to {sorted(linked - set(build_lite.INCLUDED))}"
+    original = (REPO / "notebooks" / "02-connect-alembic.ipynb").read_text(encoding="utf-8")
+    assert "](00-start-here.ipynb)" in original  # so the test above has a link to take away
 
 
 def test_the_build_stops_saying_what_is_missing(monkeypatch):

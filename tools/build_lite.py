@@ -305,11 +305,43 @@ def write_lock(pyodide: Path, wheels: dict[str, dict]) -> None:
 # --------------------------------------------------------------------------- the site
 
 
+# Put after each notebook's title on the site: what is not as its text says, in the browser.
+BROWSER_NOTE = """\
+> **In your browser.** This copy of the notebook runs in JupyterLite: Python runs inside this page
+> (Pyodide), with nothing installed. Where the text below says otherwise, this is what holds here:
+> - **Your project lives in this kernel's memory**, not in the file browser on the left, and reloading
+>   the page loses it: `tutorial.download_project()` in a cell saves it as a zip file first.
+> - **No process can start**: no terminal, no web server, no `pytest` in a process of its own. The cells
+>   that need one say so when they run, and the app's page is asked inside the kernel, not over HTTP.
+> - **The notebooks that need the full install** (a database server, processes of their own, or an
+>   installation to check) are not on this site, and are named without a link: {left_out}.
+"""
+NOTEBOOK_LINK = re.compile(r"\[([^\]]+)\]\(([0-9][0-9]-[a-z0-9-]+\.ipynb)(#[^)]*)?\)")
+
+
+def for_the_browser(notebook: dict) -> dict:
+    """``notebook`` as the site holds it: the note on what differs after its title; no link to a notebook not on the site."""
+    left_out = ", ".join("the start page" if name.startswith("00") else name[:2] for name in sorted(LEFT_OUT))
+
+    def unlink(match: re.Match) -> str:
+        return match.group(0) if match.group(2) in INCLUDED else match.group(1)
+
+    cells = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            cell = {**cell, "source": NOTEBOOK_LINK.sub(unlink, source)}
+        cells.append(cell)
+    note = {"cell_type": "markdown", "id": "in-your-browser", "metadata": {}, "source": BROWSER_NOTE.format(left_out=left_out)}
+    return {**notebook, "cells": [*cells[:1], note, *cells[1:]]}
+
+
 def copy_contents(target: Path) -> None:
     """The included notebooks, the helper package and the solutions: the files a learner sees."""
     target.mkdir(parents=True)
     for name in INCLUDED:
-        shutil.copy2(NOTEBOOKS / name, target / name)
+        notebook = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
+        (target / name).write_text(json.dumps(for_the_browser(notebook), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     for folder in ("tutorial", "solutions"):
         shutil.copytree(NOTEBOOKS / folder, target / folder, ignore=ignore)
