@@ -1615,10 +1615,7 @@ def check_branch_adopted(folder: Path | str = ".") -> Report:
         report.add(True, f"It is at the head of release 2 ({', '.join(heads)}).", 2)
     else:
         in_release_2 = {revision.revision for revision in script.walk_revisions()}
-        try:
-            release_1 = {revision.revision for revision in inspection.script_directory(folder / RELEASE_1).walk_revisions()}
-        except inspection.ProjectProblem:
-            release_1 = set()
+        release_1 = set(_release_1_revisions(folder))
         where = recorded[0]
         if where in in_release_2:
             report.add(False, f"It is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head` on it.", 2)
@@ -1633,9 +1630,11 @@ def check_branch_adopted(folder: Path | str = ".") -> Report:
         if differences is None:
             report.add(False, "Your models (bookshelf/models.py) do not import: run the lesson's %%writefile cells again.", 2)
         elif differences:
+            baseline = next((revision for revision, parent in _release_1_revisions(folder).items() if parent is None),
+                            "<release 1's baseline>")
             report.add(False, f"It says it is at the head, but its tables differ from the models ({differences}): it was "
                               "stamped past revisions that never ran on it. Record what it really has, release 1's baseline "
-                              f"(`alembic -c {RELEASE_1}/alembic.ini stamp --purge <that id>`), then upgrade with release 1, "
+                              f"(`alembic -c {RELEASE_1}/alembic.ini stamp --purge {baseline}`), then upgrade with release 1, "
                               "then with release 2.", 2)
         else:
             report.add(True, "Its tables match the models: `alembic check` would pass on it.", 2)
@@ -1647,6 +1646,15 @@ def check_branch_adopted(folder: Path | str = ".") -> Report:
         2,
     )
     return report
+
+
+def _release_1_revisions(folder: Path) -> dict[str, str | None]:
+    """The revisions of the release 1 that notebook 21 keeps, each with its parent; empty if there is none."""
+    try:
+        script = inspection.script_directory(folder / RELEASE_1)
+    except inspection.ProjectProblem:
+        return {}
+    return {revision.revision: revision.down_revision for revision in script.walk_revisions()}
 
 
 def _differences_from_models(folder: Path, database: Path) -> str | None:
