@@ -1,0 +1,1 @@
+os.environ["BOOKSHELF_DATABASE_URL"] = sqlite_url("branch.sqlite")
