@@ -9,11 +9,12 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from . import database, fresh, hovershare, inbrowser, story, web, workspace
+from . import bookshelf, database, fresh, hovershare, inbrowser, story, web, workspace
 
 # The apps a project can hold: the module that builds it stage by stage, and its SQLite file.
 # On a database server, the app reads its URL from <APP>_DATABASE_URL (see its db_session.py).
 APPS = {"billtracker": (story, database.SQLITE_FILE), "hovershare": (hovershare, hovershare.SQLITE_FILE)}
+APPS["bookshelf"] = (bookshelf, bookshelf.SQLITE_FILE)  # notebook 22's own small app
 
 
 @dataclass

@@ -14,7 +14,7 @@ opened in the project folder:
   restored afterwards (``env.py`` calls ``logging.config.fileConfig``);
 - a failing command raises :class:`CommandFailed` with Alembic's own message.
 
-``pytest ...`` runs in a new process of the kernel's Python.
+``pytest ...`` and ``ruff ...`` run in a new process of the kernel's Python.
 
 This module knows nothing of hints: whoever runs a command may pass an ``advise``
 function (the ``%%terminal`` cells pass :func:`tutorial.hints.advise`), whose
@@ -40,7 +40,7 @@ from typing import Callable
 
 from . import fresh, inbrowser
 
-SUPPORTED = ("alembic", "pytest")
+SUPPORTED = ("alembic", "pytest", "ruff")
 WIDTH = 100  # characters per line of a message or hint
 # In a terminal, Alembic indents its messages by two spaces and wraps them, and argparse wraps its usage,
 # at the terminal's width. A cell prints as a terminal wider than any line: indented, never wrapped.

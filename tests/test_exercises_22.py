@@ -1,0 +1,137 @@
+"""The "Check my work" checker of notebook 22 (Book.rating with a server default): it passes on the solution,
+and fails with the message a learner needs on each typical mistake.
+
+Each test starts where the learner starts the exercise: the notebook's code cells before "Your turn" run in
+an IPython shell, as in its kernel; then the solution files (or a mistake) run as cells, as ``%load`` puts them.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+import tutorial
+from conftest import NOTEBOOKS
+from tutorial import exercises, magics
+
+NOTEBOOK = "22-tune-autogenerate"
+SOLUTIONS = NOTEBOOKS / "solutions"
+RATING = '    rating: Mapped[int] = mapped_column(server_default="0")\n'
+PAGES = "    pages: Mapped[int | None]\n"
+
+
+@pytest.fixture(scope="module")
+def shell():
+    """An IPython shell, as in a notebook's kernel, with ``%%terminal`` registered."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    magics.register()
+    return shell
+
+
+@pytest.fixture
+def project(workspace, shell):
+    """The project as the learner finds it at "Your turn"."""
+    shell.reset(new_session=False)
+    shell.user_ns.update(tutorial=tutorial)
+    for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## Your turn"):
+            break
+        if cell.cell_type == "code":
+            result = shell.run_cell(cell.source, silent=True)
+            expected_to_fail = "raises-exception" in cell.metadata.get("tags", [])
+            assert result.success != expected_to_fail, f"a cell did not run as in the notebook:\n{cell.source}"
+    return shell.user_ns["project"]
+
+
+def solve(shell, *names: str) -> None:
+    """Run solution files as cells, in order; a name may be a prefix."""
+    files = [path for name in names for path in sorted(SOLUTIONS.glob(f"{name}*"))]
+    assert files, f"no solution file {names}"
+    for path in files:
+        result = shell.run_cell(path.read_text(encoding="utf-8"))
+        assert result.success, f"{path.name} failed: {result.error_in_exec or result.error_before_exec!r}"
+
+
+def add_rating(line: str) -> None:
+    tutorial.edit_file("bookshelf/models.py", PAGES, PAGES + line)
+
+
+def messages(report) -> str:
+    return "\n".join(finding.text for finding in report.to_do)
+
+
+def test_not_started(project):
+    report = exercises.check_rating()
+    assert not report.passed
+    assert [finding.ok for finding in report.findings if finding.step == 1] == [False]
+    assert "The Book model has no `rating` column yet (bookshelf/models.py)." in messages(report)
+
+
+def test_the_solution_passes(project, shell):
+    solve(shell, "22_")
+    report = exercises.check_rating()
+    assert report.passed, report.text()
+    assert "All 2 books have rating 0." in report.text()
+    assert "Its file name starts with the date" in report.text()
+
+
+def test_step_by_step(project, shell):
+    solve(shell, "22_rating_1")
+    assert exercises.check_rating().up_to(1).passed
+    solve(shell, "22_rating_2")
+    report = exercises.check_rating()
+    assert report.up_to(2).passed, report.text()
+    assert "not at the head" in messages(report) and "run `alembic upgrade head`" in messages(report)
+
+
+def test_a_python_default_is_not_enough(project, shell):
+    add_rating("    rating: Mapped[int] = mapped_column(default=0)\n")
+    assert "it has `default=` only, which the database never sees" in messages(exercises.check_rating())
+    solve(shell, "22_rating_2")
+    # What the solution's note warns of: the rows already there get no value for a NOT NULL column.
+    with pytest.raises(tutorial.CommandFailed, match="Cannot add a NOT NULL column with default value NULL"):
+        tutorial.run("alembic upgrade head", echo=False)
+    report = exercises.check_rating()
+    assert "adds books.rating without a server default" in messages(report)
+
+
+def test_a_rating_that_may_be_empty(project):
+    add_rating('    rating: Mapped[int | None] = mapped_column(server_default="0")\n')
+    assert "it may be empty: write `Mapped[int]`" in messages(exercises.check_rating())
+
+
+def test_no_default_at_all(project):
+    add_rating("    rating: Mapped[int]\n")
+    assert "it has no `server_default`" in messages(exercises.check_rating())
+
+
+def test_the_hooks_were_removed(project, shell):
+    text = (project.folder / "alembic.ini").read_text()
+    start, end = text.index("hooks = ruff_fix"), text.index("# post_write_hooks defines")
+    (project.folder / "alembic.ini").write_text(text[:start] + text[end:])
+    solve(shell, "22_")
+    assert "ruff would reformat" in messages(exercises.check_rating())
+
+
+def test_the_file_template_was_removed(project, shell):
+    tutorial.edit_file(
+        "alembic.ini",
+        "file_template = %%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s\n",
+        "# (no file_template)\n",
+    )
+    solve(shell, "22_")
+    assert "has no date: is `file_template` still set in alembic.ini?" in messages(exercises.check_rating())
+
+
+def test_a_different_default(project, shell):
+    add_rating('    rating: Mapped[int] = mapped_column(server_default="3")\n')
+    solve(shell, "22_rating_2", "22_rating_3")
+    assert "Some books have a rating other than 0 (3)" in messages(exercises.check_rating())
+
+
+def test_the_model_changed_after_the_upgrade(project, shell):
+    solve(shell, "22_")
+    tutorial.edit_file("bookshelf/models.py", 'server_default="0"', 'server_default="1"')
+    assert "`alembic check` fails" in messages(exercises.check_rating())
