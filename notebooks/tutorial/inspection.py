@@ -111,13 +111,25 @@ def upgrade_source(script, revision: str) -> str:
 
 
 def database_url(folder: Path) -> str:
-    """The database URL of ``alembic.ini``; a relative SQLite path is made relative to the project folder.
+    """The project's database URL, for reading it with a plain (sync) engine.
 
-    :raises ProjectProblem: no ``alembic.ini``, or still the placeholder URL of ``alembic init``.
+    It is ``alembic.ini``'s ``sqlalchemy.url``, a relative SQLite path made relative to the project
+    folder; when ``alembic.ini`` names none (``env.py`` reads the app's own setting, as from notebook 20
+    on), it is the URL of the engine ``env.py`` makes. An async driver is swapped for its sync twin.
+
+    :raises ProjectProblem: no ``alembic.ini``, still the placeholder URL of ``alembic init``, or no URL
+        in ``alembic.ini`` and none from ``env.py``.
     """
     folder = Path(folder).resolve()
     url = alembic_config(folder).get_main_option("sqlalchemy.url") or ""
-    if not url or url == PLACEHOLDER_URL:
+    if not url:
+        url = env_url(folder)
+        if url is None:
+            raise ProjectProblem(
+                "alembic.ini names no database (no sqlalchemy.url), and alembic/env.py made no engine to connect "
+                "with: `alembic current` shows what goes wrong."
+            )
+    if url == PLACEHOLDER_URL:
         raise ProjectProblem(
             "alembic.ini still has the placeholder URL of `alembic init` "
             f"(sqlalchemy.url = {PLACEHOLDER_URL}): set it to your database's URL (notebook 02)."
@@ -125,9 +137,59 @@ def database_url(folder: Path) -> str:
     return resolved_url(url, folder)
 
 
+# The sync driver of each async one, to read a database an async app uses (notebook 23).
+SYNC_DRIVERS = {
+    "sqlite+aiosqlite": "sqlite",
+    "postgresql+psycopg_async": "postgresql+psycopg",
+    "postgresql+asyncpg": "postgresql+psycopg",
+    "mysql+aiomysql": "mysql+pymysql",
+    "mysql+asyncmy": "mysql+pymysql",
+}
+
+
+class _Connecting(Exception):
+    """Raised instead of connecting, with the URL the engine was about to connect to."""
+
+    def __init__(self, url):
+        self.url = url
+
+
+def env_url(folder: Path) -> str | None:
+    """The URL of the engine the project's ``env.py`` connects with, or None if it makes none.
+
+    ``env.py`` runs as for ``alembic current``, up to its engine's first ``connect()``, which is
+    stopped there: nothing connects, and no SQLite file is created.
+    """
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+
+    def stop(engine, *args, **kwargs):
+        raise _Connecting(engine.url)
+
+    folder = Path(folder).resolve()
+    config = alembic_config(folder)
+    quiet = io.StringIO()
+    with terminal.as_in_a_terminal(folder), contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+        saved_connect = Engine.connect
+        Engine.connect = stop
+        try:
+            script = ScriptDirectory.from_config(config)
+            with EnvironmentContext(config, script, fn=lambda revision, context: [], as_sql=False):
+                script.run_env()
+        except _Connecting as connecting:
+            return connecting.url.render_as_string(hide_password=False)
+        except Exception:
+            return None
+        finally:
+            Engine.connect = saved_connect
+    return None
+
+
 def resolved_url(url: str, folder: Path) -> str:
-    """``url`` with a relative SQLite file made relative to ``folder`` (where Alembic runs)."""
+    """``url`` with a relative SQLite file made relative to ``folder`` (where Alembic runs), and a sync driver."""
     parsed = make_url(url)
+    if parsed.drivername in SYNC_DRIVERS:
+        parsed = parsed.set(drivername=SYNC_DRIVERS[parsed.drivername])
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)
         if not path.is_absolute():

@@ -1,0 +1,72 @@
+"""``tutorial.inspection`` finds a project's database when ``alembic.ini`` names none, as ``env.py`` does."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tutorial import inspection, terminal
+
+SETTINGS = '''\
+import os
+from pathlib import Path
+
+DATABASE_URL = os.environ.get("SHOP_DATABASE_URL", f"sqlite{DRIVER}:///{Path(__file__).parent / 'shop.sqlite'}")
+'''
+MODELS = '''\
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+'''
+
+
+def one_rule_project(workspace, name: str, template: str, driver: str):
+    """``alembic init -t <template>``, then ``env.py`` reads the app's setting and alembic.ini names no URL."""
+    folder = workspace / name
+    (folder / "shop").mkdir(parents=True)
+    (folder / "shop" / "__init__.py").write_text("")
+    (folder / "shop" / "settings.py").write_text(SETTINGS.replace("{DRIVER}", driver))
+    (folder / "shop" / "models.py").write_text(MODELS)
+    terminal.run(f"alembic init -t {template} alembic", folder, echo=False)
+    ini = folder / "alembic.ini"
+    ini.write_text(ini.read_text().replace("sqlalchemy.url = driver://user:pass@localhost/dbname", ""))
+    env = folder / "alembic" / "env.py"
+    text = env.read_text().replace("target_metadata = None", textwrap.dedent("""\
+        from shop.models import Base
+        from shop.settings import DATABASE_URL
+
+        config.set_main_option("sqlalchemy.url", DATABASE_URL)
+        target_metadata = Base.metadata"""))
+    env.write_text(text)
+    return folder
+
+
+@pytest.mark.parametrize("template, driver", [("generic", ""), ("async", "+aiosqlite")])
+def test_the_database_is_the_one_env_py_connects_to_and_looking_creates_no_file(workspace, template, driver):
+    folder = one_rule_project(workspace, f"shop-{template}", template, driver)
+    assert inspection.env_url(folder) == f"sqlite{driver}:///{folder / 'shop' / 'shop.sqlite'}"
+    assert inspection.database_url(folder) == f"sqlite:///{folder / 'shop' / 'shop.sqlite'}"  # read with the sync driver
+    with pytest.raises(inspection.NoDatabaseYet):
+        inspection.engine(folder)
+    assert not (folder / "shop" / "shop.sqlite").exists()
+    terminal.run('alembic revision --autogenerate -m "items"', folder, echo=False)
+    terminal.run("alembic upgrade head", folder, echo=False)
+    assert set(inspection.schema(folder)) == {"alembic_version", "items"}
+    assert len(inspection.current_revisions(folder)) == 1
+
+
+def test_no_url_in_alembic_ini_and_an_env_py_that_fails_say_so(workspace):
+    folder = one_rule_project(workspace, "shop-broken", "generic", "")
+    (folder / "shop" / "settings.py").write_text("DATABASE_URL = NOT_DEFINED\n")
+    with pytest.raises(inspection.ProjectProblem, match=r"names no database .* `alembic current` shows what goes wrong"):
+        inspection.database_url(folder)
