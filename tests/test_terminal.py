@@ -143,3 +143,17 @@ def test_what_a_command_raises_outside_the_loop_is_raised_with_its_traceback():
     with pytest.raises(SystemExit) as stopped:
         asyncio.run(in_a_kernel())
     assert stopped.value.code == 2 and stopped.value.__traceback__ is not None
+
+
+def test_in_the_browser_a_command_runs_in_place_for_pyodide_has_no_threads(monkeypatch):
+    import asyncio
+    import threading
+
+    from tutorial import inbrowser
+
+    monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
+
+    async def in_the_browser():
+        return terminal.outside_any_event_loop(threading.current_thread)
+
+    assert asyncio.run(in_the_browser()) is threading.current_thread()

@@ -156,11 +156,14 @@ def outside_any_event_loop(function: Callable, *arguments):
 
     A kernel runs one in its main thread, and ``asyncio.run()`` (which the ``env.py`` of
     ``alembic init -t async`` calls) refuses to start inside a running loop. A terminal has none.
-    Whatever ``function`` raises is raised here, with its traceback.
+    Whatever ``function`` raises is raised here, with its traceback. In the browser, whose Python has
+    no threads, ``function`` runs in place.
     """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
+        return function(*arguments)
+    if inbrowser.IN_BROWSER:
         return function(*arguments)
     outcome: dict = {}
 
