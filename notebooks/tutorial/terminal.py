@@ -12,7 +12,9 @@ opened in the project folder:
   wraps them, and argparse's usage, at its width);
 - the kernel's own logging setup, working directory and ``sys.path`` are
   restored afterwards (``env.py`` calls ``logging.config.fileConfig``);
-- a failing command raises :class:`CommandFailed` with Alembic's own message.
+- a failing command raises :class:`CommandFailed` with Alembic's own message;
+- no event loop runs around it (the kernel's runs in its thread), so an async ``env.py`` can
+  call ``asyncio.run()``, as in a terminal.
 
 ``pytest ...`` and ``ruff ...`` run in a new process of the kernel's Python.
 
@@ -23,6 +25,7 @@ hint is shown under the output or the error.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
@@ -32,6 +35,7 @@ import shlex
 import subprocess
 import sys
 import textwrap
+import threading
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -131,7 +135,7 @@ def _run_alembic(command: str, argv: list[str], folder: Path):
     with as_in_a_terminal(folder), contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
             _short_warnings(), _wider_than_any_line(messaging):
         try:
-            _CommandLine(prog="alembic").main(["--raiseerr", *argv[1:]])
+            outside_any_event_loop(_CommandLine(prog="alembic").main, ["--raiseerr", *argv[1:]])
         except util.CommandError as exc:
             status, error = 1, str(exc)
         except SystemExit as exc:  # argparse: --help, or a mistyped command or option
@@ -145,6 +149,36 @@ def _run_alembic(command: str, argv: list[str], folder: Path):
     if error is None:
         return result, None
     return result, CommandFailed(command, relative_paths(error, folder))
+
+
+def outside_any_event_loop(function: Callable, *arguments):
+    """``function(*arguments)``, in a thread of its own if this thread runs an event loop.
+
+    A kernel runs one in its main thread, and ``asyncio.run()`` (which the ``env.py`` of
+    ``alembic init -t async`` calls) refuses to start inside a running loop. A terminal has none.
+    Whatever ``function`` raises is raised here, with its traceback. In the browser, whose Python has
+    no threads, ``function`` runs in place.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*arguments)
+    if inbrowser.IN_BROWSER:
+        return function(*arguments)
+    outcome: dict = {}
+
+    def call():
+        try:
+            outcome["value"] = function(*arguments)
+        except BaseException as error:  # SystemExit from argparse too: raised again below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=call, name="alembic")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def _usage_error(buffer: io.StringIO) -> str:

@@ -1,0 +1,116 @@
+"""The "Your turn" checker of notebook 23 (a paid flag on fastbills' bills): it passes on the solution, and
+fails with the message a learner needs on each typical mistake.
+
+As in ``tests/test_exercises_12_18.py``: the notebook's own code cells before ``## Your turn`` run first, in
+an IPython shell as in a kernel, then the solution files of ``notebooks/solutions``, each as a cell.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import nbformat
+import pytest
+
+import tutorial
+from conftest import NOTEBOOKS
+from project_health import problems
+from test_exercises_12_18 import LOAD, SOLUTION_NAME, SOLUTIONS, lesson, messages, not_started, replace, shell, solve  # noqa: F401
+from tutorial import exercises
+
+NOTEBOOK = "23-an-async-app-with-fastapi"
+PAID = "    paid: Mapped[bool] = mapped_column(server_default=false())\n"
+DUE_DATE = "    due_date: Mapped[datetime.date | None]\n"
+
+
+@pytest.fixture
+def fastbills(workspace, shell, monkeypatch):
+    """The project as the lesson leaves it; the app's modules forgotten afterwards."""
+    monkeypatch.syspath_prepend("")
+    monkeypatch.delenv("FASTBILLS_DATABASE_URL", raising=False)
+    yield lesson(shell, NOTEBOOK)
+    for name in [name for name in sys.modules if name == "fastbills" or name.startswith("fastbills.")]:
+        del sys.modules[name]
+
+
+def alembic(project, command: str) -> None:
+    tutorial.run(f"alembic {command}", project.folder, echo=False)
+
+
+def test_paid_flag_not_started(fastbills):
+    report = exercises.check_paid_flag()
+    assert not_started(report)
+    assert messages(report) == "The Bill model has no `paid` column yet (fastbills/models.py)."
+
+
+def test_paid_flag_solution(fastbills, shell):
+    solve(shell, "23_", steps=1)
+    assert exercises.check_paid_flag().up_to(1).passed
+    solve(shell, "23_", start=1)
+    report = exercises.check_paid_flag()
+    assert report.passed, report.text()
+    assert report.findings[-1].text == "GET /bills answers 200, with paid for each bill (False, False)."
+    # The project left is healthy: one head, models match the database, up from empty and down to base.
+    assert problems(fastbills.folder) == []
+
+
+def test_paid_flag_without_server_default(fastbills):
+    replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool]\n")
+    assert "has no `server_default`" in messages(exercises.check_paid_flag())
+
+
+def test_paid_flag_may_be_empty(fastbills):
+    replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool | None]\n")
+    assert messages(exercises.check_paid_flag()) == (
+        "Bill.paid may be empty: make it `Mapped[bool]` (not `bool | None`), never empty."
+    )
+
+
+def test_paid_flag_model_without_a_revision(fastbills, shell):
+    solve(shell, "23_", steps=1)
+    report = exercises.check_paid_flag()
+    assert messages(report) == 'No revision adds bills.paid yet: run `alembic revision --autogenerate -m "add a paid flag to bills"`.'
+
+
+def test_paid_flag_revision_written_before_the_server_default(fastbills, shell):
+    replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool]\n")
+    alembic(fastbills, 'revision --autogenerate -m "add a paid flag to bills"')
+    solve(shell, "23_", steps=1)  # the server default added after the autogenerate
+    replace(fastbills, "fastbills/models.py", "    paid: Mapped[bool]\n", "")
+    assert "without its server default" in messages(exercises.check_paid_flag())
+
+
+def test_paid_flag_not_upgraded(fastbills, shell):
+    solve(shell, "23_", steps=2)
+    assert "run `alembic upgrade head`" in messages(exercises.check_paid_flag())
+
+
+def test_paid_flag_not_on_the_page(fastbills, shell):
+    solve(shell, "23_")
+    replace(fastbills, "fastbills/app.py", '        "paid": bill.paid,\n', "")
+    assert messages(exercises.check_paid_flag()) == (
+        'GET /bills works, but its bills have no "paid": add `"paid": bill.paid` in fastbills/app.py.'
+    )
+
+
+def test_paid_flag_page_fails(fastbills, shell):
+    solve(shell, "23_")
+    replace(fastbills, "fastbills/app.py", '"paid": bill.paid', '"paid": bill.paid_on')
+    assert messages(exercises.check_paid_flag()).startswith("GET /bills answers 500")
+
+
+def test_every_solution_file_is_offered_by_the_notebook_and_registered():
+    text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells)
+    offered = set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
+    assert offered == {path.name for path in SOLUTIONS.glob("23_*")}
+    registered = exercises.EXERCISES[NOTEBOOK]
+    assert registered.check is exercises.check_paid_flag and registered.solutions == "23_"
+
+
+def test_the_stored_notebook_leaves_the_exercise_unsolved():
+    cells = [cell for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells
+             if "check_paid_flag" in cell.source]
+    assert cells
+    for cell in cells:
+        text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
+        assert text.startswith("Check my work:") and "Not done yet" in text, text
