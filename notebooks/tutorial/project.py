@@ -9,12 +9,14 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from . import bookshelf, database, fresh, hovershare, inbrowser, story, web, workspace
+from . import database, fresh, hovershare, inbrowser, story, web, workspace
 
-# The apps a project can hold: the module that builds it stage by stage, and its SQLite file.
-# On a database server, the app reads its URL from <APP>_DATABASE_URL (see its db_session.py).
+# The apps the tutorial builds stage by stage: the module that builds each, and its SQLite file.
+# From notebook 20 on, a notebook may have the learner write an app instead: start(name, app="bookshelf")
+# gives an empty folder, and the app's SQLite file is bookshelf.sqlite in it.
+# On a database server, every app reads its URL from <APP>_DATABASE_URL, which start() sets.
 APPS = {"billtracker": (story, database.SQLITE_FILE), "hovershare": (hovershare, hovershare.SQLITE_FILE)}
-APPS["bookshelf"] = (bookshelf, bookshelf.SQLITE_FILE)  # notebook 22's own small app
+_started_apps: set[str] = set(APPS)  # whose <APP>_DATABASE_URL this kernel may have set
 
 
 @dataclass
@@ -56,16 +58,23 @@ class Project:
 def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     """Give this notebook its own project folder, ``workspace/<name>``, built up to ``stage``.
 
-    ``app`` is the app the project holds: ``billtracker`` (the story of notebooks 01-04) or
-    ``hovershare`` (the capstone's scooter rentals).
+    ``app`` is the app the project holds: ``billtracker`` (the story of notebooks 01-04),
+    ``hovershare`` (the capstone's scooter rentals), or the name of an app the notebook has you
+    write (a Python package name; ``stage`` is then ``"empty"``), whose database is ``<app>.sqlite``.
 
     Whatever the folder held before is moved to ``workspace/.backups/`` (and you
     are told where); on a database server, the notebook's database is recreated.
     The folder becomes the working directory, as if you had opened a terminal there.
     """
-    if app not in APPS:
-        raise ValueError(f"Unknown app {app!r}; choose one of: {', '.join(APPS)}")
-    builder, sqlite_file = APPS[app]
+    if app in APPS:
+        builder, sqlite_file = APPS[app]
+    elif app.isidentifier() and app.islower() and stage == "empty":
+        builder, sqlite_file = None, f"{app}.sqlite"
+    else:
+        raise ValueError(
+            f"Unknown app {app!r} at stage {stage!r}: the tutorial builds {' and '.join(APPS)} stage by stage; "
+            'an app you write yourself has a lower-case package name and starts at stage="empty".'
+        )
     folder = workspace.root() / name
     workspace.root().mkdir(parents=True, exist_ok=True)
     os.chdir(workspace.root())  # never stand inside the folder about to be moved
@@ -75,16 +84,19 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     folder.mkdir(exist_ok=True)
     database.recreate(name)
     url = database.url_for(name, sqlite_file)
-    for other in APPS:
+    _started_apps.add(app)
+    for other in _started_apps:
         os.environ.pop(f"{other.upper()}_DATABASE_URL", None)
     if database.server_url() is not None:
         os.environ[f"{app.upper()}_DATABASE_URL"] = url
     os.chdir(folder)
-    builder.build(stage, folder, name)
+    if builder is not None:
+        builder.build(stage, folder, name)
     if backup is not None:
         print(f"Your earlier files in {workspace.shown(folder)} were moved to {workspace.shown(backup)}.")
     print(f"Project folder: {workspace.shown(folder)} (now the working directory)")
-    print(f"It holds: {builder.STAGES[stage]}")
+    holds = builder.STAGES[stage] if builder else f"an empty folder: you write the {app} app below"
+    print(f"It holds: {holds}")
     _say_where_it_comes_from(getattr(builder, "LEFT_BY", {}).get(stage), name, folder)
     print(f"Database: {database.shown_url(url)}")
     return Project(name, folder, url)
