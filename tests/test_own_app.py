@@ -16,11 +16,11 @@ def test_start_gives_an_empty_folder_and_names_the_bookshelf_database(workspace,
     project = tutorial.start("t-bookshelf", app="bookshelf")
     assert os.getcwd() == str(project.folder)
     assert list(project.folder.iterdir()) == []
-    assert project.database_url == "sqlite:///bookshelf.sqlite"
+    assert project.database_url == "sqlite:///bookshelf/bookshelf.sqlite"
     assert "BOOKSHELF_DATABASE_URL" not in os.environ  # on SQLite the app falls back to its own file
     out = capsys.readouterr().out
     assert "It holds: an empty folder: you write the bookshelf app below" in out
-    assert "Database: sqlite:///bookshelf.sqlite" in out
+    assert "Database: sqlite:///bookshelf/bookshelf.sqlite" in out
 
 
 def test_an_app_of_ones_own_starts_empty_and_has_a_package_name(workspace):

@@ -13,7 +13,7 @@ from . import database, fresh, hovershare, inbrowser, story, web, workspace
 
 # The apps the tutorial builds stage by stage: the module that builds each, and its SQLite file.
 # From notebook 20 on, a notebook may have the learner write an app instead: start(name, app="bookshelf")
-# gives an empty folder, and the app's SQLite file is bookshelf.sqlite in it.
+# gives an empty folder, and the app's SQLite file is bookshelf/bookshelf.sqlite, beside its settings.
 # On a database server, every app reads its URL from <APP>_DATABASE_URL, which start() sets.
 APPS = {"billtracker": (story, database.SQLITE_FILE), "hovershare": (hovershare, hovershare.SQLITE_FILE)}
 _started_apps: set[str] = set(APPS)  # whose <APP>_DATABASE_URL this kernel may have set
@@ -60,7 +60,7 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
 
     ``app`` is the app the project holds: ``billtracker`` (the story of notebooks 01-04),
     ``hovershare`` (the capstone's scooter rentals), or the name of an app the notebook has you
-    write (a Python package name; ``stage`` is then ``"empty"``), whose database is ``<app>.sqlite``.
+    write (a Python package name; ``stage`` is then ``"empty"``), whose SQLite file is ``<app>/<app>.sqlite``.
 
     Whatever the folder held before is moved to ``workspace/.backups/`` (and you
     are told where); on a database server, the notebook's database is recreated.
@@ -69,7 +69,7 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     if app in APPS:
         builder, sqlite_file = APPS[app]
     elif app.isidentifier() and app.islower() and stage == "empty":
-        builder, sqlite_file = None, f"{app}.sqlite"
+        builder, sqlite_file = None, f"{app}/{app}.sqlite"  # beside the app's settings module
     else:
         raise ValueError(
             f"Unknown app {app!r} at stage {stage!r}: the tutorial builds {' and '.join(APPS)} stage by stage; "
