@@ -115,3 +115,20 @@ def test_the_learners_pytest_prints_as_in_a_terminal_even_on_a_ci_server(workspa
         terminal.run("pytest -q -p no:cacheprovider --color=no", folder)
     summary = capsys.readouterr().out.split("short test summary info")[1]
     assert "first line" in summary and "second line" not in summary
+
+
+def test_flask_runs_in_a_new_process_with_paths_shown_relative_to_the_project(tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "shop.py").write_text(
+        "from pathlib import Path\n"
+        "from flask import Flask\n"
+        "app = Flask(__name__)\n"
+        "@app.cli.command('where')\n"
+        "def where():\n"
+        "    print(Path(__file__).resolve())\n"
+    )
+    result = terminal.run("flask --app shop where", folder, echo=False)
+    assert result.output == "shop.py\n"
+    with pytest.raises(terminal.CommandFailed, match="exit status 2"):
+        terminal.run("flask --app shop nowhere", folder, echo=False)
