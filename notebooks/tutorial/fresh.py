@@ -37,7 +37,7 @@ def forget_project_modules(folder: Path) -> list[str]:
             file and not file.startswith(installed) and Path(file).resolve().is_relative_to(folder)
         ):
             _close_engines(module)
-            _forget_sqlmodel_tables(name, module)
+            forget_sqlmodel_tables(name, module)
             del sys.modules[name]
             dropped.append(name)
     for cache in folder.rglob("__pycache__"):
@@ -60,7 +60,7 @@ def _close_engines(module) -> None:
             value.dispose()
 
 
-def _forget_sqlmodel_tables(name: str, module) -> None:
+def forget_sqlmodel_tables(name: str, module) -> None:
     """Take the module's SQLModel tables out of ``SQLModel.metadata``, and its classes out of SQLModel's registry.
 
     Both live in the installed ``sqlmodel`` package and outlive the module: without this, its next import
