@@ -164,3 +164,9 @@ def newest_revision(project) -> str:
 def previous_revision(project, head: str) -> str:
     others = [path.name.split("_")[0] for path in (project / "alembic" / "versions").glob("*.py")]
     return next(revision for revision in others if revision != head)
+
+
+def test_the_lesson_leaves_a_healthy_notes_project(project):
+    import project_health
+
+    assert project_health.problems(project) == []  # one head, models match, up from empty and down to base
