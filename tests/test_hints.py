@@ -527,3 +527,55 @@ def test_no_models_or_no_database_means_no_comparison(workspace):
     assert snapshot.model_differences(project.folder) == []  # no database file: none is created
     assert not project.path("billtracker.sqlite").exists()
     assert snapshot.model_differences(Path(workspace)) == []
+
+
+# --- a revision that uses a module's types without importing it (SQLModel's) ------------------------------
+
+SQLMODEL_REVISION = '''\
+"""create notes"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "5e1ec7ab1e00"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("notes", sa.Column("id", sa.Integer(), primary_key=True),
+                    sa.Column("title", sqlmodel.sql.sqltypes.AutoString(), nullable=False))
+
+
+def downgrade():
+    op.drop_table("notes")
+'''
+
+
+def test_a_revision_that_uses_sqlmodel_without_importing_it(workspace):
+    project = tutorial.start("h-sqlmodel", stage="alembic")
+    project.path("alembic/versions/5e1ec7ab1e00_create_notes.py").write_text(SQLMODEL_REVISION)
+    hint = fires("revision-misses-an-import", "alembic upgrade head", project.folder)
+    assert hint.startswith(
+        "alembic/versions/5e1ec7ab1e00_create_notes.py uses `sqlmodel.` but never imports sqlmodel: "
+        "add `import sqlmodel` at its top."
+    )
+    assert "in alembic/script.py.mako too" in hint
+
+    story.replace(project.path("alembic/script.py.mako"), "import sqlalchemy as sa\n", "import sqlalchemy as sa\nimport sqlmodel\n")
+    hint = fires("revision-misses-an-import", "alembic upgrade head", project.folder)
+    assert "script.py.mako" not in hint  # the template is right already: only this file needs the import
+
+    story.replace(project.path("alembic/versions/5e1ec7ab1e00_create_notes.py"), "import sqlalchemy as sa\n",
+                  "import sqlalchemy as sa\nimport sqlmodel\n")
+    message = ("NameError: name 'sqlmodel' is not defined\n"
+               "  (raised in alembic/versions/5e1ec7ab1e00_create_notes.py, line 13)")
+    message_silent("revision-misses-an-import", message, project.folder)  # it imports sqlmodel: something else
+
+
+def test_a_name_that_is_no_installed_module_gets_no_import_hint(workspace):
+    project = tutorial.start("h-undefined", stage="alembic")
+    project.path("alembic/versions/5e1ec7ab1e00_create_notes.py").write_text(
+        SQLMODEL_REVISION.replace("sqlmodel.sql.sqltypes.AutoString()", "sqlmodl.sql.sqltypes.AutoString()")
+    )
+    silent("revision-misses-an-import", "alembic upgrade head", project.folder)  # a typo, not a missing import

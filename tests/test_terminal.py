@@ -157,3 +157,20 @@ def test_in_the_browser_a_command_runs_in_place_for_pyodide_has_no_threads(monke
         return terminal.outside_any_event_loop(threading.current_thread)
 
     assert asyncio.run(in_the_browser()) is threading.current_thread()
+
+
+def test_flask_runs_in_a_new_process_with_paths_shown_relative_to_the_project(tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "shop.py").write_text(
+        "from pathlib import Path\n"
+        "from flask import Flask\n"
+        "app = Flask(__name__)\n"
+        "@app.cli.command('where')\n"
+        "def where():\n"
+        "    print(Path(__file__).resolve())\n"
+    )
+    result = terminal.run("flask --app shop where", folder, echo=False)
+    assert result.output == "shop.py\n"
+    with pytest.raises(terminal.CommandFailed, match="exit status 2"):
+        terminal.run("flask --app shop nowhere", folder, echo=False)

@@ -1948,3 +1948,115 @@ def check_paid_flag(folder: Path | str = ".") -> Report:
         return report
     report.add(True, f"GET /bills answers 200, with paid for each bill ({', '.join(str(bill['paid']) for bill in bills)}).", 4)
     return report
+
+
+# Notebook 24: Let Flask-Migrate and SQLModel work with Alembic
+
+
+def _notes_body_nullable(folder: Path, report: Report) -> tuple[bool, str] | None:
+    """Whether the notes app's ``Note.body`` accepts NULL, and the app's database URL, read from its files as they
+    are now; None (and a finding saying why) when the app does not import."""
+    import importlib
+    import sys
+
+    with terminal.as_in_a_terminal(folder):  # forgets the cached modules, before and after
+        sys.path.insert(0, str(folder))
+        try:
+            models = importlib.import_module("notes.models")
+            settings = importlib.import_module("notes.settings")
+            return bool(models.Note.__table__.c.body.nullable), settings.DATABASE_URL
+        except Exception as error:
+            message = terminal.relative_paths(terminal.describe_exception(error, folder), folder)
+            report.add(False, f"Your notes app does not import, so nothing else can be checked: {message}")
+            return None
+
+
+@exercise("24-flask-migrate-and-sqlmodel", "Note.body optional, in batch mode", solutions="24_")
+def check_optional_note_body(folder: Path | str = ".") -> Report:
+    """Notebook 24: the SQLModel app's ``Note.body`` made optional, with batch mode turned on in ``env.py``.
+
+    Steps: 1 the model, 2 env.py, 3 the revision, 4 the database.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine, func, inspect, select, table
+    from sqlalchemy.pool import NullPool
+
+    folder = Path(folder).resolve()
+    report = Report(
+        "Note.body optional, in batch mode",
+        success="Batch mode is what Flask-Migrate turns on for you; in plain Alembic, you turn it on in env.py.",
+    )
+    app = _notes_body_nullable(folder, report)
+    if app is None:
+        return report
+    nullable, url = app
+    report.add(
+        nullable,
+        "Note.body may be empty (NULL) in the model." if nullable else
+        "Note.body still refuses NULL: make it `body: str | None = None` in notes/models.py.",
+    )
+    env = folder / "alembic" / "env.py"
+    env_text = env.read_text(encoding="utf-8") if env.is_file() else ""
+    batch = bool(re.search(r"^[^#\n]*render_as_batch\s*=\s*True", env_text, re.MULTILINE))
+    report.add(
+        batch,
+        "alembic/env.py turns on batch mode (`render_as_batch=True`)." if batch else
+        "alembic/env.py does not turn on batch mode yet: add `render_as_batch=True` to the `context.configure(...)` "
+        "of `run_migrations_online()`.",
+        2,
+    )
+    script = _revisions(folder, report, 3)
+    if script is None:
+        return report
+    altering = _revision_doing(script, "notes", "alter_column", "body")
+    in_batch = [revision for revision in altering if "batch_op.alter_column(" in inspection.upgrade_source(script, revision)]
+    if in_batch:
+        report.add(True, f"Revision {in_batch[0]} changes notes.body inside `batch_alter_table('notes')`.", 3)
+    elif altering:
+        report.add(
+            False,
+            f"Revision {altering[0]} changes notes.body with a plain `op.alter_column`, which SQLite refuses. It cannot "
+            "have run: delete its file, turn on batch mode in env.py, and autogenerate again.",
+            3,
+        )
+    elif _newest_is_empty(script):
+        report.add(
+            False,
+            f"The newest revision, {_newest_is_empty(script)}, is empty: was notes/models.py saved? Delete that file "
+            "and autogenerate again.",
+            3,
+        )
+    else:
+        report.add(False, "No revision changes notes.body yet: autogenerate one.", 3)
+    if not (_one_head(script, report, 3) and in_batch):
+        return report
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+            columns = {column["name"]: column for column in inspect(connection).get_columns("notes")}
+            count = connection.execute(select(func.count()).select_from(table("notes"))).scalar_one()
+    except Exception as error:
+        report.add(False, f"The notes database does not answer: {type(error).__name__}: {error}", 4)
+        return report
+    finally:
+        engine.dispose()
+    heads = tuple(sorted(script.get_heads()))
+    if current != heads:
+        where = ", ".join(current) if current else "base (no revision applied)"
+        report.add(False, f"The database is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head`.", 4)
+        return report
+    report.add(True, f"The database is at the head ({', '.join(heads)}): every revision is applied.", 4)
+    body_nullable = columns.get("body", {}).get("nullable")
+    report.add(
+        bool(body_nullable),
+        "The database's notes.body accepts NULL." if body_nullable else "The database's notes.body still refuses NULL.",
+        4,
+    )
+    report.add(
+        count >= 2,
+        f"The notes table kept its {count} notes." if count >= 2 else
+        f"The notes table has {count} notes; the two written in the lesson are gone. Run the notebook again from the top.",
+        4,
+    )
+    return report

@@ -37,6 +37,7 @@ def forget_project_modules(folder: Path) -> list[str]:
             file and not file.startswith(installed) and Path(file).resolve().is_relative_to(folder)
         ):
             _close_engines(module)
+            forget_sqlmodel_tables(name, module)
             del sys.modules[name]
             dropped.append(name)
     for cache in folder.rglob("__pycache__"):
@@ -57,6 +58,22 @@ def _close_engines(module) -> None:
     for value in list(vars(module).values()):
         if isinstance(value, engine_class):
             value.dispose()
+
+
+def forget_sqlmodel_tables(name: str, module) -> None:
+    """Take the module's SQLModel tables out of ``SQLModel.metadata``, and its classes out of SQLModel's registry.
+
+    Both live in the installed ``sqlmodel`` package and outlive the module: without this, its next import
+    would define each table a second time, which SQLAlchemy refuses ("Table 'notes' is already defined").
+    """
+    sqlmodel = sys.modules.get("sqlmodel")
+    if sqlmodel is None:
+        return
+    for value in list(vars(module).values()):
+        if (isinstance(value, type) and value.__module__ == name and issubclass(value, sqlmodel.SQLModel)
+                and "__table__" in vars(value)):
+            sqlmodel.SQLModel.metadata.remove(value.__table__)
+            value._sa_registry._dispose_cls(value)
 
 
 def import_fresh(module_name: str, folder: Path):

@@ -25,6 +25,7 @@ from .snapshot import Snapshot, quiet
 NOT_IN_PROJECT = re.compile(r"No 'script_location' key found|No config file '([^']+)' found|Path doesn't exist")
 IMPORT_NAME = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
 MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+UNDEFINED_NAME = re.compile(r"NameError: name '(\w+)' is not defined\s+\(raised in (\S+\.py), line \d+\)")
 UNKNOWN_REVISION = re.compile(r"Can't locate revision identified by '([^']+)'")
 BATCH_LEFTOVER = re.compile(r"table (_alembic_tmp_\w+) already exists")
 RELATIVE = re.compile(r"Relative revision ([+-])(\d+) didn't produce \d+ migrations")
@@ -214,6 +215,30 @@ def _module_not_found(s: Snapshot) -> str | None:
         return f"there is no module `{top}`; your project has `{closest[0]}`. Check the spelling of the import."
     return f"`{top}` is not installed in the Python that runs Alembic: install it, or check the spelling."
 
+
+
+@rule("revision-misses-an-import", "a revision that uses a module's types (sqlmodel's) without importing it")
+def _revision_misses_an_import(s: Snapshot) -> str | None:
+    undefined = UNDEFINED_NAME.search(s.message)
+    if not undefined:
+        return None
+    module, raised_in = undefined.groups()
+    revision = s.folder / raised_in
+    if revision.parent.name != "versions" or not revision.is_file() or importlib.util.find_spec(module) is None:
+        return None
+    source = revision.read_text(encoding="utf-8")
+    imported = re.compile(rf"^\s*(import {module}\b|from {module}\b)", re.MULTILINE)
+    if f"{module}." not in source or imported.search(source):
+        return None
+    template = revision.parent.parent / "script.py.mako"
+    for_next = ""
+    if template.is_file() and not imported.search(template.read_text(encoding="utf-8")):
+        shown = template.relative_to(s.folder).as_posix()
+        for_next = (
+            f" Autogenerate writes your models' types by their module's name but does not import it: add "
+            f"`import {module}` under `import sqlalchemy as sa` in {shown} too, so that every new revision has it."
+        )
+    return f"{raised_in} uses `{module}.` but never imports {module}: add `import {module}` at its top.{for_next}"
 
 # --- where the database stands ------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import inspection
+from . import fresh, inspection
 
 SKIPPED_FOLDERS = {"alembic", "tests", "venv", "__pycache__", "node_modules"}
 OPTIONS_WITH_A_VALUE = {"-c", "--config", "-n", "--name", "-x"}
@@ -322,6 +322,7 @@ def _project_importable(folder: Path):
 
     def forget():
         for name in [name for name in sys.modules if name.split(".")[0] in tops]:
+            fresh.forget_sqlmodel_tables(name, sys.modules[name])
             del sys.modules[name]
 
     saved_path, saved_bytecode = list(sys.path), sys.dont_write_bytecode

@@ -16,7 +16,7 @@ opened in the project folder:
 - no event loop runs around it (the kernel's runs in its thread), so an async ``env.py`` can
   call ``asyncio.run()``, as in a terminal.
 
-``pytest ...`` and ``ruff ...`` run in a new process of the kernel's Python.
+``pytest ...``, ``ruff ...`` and ``flask ...`` (Flask-Migrate's ``flask db``) run in a new process of the kernel's Python.
 
 This module knows nothing of hints: whoever runs a command may pass an ``advise``
 function (the ``%%terminal`` cells pass :func:`tutorial.hints.advise`), whose
@@ -44,7 +44,7 @@ from typing import Callable
 
 from . import fresh, inbrowser
 
-SUPPORTED = ("alembic", "pytest", "ruff")
+SUPPORTED = ("alembic", "pytest", "ruff", "flask")
 WIDTH = 100  # characters per line of a message or hint
 # In a terminal, Alembic indents its messages by two spaces and wraps them, and argparse wraps its usage,
 # at the terminal's width. A cell prints as a terminal wider than any line: indented, never wrapped.
@@ -98,7 +98,7 @@ def run(command: str, folder: Path | str = ".", echo: bool = True, advise: Advis
     if argv[0] not in SUPPORTED:
         raise CommandFailed(
             command,
-            f"This tutorial's terminal cells run {' and '.join(SUPPORTED)} commands only; "
+            f"This tutorial's terminal cells run {', '.join(SUPPORTED[:-1])} and {SUPPORTED[-1]} commands only; "
             f"run `{argv[0]}` in a real terminal (JupyterLab: File > New > Terminal).",
         )
     runner = _run_alembic if argv[0] == "alembic" else _run_in_new_process
