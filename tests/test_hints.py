@@ -527,3 +527,47 @@ def test_no_models_or_no_database_means_no_comparison(workspace):
     assert snapshot.model_differences(project.folder) == []  # no database file: none is created
     assert not project.path("billtracker.sqlite").exists()
     assert snapshot.model_differences(Path(workspace)) == []
+
+
+# --- where the URL comes from (notebook 20) ------------------------------------------------------------
+
+
+def test_a_driver_that_is_not_installed_names_its_package(workspace):
+    project = tutorial.start("h-driver", stage="tables")
+    story.replace(project.path("alembic.ini"), "sqlite:///billtracker.sqlite", "mysql+mysqldb://root@127.0.0.1/billtracker")
+    hint = fires("missing-driver", "alembic current", project.folder)
+    assert "`pip install mysqlclient`" in hint and "mysql+mysqldb://" in hint
+
+
+def test_a_missing_module_that_is_no_driver_or_is_installed_gets_no_driver_hint(tmp_path):
+    message_silent("missing-driver", "ModuleNotFoundError: No module named 'billtracker'", tmp_path)
+    message_silent("missing-driver", "ModuleNotFoundError: No module named 'pymysql'", tmp_path)  # installed here
+
+
+def test_a_config_in_another_folder_with_prepend_sys_path_dot_is_named(workspace):
+    project = tutorial.start("h-elsewhere", stage="tables")
+    project.path("deploy").mkdir()
+    hint = fires("module-beside-the-config", "alembic -c ../alembic.ini current", project.folder / "deploy")
+    assert "`billtracker` lies beside ../alembic.ini" in hint and "prepend_sys_path = %(here)s" in hint
+
+
+def test_with_prepend_sys_path_here_or_the_module_elsewhere_no_config_hint(workspace):
+    project = tutorial.start("h-here", stage="tables")
+    project.path("deploy").mkdir()
+    message = "ModuleNotFoundError: No module named 'billtracker'"
+    message_silent("module-beside-the-config", message, project.folder, "alembic current")  # its own config
+    message_silent("module-beside-the-config", "ModuleNotFoundError: No module named 'payments'", project.folder / "deploy",
+                   "alembic -c ../alembic.ini current")  # nothing of that name beside the config
+    story.replace(project.path("alembic.ini"), "prepend_sys_path = .", "prepend_sys_path = %(here)s")
+    message_silent("module-beside-the-config", message, project.folder / "deploy", "alembic -c ../alembic.ini current")
+
+
+def test_a_percent_in_a_config_value_is_explained(workspace):
+    project = tutorial.start("h-percent", stage="tables")
+    story.replace(project.path("alembic.ini"), "sqlite:///billtracker.sqlite", "postgresql+psycopg://u:p%40ss@127.0.0.1/db")
+    hint = fires("percent-in-config", "alembic current", project.folder)
+    assert "must be written `%%`" in hint and "create_engine()" in hint
+
+
+def test_other_value_errors_get_no_percent_hint(tmp_path):
+    message_silent("percent-in-config", "ValueError: invalid literal for int() with base 10: 'x'", tmp_path)

@@ -184,6 +184,70 @@ def _name_not_in_package(s: Snapshot) -> str | None:
     )
 
 
+# The database drivers a URL names (``dialect+driver://``), by the module a missing one leaves in the message:
+# the URL that asks for it, and the package that installs it (pip's name is not the module's).
+DRIVERS = {
+    "MySQLdb": ("mysql+mysqldb:// (and plain mysql://)", "mysqlclient"),
+    "pymysql": ("mysql+pymysql://", "PyMySQL"),
+    "psycopg": ("postgresql+psycopg://", "psycopg[binary]"),
+    "psycopg2": ("postgresql+psycopg2:// (and plain postgresql://)", "psycopg2-binary"),
+    "asyncpg": ("postgresql+asyncpg://", "asyncpg"),
+    "aiosqlite": ("sqlite+aiosqlite://", "aiosqlite"),
+    "aiomysql": ("mysql+aiomysql://", "aiomysql"),
+    "oracledb": ("oracle+oracledb://", "oracledb"),
+    "pyodbc": ("mssql+pyodbc://", "pyodbc"),
+}
+
+
+PERCENT = re.compile(r"invalid interpolation syntax in|'%' must be followed by '%' or '\('")
+
+
+@rule("percent-in-config", "a `%` (a URL-encoded password, say) in a value that goes through configparser")
+def _percent_in_config(s: Snapshot) -> str | None:
+    if not PERCENT.search(s.message):
+        return None
+    return (
+        "Alembic's config is Python's configparser, which reads `%` as the start of `%(name)s` (as in `%(here)s`): "
+        "a plain `%` in a value, a URL-encoded password say, must be written `%%`. Better, keep the URL out of the "
+        "config: in env.py give it straight to `context.configure(url=...)` and `create_engine()`, not through "
+        "`config.set_main_option()`."
+    )
+
+
+@rule("missing-driver", "a database URL whose driver is not installed")
+def _missing_driver(s: Snapshot) -> str | None:
+    missing = MISSING_MODULE.search(s.message)
+    if not missing or missing.group(1) not in DRIVERS or importlib.util.find_spec(missing.group(1)) is not None:
+        return None
+    url, package = DRIVERS[missing.group(1)]
+    return (
+        f"`{missing.group(1)}` is the database driver that {url} URLs name, and it is not installed in the Python "
+        f"that runs Alembic: `pip install {package}` (the package's name is not the module's), or write the URL "
+        "with a driver you have."
+    )
+
+
+@rule("module-beside-the-config", "`-c` names a config file in another folder, and prepend_sys_path is `.`")
+def _module_beside_the_config(s: Snapshot) -> str | None:
+    missing = MISSING_MODULE.search(s.message)
+    if not missing or s.own_config or not s.config_file:
+        return None
+    config = (s.folder / s.config_file).resolve()
+    top = missing.group(1).split(".")[0]
+    if not config.is_file() or config.parent == s.folder:
+        return None
+    if not ((config.parent / top).is_dir() or (config.parent / f"{top}.py").is_file()):
+        return None
+    setting = re.search(r"^prepend_sys_path\s*=\s*(.*)$", config.read_text(encoding="utf-8"), re.MULTILINE)
+    if not setting or "%(here)s" in setting.group(1):
+        return None
+    return (
+        f"`{top}` lies beside {s.config_file}, but `prepend_sys_path = {setting.group(1).strip()}` there is relative to "
+        "the folder you run Alembic from, which is not that one. Write `prepend_sys_path = %(here)s`, the folder of "
+        "the config file, wherever you run from."
+    )
+
+
 @rule("module-not-found", "an import that fails: a missing file, a typo, or the project not on the path")
 def _module_not_found(s: Snapshot) -> str | None:
     missing = MISSING_MODULE.search(s.message)
