@@ -571,3 +571,21 @@ def test_a_percent_in_a_config_value_is_explained(workspace):
 
 def test_other_value_errors_get_no_percent_hint(tmp_path):
     message_silent("percent-in-config", "ValueError: invalid literal for int() with base 10: 'x'", tmp_path)
+
+
+def test_a_misspelled_database_variable_is_named(workspace, monkeypatch):
+    project = tutorial.start("h-misspelled", stage="tables")
+    monkeypatch.setenv("BILLTRACKER_DATABSE_URL", "sqlite:///elsewhere.sqlite")
+    hint = fires("misspelled-database-variable", "alembic current", project.folder)
+    assert hint.startswith("your environment sets BILLTRACKER_DATABSE_URL, but billtracker/data/db_session.py reads "
+                           "BILLTRACKER_DATABASE_URL, which is not set")
+
+
+def test_a_variable_set_under_its_own_name_or_none_like_it_gets_no_hint(workspace, monkeypatch):
+    project = tutorial.start("h-spelled", stage="tables")
+    silent("misspelled-database-variable", "alembic current", project.folder)  # nothing like it set
+    monkeypatch.setenv("HOVERSHARE_DATABASE_URL", "sqlite:///other.sqlite")  # another app's: not close enough
+    silent("misspelled-database-variable", "alembic current", project.folder)
+    monkeypatch.setenv("BILLTRACKER_DATABSE_URL", "sqlite:///elsewhere.sqlite")
+    monkeypatch.setenv("BILLTRACKER_DATABASE_URL", f"sqlite:///{project.path('billtracker.sqlite')}")  # set too
+    silent("misspelled-database-variable", "alembic current", project.folder)

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .snapshot import Snapshot, quiet
+from .snapshot import SKIPPED_FOLDERS, Snapshot, quiet
 
 NOT_IN_PROJECT = re.compile(r"No 'script_location' key found|No config file '([^']+)' found|Path doesn't exist")
 IMPORT_NAME = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
@@ -555,6 +556,29 @@ def _upgrade_after_editing_an_applied_revision(s: Snapshot) -> str | None:
         f"nothing ran, yet {name}, which this database already ran, was saved since. Alembic never runs a "
         "revision twice, so an edit to it changes nothing here: put the change in a new revision."
     )
+
+
+ENVIRONMENT_READ = re.compile(r"""(?:environ\.get\(|environ\[|getenv\()\s*["'](\w*DATABASE_URL)["']""")
+
+
+@rule("misspelled-database-variable", "a variable set under a misspelled name, so the app's fallback was used",
+      after="success")
+def _misspelled_database_variable(s: Snapshot) -> str | None:
+    for path in sorted(s.folder.rglob("*.py")):
+        folders = path.relative_to(s.folder).parts[:-1]
+        if any(part in SKIPPED_FOLDERS - {"alembic"} or part == "versions" or part.startswith(".") for part in folders):
+            continue  # the app's code and env.py, not the revisions or the tests
+        for name in ENVIRONMENT_READ.findall(path.read_text(encoding="utf-8", errors="replace")):
+            if name in os.environ:
+                continue
+            close = difflib.get_close_matches(name, [other for other in os.environ if other != name], n=1, cutoff=0.85)
+            if close:
+                return (
+                    f"your environment sets {close[0]}, but {path.relative_to(s.folder).as_posix()} reads {name}, which "
+                    f"is not set: so this command used the fallback database, not the one {close[0]} names. "
+                    f"Correct the variable's name (`{name}`)."
+                )
+    return None
 
 
 @rule("current-prints-nothing", "`alembic current` prints no revision", after="success")
