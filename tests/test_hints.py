@@ -589,3 +589,10 @@ def test_a_variable_set_under_its_own_name_or_none_like_it_gets_no_hint(workspac
     monkeypatch.setenv("BILLTRACKER_DATABSE_URL", "sqlite:///elsewhere.sqlite")
     monkeypatch.setenv("BILLTRACKER_DATABASE_URL", f"sqlite:///{project.path('billtracker.sqlite')}")  # set too
     silent("misspelled-database-variable", "alembic current", project.folder)
+
+
+def test_the_driver_table_names_sqlalchemys_own_defaults():
+    from sqlalchemy.engine import make_url
+
+    assert make_url("mysql://h/db").get_dialect().driver == "mysqldb" and "plain mysql://" in hints.DRIVERS["MySQLdb"][0]
+    assert make_url("postgresql://h/db").get_dialect().driver == "psycopg" and "plain postgresql://" in hints.DRIVERS["psycopg"][0]

@@ -190,8 +190,8 @@ def _name_not_in_package(s: Snapshot) -> str | None:
 DRIVERS = {
     "MySQLdb": ("mysql+mysqldb:// (and plain mysql://)", "mysqlclient"),
     "pymysql": ("mysql+pymysql://", "PyMySQL"),
-    "psycopg": ("postgresql+psycopg://", "psycopg[binary]"),
-    "psycopg2": ("postgresql+psycopg2:// (and plain postgresql://)", "psycopg2-binary"),
+    "psycopg": ("postgresql+psycopg:// (and, since SQLAlchemy 2.1, plain postgresql://)", '"psycopg[binary]"'),
+    "psycopg2": ("postgresql+psycopg2://", "psycopg2-binary"),
     "asyncpg": ("postgresql+asyncpg://", "asyncpg"),
     "aiosqlite": ("sqlite+aiosqlite://", "aiosqlite"),
     "aiomysql": ("mysql+aiomysql://", "aiomysql"),
