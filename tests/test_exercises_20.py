@@ -7,6 +7,8 @@ as in a kernel), then the solution files of ``notebooks/solutions``, or a mistak
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import tutorial
@@ -106,6 +108,4 @@ def test_the_checker_leaves_the_variable_as_it_found_it(project, shell, monkeypa
     solve(shell, "20_")
     monkeypatch.setenv("NOTES_DATABASE_URL", "sqlite:///kept.sqlite")
     check(project)
-    import os
-
     assert os.environ["NOTES_DATABASE_URL"] == "sqlite:///kept.sqlite"
