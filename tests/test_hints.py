@@ -596,3 +596,26 @@ def test_the_driver_table_names_sqlalchemys_own_defaults():
 
     assert make_url("mysql://h/db").get_dialect().driver == "mysqldb" and "plain mysql://" in hints.DRIVERS["MySQLdb"][0]
     assert make_url("postgresql://h/db").get_dialect().driver == "psycopg" and "plain postgresql://" in hints.DRIVERS["psycopg"][0]
+
+
+def test_a_refused_password_is_named_with_its_user(tmp_path):
+    hint = message_fires("wrong-password", 'sqlalchemy.exc.OperationalError: (psycopg.OperationalError) connection failed: '
+                         'FATAL:  password authentication failed for user "billtracker"', tmp_path)
+    assert hint.startswith("the server refused the password of its user billtracker")
+    message_silent("wrong-password", "(pymysql.err.OperationalError) (1045, \"Access denied for user 'root'@'127.0.0.1' "
+                   "(using password: NO)\")", tmp_path)  # no password given: not a wrong one
+    message_silent("wrong-password", 'FATAL:  role "billtracker" does not exist', tmp_path)
+
+
+@pytest.mark.mariadb
+def test_a_wrong_password_on_a_real_server_gets_the_hint(workspace):
+    """MariaDB refuses a wrong password for real (this machine's PostgreSQL trusts every local connection)."""
+    from sqlalchemy.engine import make_url
+
+    from servers import require
+
+    server = make_url(require("mariadb")).set(password="certainly-not-the-password")
+    project = tutorial.start("h-password", stage="tables")
+    story.replace(project.path("alembic.ini"), "sqlite:///billtracker.sqlite", server.render_as_string(hide_password=False))
+    hint = fires("wrong-password", "alembic current", project.folder)
+    assert hint.startswith(f"the server refused the password of its user {server.username}")

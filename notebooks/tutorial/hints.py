@@ -228,6 +228,25 @@ def _missing_driver(s: Snapshot) -> str | None:
     )
 
 
+WRONG_PASSWORD = [  # PostgreSQL's words, then MySQL's and MariaDB's
+    re.compile(r'password authentication failed for user "([^"]+)"'),
+    re.compile(r"Access denied for user '([^']+)'@'[^']*' \(using password: YES\)"),
+]
+
+
+@rule("wrong-password", "the database server refused the URL's password")
+def _wrong_password(s: Snapshot) -> str | None:
+    for pattern in WRONG_PASSWORD:
+        refused = pattern.search(s.message)
+        if refused:
+            return (
+                f"the server refused the password of its user {refused.group(1)}: correct it in the URL that env.py "
+                "uses (your app's setting, if env.py imports it). In a URL, a password holding `@`, `:`, `/` or `%` "
+                "is written percent-encoded: `p@ss` as `p%40ss`."
+            )
+    return None
+
+
 @rule("module-beside-the-config", "`-c` names a config file in another folder, and prepend_sys_path is `.`")
 def _module_beside_the_config(s: Snapshot) -> str | None:
     missing = MISSING_MODULE.search(s.message)
