@@ -579,3 +579,95 @@ def test_a_name_that_is_no_installed_module_gets_no_import_hint(workspace):
         SQLMODEL_REVISION.replace("sqlmodel.sql.sqltypes.AutoString()", "sqlmodl.sql.sqltypes.AutoString()")
     )
     silent("revision-misses-an-import", "alembic upgrade head", project.folder)  # a typo, not a missing import
+
+
+# --- where the URL comes from (notebook 20) ------------------------------------------------------------
+
+
+def test_a_driver_that_is_not_installed_names_its_package(workspace):
+    project = tutorial.start("h-driver", stage="tables")
+    story.replace(project.path("alembic.ini"), "sqlite:///billtracker.sqlite", "mysql+mysqldb://root@127.0.0.1/billtracker")
+    hint = fires("missing-driver", "alembic current", project.folder)
+    assert "`pip install mysqlclient`" in hint and "mysql+mysqldb://" in hint
+
+
+def test_a_missing_module_that_is_no_driver_or_is_installed_gets_no_driver_hint(tmp_path):
+    message_silent("missing-driver", "ModuleNotFoundError: No module named 'billtracker'", tmp_path)
+    message_silent("missing-driver", "ModuleNotFoundError: No module named 'pymysql'", tmp_path)  # installed here
+
+
+def test_a_config_in_another_folder_with_prepend_sys_path_dot_is_named(workspace):
+    project = tutorial.start("h-elsewhere", stage="tables")
+    project.path("deploy").mkdir()
+    hint = fires("module-beside-the-config", "alembic -c ../alembic.ini current", project.folder / "deploy")
+    assert "`billtracker` lies beside ../alembic.ini" in hint and "prepend_sys_path = %(here)s" in hint
+
+
+def test_with_prepend_sys_path_here_or_the_module_elsewhere_no_config_hint(workspace):
+    project = tutorial.start("h-here", stage="tables")
+    project.path("deploy").mkdir()
+    message = "ModuleNotFoundError: No module named 'billtracker'"
+    message_silent("module-beside-the-config", message, project.folder, "alembic current")  # its own config
+    message_silent("module-beside-the-config", "ModuleNotFoundError: No module named 'payments'", project.folder / "deploy",
+                   "alembic -c ../alembic.ini current")  # nothing of that name beside the config
+    story.replace(project.path("alembic.ini"), "prepend_sys_path = .", "prepend_sys_path = %(here)s")
+    message_silent("module-beside-the-config", message, project.folder / "deploy", "alembic -c ../alembic.ini current")
+
+
+def test_a_percent_in_a_config_value_is_explained(workspace):
+    project = tutorial.start("h-percent", stage="tables")
+    story.replace(project.path("alembic.ini"), "sqlite:///billtracker.sqlite", "postgresql+psycopg://u:p%40ss@127.0.0.1/db")
+    hint = fires("percent-in-config", "alembic current", project.folder)
+    assert "must be written `%%`" in hint and "create_engine()" in hint
+
+
+def test_other_value_errors_get_no_percent_hint(tmp_path):
+    message_silent("percent-in-config", "ValueError: invalid literal for int() with base 10: 'x'", tmp_path)
+
+
+def test_a_misspelled_database_variable_is_named(workspace, monkeypatch):
+    project = tutorial.start("h-misspelled", stage="tables")
+    monkeypatch.setenv("BILLTRACKER_DATABSE_URL", "sqlite:///elsewhere.sqlite")
+    hint = fires("misspelled-database-variable", "alembic current", project.folder)
+    assert hint.startswith("your environment sets BILLTRACKER_DATABSE_URL, but billtracker/data/db_session.py reads "
+                           "BILLTRACKER_DATABASE_URL, which is not set")
+
+
+def test_a_variable_set_under_its_own_name_or_none_like_it_gets_no_hint(workspace, monkeypatch):
+    project = tutorial.start("h-spelled", stage="tables")
+    silent("misspelled-database-variable", "alembic current", project.folder)  # nothing like it set
+    monkeypatch.setenv("HOVERSHARE_DATABASE_URL", "sqlite:///other.sqlite")  # another app's: not close enough
+    silent("misspelled-database-variable", "alembic current", project.folder)
+    monkeypatch.setenv("BILLTRACKER_DATABSE_URL", "sqlite:///elsewhere.sqlite")
+    monkeypatch.setenv("BILLTRACKER_DATABASE_URL", f"sqlite:///{project.path('billtracker.sqlite')}")  # set too
+    silent("misspelled-database-variable", "alembic current", project.folder)
+
+
+def test_the_driver_table_names_sqlalchemys_own_defaults():
+    from sqlalchemy.engine import make_url
+
+    assert make_url("mysql://h/db").get_dialect().driver == "mysqldb" and "plain mysql://" in hints.DRIVERS["MySQLdb"][0]
+    assert make_url("postgresql://h/db").get_dialect().driver == "psycopg" and "plain postgresql://" in hints.DRIVERS["psycopg"][0]
+
+
+def test_a_refused_password_is_named_with_its_user(tmp_path):
+    hint = message_fires("wrong-password", 'sqlalchemy.exc.OperationalError: (psycopg.OperationalError) connection failed: '
+                         'FATAL:  password authentication failed for user "billtracker"', tmp_path)
+    assert hint.startswith("the server refused the password of its user billtracker")
+    message_silent("wrong-password", "(pymysql.err.OperationalError) (1045, \"Access denied for user 'root'@'127.0.0.1' "
+                   "(using password: NO)\")", tmp_path)  # no password given: not a wrong one
+    message_silent("wrong-password", 'FATAL:  role "billtracker" does not exist', tmp_path)
+
+
+@pytest.mark.mariadb
+def test_a_wrong_password_on_a_real_server_gets_the_hint(workspace):
+    """MariaDB refuses a wrong password for real (this machine's PostgreSQL trusts every local connection)."""
+    from sqlalchemy.engine import make_url
+
+    from servers import require
+
+    server = make_url(require("mariadb")).set(password="certainly-not-the-password")
+    project = tutorial.start("h-password", stage="tables")
+    story.replace(project.path("alembic.ini"), "sqlite:///billtracker.sqlite", server.render_as_string(hide_password=False))
+    hint = fires("wrong-password", "alembic current", project.folder)
+    assert hint.startswith(f"the server refused the password of its user {server.username}")

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .snapshot import Snapshot, quiet
+from .snapshot import SKIPPED_FOLDERS, Snapshot, quiet
 
 NOT_IN_PROJECT = re.compile(r"No 'script_location' key found|No config file '([^']+)' found|Path doesn't exist")
 IMPORT_NAME = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
@@ -182,6 +183,89 @@ def _name_not_in_package(s: Snapshot) -> str | None:
     return (
         f"there is no {(folder / name).relative_to(s.folder).as_posix()}.py, so `from {package} import {name}` "
         "fails. Check the spelling of the import, or create the file."
+    )
+
+
+# The database drivers a URL names (``dialect+driver://``), by the module a missing one leaves in the message:
+# the URL that asks for it, and the package that installs it (pip's name is not the module's).
+DRIVERS = {
+    "MySQLdb": ("mysql+mysqldb:// (and plain mysql://)", "mysqlclient"),
+    "pymysql": ("mysql+pymysql://", "PyMySQL"),
+    "psycopg": ("postgresql+psycopg:// (and, since SQLAlchemy 2.1, plain postgresql://)", '"psycopg[binary]"'),
+    "psycopg2": ("postgresql+psycopg2://", "psycopg2-binary"),
+    "asyncpg": ("postgresql+asyncpg://", "asyncpg"),
+    "aiosqlite": ("sqlite+aiosqlite://", "aiosqlite"),
+    "aiomysql": ("mysql+aiomysql://", "aiomysql"),
+    "oracledb": ("oracle+oracledb://", "oracledb"),
+    "pyodbc": ("mssql+pyodbc://", "pyodbc"),
+}
+
+
+PERCENT = re.compile(r"invalid interpolation syntax in|'%' must be followed by '%' or '\('")
+
+
+@rule("percent-in-config", "a `%` (a URL-encoded password, say) in a value that goes through configparser")
+def _percent_in_config(s: Snapshot) -> str | None:
+    if not PERCENT.search(s.message):
+        return None
+    return (
+        "Alembic's config is Python's configparser, which reads `%` as the start of `%(name)s` (as in `%(here)s`): "
+        "a plain `%` in a value, a URL-encoded password say, must be written `%%`. Better, keep the URL out of the "
+        "config: in env.py give it straight to `context.configure(url=...)` and `create_engine()`, not through "
+        "`config.set_main_option()`."
+    )
+
+
+@rule("missing-driver", "a database URL whose driver is not installed")
+def _missing_driver(s: Snapshot) -> str | None:
+    missing = MISSING_MODULE.search(s.message)
+    if not missing or missing.group(1) not in DRIVERS or importlib.util.find_spec(missing.group(1)) is not None:
+        return None
+    url, package = DRIVERS[missing.group(1)]
+    return (
+        f"`{missing.group(1)}` is the database driver that {url} URLs name, and it is not installed in the Python "
+        f"that runs Alembic: `pip install {package}` (the package's name is not the module's), or write the URL "
+        "with a driver you have."
+    )
+
+
+WRONG_PASSWORD = [  # PostgreSQL's words, then MySQL's and MariaDB's
+    re.compile(r'password authentication failed for user "([^"]+)"'),
+    re.compile(r"Access denied for user '([^']+)'@'[^']*' \(using password: YES\)"),
+]
+
+
+@rule("wrong-password", "the database server refused the URL's password")
+def _wrong_password(s: Snapshot) -> str | None:
+    for pattern in WRONG_PASSWORD:
+        refused = pattern.search(s.message)
+        if refused:
+            return (
+                f"the server refused the password of its user {refused.group(1)}: correct it in the URL that env.py "
+                "uses (your app's setting, if env.py imports it). In a URL, a password holding `@`, `:`, `/` or `%` "
+                "is written percent-encoded: `p@ss` as `p%40ss`."
+            )
+    return None
+
+
+@rule("module-beside-the-config", "`-c` names a config file in another folder, and prepend_sys_path is `.`")
+def _module_beside_the_config(s: Snapshot) -> str | None:
+    missing = MISSING_MODULE.search(s.message)
+    if not missing or s.own_config or not s.config_file:
+        return None
+    config = (s.folder / s.config_file).resolve()
+    top = missing.group(1).split(".")[0]
+    if not config.is_file() or config.parent == s.folder:
+        return None
+    if not ((config.parent / top).is_dir() or (config.parent / f"{top}.py").is_file()):
+        return None
+    setting = re.search(r"^prepend_sys_path\s*=\s*(.*)$", config.read_text(encoding="utf-8"), re.MULTILINE)
+    if not setting or "%(here)s" in setting.group(1):
+        return None
+    return (
+        f"`{top}` lies beside {s.config_file}, but `prepend_sys_path = {setting.group(1).strip()}` there is relative to "
+        "the folder you run Alembic from, which is not that one. Write `prepend_sys_path = %(here)s`, the folder of "
+        "the config file, wherever you run from."
     )
 
 
@@ -516,6 +600,29 @@ def _upgrade_after_editing_an_applied_revision(s: Snapshot) -> str | None:
         f"nothing ran, yet {name}, which this database already ran, was saved since. Alembic never runs a "
         "revision twice, so an edit to it changes nothing here: put the change in a new revision."
     )
+
+
+ENVIRONMENT_READ = re.compile(r"""(?:environ\.get\(|environ\[|getenv\()\s*["'](\w*DATABASE_URL)["']""")
+
+
+@rule("misspelled-database-variable", "a variable set under a misspelled name, so the app's fallback was used",
+      after="success")
+def _misspelled_database_variable(s: Snapshot) -> str | None:
+    for path in sorted(s.folder.rglob("*.py")):
+        folders = path.relative_to(s.folder).parts[:-1]
+        if any(part in SKIPPED_FOLDERS - {"alembic"} or part == "versions" or part.startswith(".") for part in folders):
+            continue  # the app's code and env.py, not the revisions or the tests
+        for name in ENVIRONMENT_READ.findall(path.read_text(encoding="utf-8", errors="replace")):
+            if name in os.environ:
+                continue
+            close = difflib.get_close_matches(name, [other for other in os.environ if other != name], n=1, cutoff=0.85)
+            if close:
+                return (
+                    f"your environment sets {close[0]}, but {path.relative_to(s.folder).as_posix()} reads {name}, which "
+                    f"is not set: so this command used the fallback database, not the one {close[0]} names. "
+                    f"Correct the variable's name (`{name}`)."
+                )
+    return None
 
 
 @rule("current-prints-nothing", "`alembic current` prints no revision", after="success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import hints, inbrowser, terminal
+from . import fresh, hints, inbrowser, terminal
 
 
 def run(command: str, folder: Path | str = ".", echo: bool = True) -> terminal.Result:
@@ -20,13 +20,35 @@ def terminal_cell(line: str, cell: str) -> None:
     """Run each line of the cell as a command in the current folder (your project folder).
 
     Lines that are empty or start with ``#`` are skipped. With several commands,
-    each one's output is introduced by ``$ <command>``.
+    each one's output is introduced by ``$ <command>``. ``cd <folder>`` moves the
+    commands after it to that folder, for the rest of the cell only (the next cell
+    starts in your project folder again).
     """
     commands = [text.strip() for text in cell.splitlines() if text.strip() and not text.strip().startswith("#")]
+    folder = Path(os.getcwd())
     for command in commands:
         if len(commands) > 1:
             print(f"$ {command}")
-        run(command, os.getcwd())
+        if command.split()[0] == "cd":
+            folder = change_folder(command, folder)
+            # A new terminal's Alembic has imported nothing: neither has this one, in the new folder.
+            fresh.forget_project_modules(Path(os.getcwd()))
+        else:
+            run(command, folder)
+
+
+def change_folder(command: str, folder: Path) -> Path:
+    """The folder ``cd <folder>`` moves to from ``folder``.
+
+    :raises tutorial.CommandFailed: no folder, or more than one, or one that does not exist.
+    """
+    words = command.split()
+    if len(words) != 2:
+        raise terminal.CommandFailed(command, "cd: give one folder, e.g. `cd deploy` or `cd ..`")
+    target = (folder / words[1]).resolve()
+    if not target.is_dir():
+        raise terminal.CommandFailed(command, f"cd: {words[1]}: no such folder here")
+    return target
 
 
 def register() -> None:
