@@ -7,6 +7,9 @@ makes them fail instead).
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+
 import nbformat
 import pytest
 
@@ -36,23 +39,46 @@ def run(shell, source: str) -> None:
     assert result.success, f"the cell failed: {result.error_in_exec or result.error_before_exec!r}\n{source}"
 
 
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory, shell):
+    """Notebook 25's project where its exercise starts (release two deployed, on PostgreSQL), and a copy of its files.
+
+    The lesson runs once (its races take seconds); each test starts from the copy.
+    """
+    root = tmp_path_factory.mktemp("notebook-25")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
+        patch.setenv("DATABASE_URL", require("postgres"))
+        patch.setenv("SHOP_DATABASE_URL", "")  # the lesson sets it; restored afterwards
+        patch.chdir(root)
+        try:
+            for cell in lesson_cells(nbformat.read(NOTEBOOK, as_version=4)):
+                run(shell, cell.source)
+            project = shell.user_ns["project"]
+            shutil.copytree(project.folder, root / "files")
+            yield project, root / "files"
+        finally:
+            database.drop("25-migrate-at-deploy-time")
+
+
 @pytest.fixture
-def shop(workspace, monkeypatch, shell):
-    """Notebook 25's project where its exercise starts: release two deployed, on PostgreSQL."""
-    monkeypatch.setenv("DATABASE_URL", require("postgres"))
-    monkeypatch.setenv("SHOP_DATABASE_URL", "")  # the lesson sets it; restored afterwards
-    try:
-        for cell in lesson_cells(nbformat.read(NOTEBOOK, as_version=4)):
-            run(shell, cell.source)
-        yield shell.user_ns["project"]
-    finally:
-        database.drop("25-migrate-at-deploy-time")
+def shop(lesson, monkeypatch):
+    """The project as the exercise starts; afterwards its database is taken back to 0002 and its files restored."""
+    project, files = lesson
+    monkeypatch.chdir(project.folder)
+    yield project
+    with contextlib.suppress(tutorial.CommandFailed):  # a test that deployed 0003 leaves the database there
+        tutorial.run("alembic downgrade 0002", project.folder, echo=False)
+    shutil.rmtree(project.folder)
+    shutil.copytree(files, project.folder)
 
 
-def solve(shell, project, steps: int | None = None) -> None:
-    """Run the solution files of notebook 25 (the first ``steps`` of them) as cells, in order."""
+def solve(shell, project, steps: slice = slice(None)) -> None:
+    """Run the solution files of notebook 25 (the ``steps`` of them) as cells, in order."""
     shell.user_ns.update(tutorial=tutorial, project=project)
-    for path in sorted(SOLUTIONS.glob("25_*"))[:steps]:
+    files = sorted(SOLUTIONS.glob("25_*"))
+    assert len(files) == 4, files
+    for path in files[steps]:
         run(shell, path.read_text(encoding="utf-8"))
 
 
@@ -86,7 +112,7 @@ def test_not_started_then_a_model_that_may_be_empty_or_has_no_default(shop):
 
 
 def test_a_revision_without_server_default_fails_to_deploy_and_the_checker_says_why(shop, shell):
-    solve(shell, shop, steps=3)
+    solve(shell, shop, slice(3))
     edit(shop, "alembic/versions/0003_add_stock.py", ', server_default="0"', "")
     failed = release(shop)
     assert failed.status == 1 and "NotNullViolation" in failed.rows[0] and "still at 0002" in failed.rows[0]
@@ -103,14 +129,14 @@ def test_env_py_without_the_lock_is_named(shop, shell):
 
 
 def test_the_solution_passes_and_leaves_a_healthy_project(shop, shell):
-    solve(shell, shop, steps=3)
+    solve(shell, shop, slice(3))
     assert to_do() == ["The database is at 0002, not at the head (0003): deploy with `python release.py`, and read its line."]
-    solve(shell, shop)
+    solve(shell, shop, slice(3, 4))
     report = exercises.check_stock_release()
     assert report.passed, report.text()
     assert "The database is at the head (0003), with products.stock." in report.text()
     assert "Models and database agree (`alembic check` finds nothing)." in report.text()
-    for command in ("alembic heads", "alembic check", "alembic downgrade base", "alembic upgrade head", "alembic check"):
+    for command in ("alembic check", "alembic downgrade base", "alembic upgrade head", "alembic check"):
         tutorial.run(command, shop.folder, echo=False)
     assert tutorial.run("alembic heads", shop.folder, echo=False).output.strip() == "0003 (head)"
     assert exercises.check_stock_release().passed

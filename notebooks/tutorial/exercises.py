@@ -1614,7 +1614,8 @@ def check_stock_release(folder: Path | str = ".") -> Report:
     if not _one_head(script, report, 2):
         return report
     env = folder / "alembic" / "env.py"
-    if "pg_advisory" not in (env.read_text(encoding="utf-8") if env.is_file() else ""):
+    code = [line.split("#", 1)[0] for line in (env.read_text(encoding="utf-8") if env.is_file() else "").splitlines()]
+    if not any("execute(" in line and ("pg_advisory" in line or "MIGRATION_LOCK" in line) for line in code):
         report.add(False, "alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
                           "runs cannot collide.", 3)
     engine = _shop_database(folder, report, 3)
