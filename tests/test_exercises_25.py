@@ -140,3 +140,11 @@ def test_the_solution_passes_and_leaves_a_healthy_project(shop, shell):
         tutorial.run(command, shop.folder, echo=False)
     assert tutorial.run("alembic heads", shop.folder, echo=False).output.strip() == "0003 (head)"
     assert exercises.check_stock_release().passed
+
+
+def test_the_notebook_offers_each_solution_file_and_its_button():
+    text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells)
+    files = sorted(path.name for path in SOLUTIONS.glob("25_*"))
+    assert files and all(f"`{name}`" in text or f"solutions/{name}" in text for name in files)
+    assert "exercises.button(exercises.check_stock_release)" in text
+    assert exercises.EXERCISES["25-migrate-at-deploy-time"].check is exercises.check_stock_release
