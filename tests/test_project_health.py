@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+
 import project_health
 import tutorial
 from tutorial import story
