@@ -102,8 +102,8 @@ def edit(project, path: str, old: str, new: str) -> None:
 def test_not_started_then_a_model_that_may_be_empty_or_has_no_default(shop):
     assert to_do() == [
         "The Product model has no `stock` column yet (shop/models.py).",
-        'No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, then fill in its '
-        "upgrade() and downgrade().",
+        ('No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, then fill in its '
+         "upgrade() and downgrade()."),
     ]
     edit(shop, "shop/models.py", "    price_cents: Mapped[int]\n", "    price_cents: Mapped[int]\n    stock: Mapped[int | None]\n")
     assert "Product.stock may be empty: a stock count is always a number, so write `Mapped[int]`." in to_do()
@@ -124,8 +124,8 @@ def test_a_revision_without_server_default_fails_to_deploy_and_the_checker_says_
 def test_env_py_without_the_lock_is_named(shop, shell):
     solve(shell, shop)
     edit(shop, "alembic/env.py", "            context.execute(MIGRATION_LOCK)", "            pass")
-    assert to_do() == ["alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
-                       "runs cannot collide."]
+    assert to_do() == [("alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
+                        "runs cannot collide.")]
 
 
 def test_the_solution_passes_and_leaves_a_healthy_project(shop, shell):
