@@ -3,11 +3,14 @@ head, and it builds from an empty database and goes back to base cleanly."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
-from tutorial import terminal
+from tutorial import database, servers, terminal
 
 # The notebooks that end, on purpose, with a project that is not healthy: what is wrong with it, and the
 # words of the notebook's last section that say so.
@@ -24,7 +27,8 @@ ENDS_UNHEALTHY = {
 def unexpected(stem: str, workspace: Path) -> list[str]:
     """What is wrong with the project notebook ``stem`` left in ``workspace``, beyond what it says of itself."""
     expected, _ = ENDS_UNHEALTHY.get(stem, ([], None))
-    found = problems(workspace / stem)
+    with _app_urls_on_its_server(stem, workspace):
+        found = problems(workspace / stem)
     return [] if found == expected else found or ["healthy, though the notebook is expected to end otherwise"]
 
 
@@ -59,3 +63,30 @@ def _failures(commands: list[str], folder: Path, where: str) -> list[str]:
         except terminal.CommandFailed as failure:
             return [f"`{command}` fails on {where}: {failure.message.splitlines()[0]}"]
     return []
+
+
+@contextmanager
+def _app_urls_on_its_server(stem: str, workspace: Path):
+    """For a notebook on a server, set the ``<APP>_DATABASE_URL`` variables its app reads to its database there.
+
+    The notebook's kernel set them (an app's one URL setting); a new terminal, like these checks, needs them too.
+    """
+    kind = servers.NOTEBOOKS_ON_A_SERVER.get(stem)
+    folder = workspace / stem
+    names = set()
+    if kind is not None and folder.is_dir():
+        for path in folder.glob("*/*.py"):
+            names |= set(re.findall(r"[\"']([A-Z]+_DATABASE_URL)[\"']", path.read_text(encoding="utf-8")))
+    saved = {name: os.environ.get(name) for name in (*names, "ALEMBIC_TUTORIAL_WORKSPACE")}
+    try:
+        if names:
+            os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = str(workspace)  # the database's name says whose workspace
+            url = servers.server_url(kind).set(database=database.database_name(stem)).render_as_string(hide_password=False)
+            os.environ.update(dict.fromkeys(names, url))
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

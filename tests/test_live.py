@@ -65,3 +65,17 @@ def test_the_tools_drop_the_databases_a_workspace_left_on_the_server(workspace, 
     tutorial.start("x-left-behind", stage="empty")
     assert servers.drop_workspace_databases() == [database.database_name("x-left-behind")]
     assert servers.drop_workspace_databases() == []
+
+
+def test_a_release_script_runs_in_a_process_of_its_own_and_gives_its_exit_status(project):
+    project.path("release.py").write_text("import sys\nprint('release FAILED: one line')\nsys.exit(3)\n", encoding="utf-8")
+    with live.sessions(project) as site:
+        failed = site.alembic("python release.py").wait()
+        upgraded = site.alembic("alembic current").wait()
+    assert failed.rows == ["release FAILED: one line"] and failed.status == 3 and failed.error == "exit status 3"
+    assert upgraded.status == 0 and upgraded.error is None
+
+
+def test_only_alembic_and_python_run_as_processes(project):
+    with live.sessions(project) as site, pytest.raises(ValueError, match="not an Alembic command nor a Python script: ls"):
+        site.alembic("ls")

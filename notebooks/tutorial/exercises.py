@@ -2215,3 +2215,116 @@ def check_optional_note_body(folder: Path | str = ".") -> Report:
         4,
     )
     return report
+
+
+# Notebook 25: Migrate at deploy time
+
+
+def _shop_database(folder: Path, report: Report, step: int):
+    """An engine on the shop's database, from the URL its ``shop/settings.py`` gives; None (and a finding) if none."""
+    import runpy
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    settings = folder / "shop" / "settings.py"
+    if not settings.is_file():
+        report.add(False, "There is no shop/settings.py: run the notebook's cells from the top first.", step)
+        return None
+    try:
+        url = runpy.run_path(str(settings))["DATABASE_URL"]
+        return create_engine(url, poolclass=NullPool)
+    except Exception as error:
+        report.add(False, f"shop/settings.py gives no database URL that works: {error}", step)
+        return None
+
+
+@exercise("25-migrate-at-deploy-time", "release three: a stock count", solutions="25_")
+def check_stock_release(folder: Path | str = ".") -> Report:
+    """Notebook 25: ``products.stock`` in the model, a revision adding it with a server default, deployed.
+
+    Steps: 1 the model, 2 the revision, 3 the database at the head, matching the models, env.py still locking.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    folder = Path(folder).resolve()
+    report = Report("release three: a stock count", success="Release three is out, deployed by the release step.")
+    metadata = _models_of(folder, report, "shop.models", "shop.models:Base")
+    if metadata is not None and _check_column(
+        report, metadata, "products", "Product", "stock", Integer, "an Integer", "shop/models.py", nullable=False
+    ):
+        column = metadata.tables["products"].columns["stock"]
+        default = column.server_default
+        if column.nullable:
+            report.add(False, "Product.stock may be empty: a stock count is always a number, so write `Mapped[int]`.", 1)
+        elif default is None or str(getattr(default, "arg", "")) != "0":
+            report.add(False, 'Product.stock has no `server_default="0"`: the products already there need a value.', 1)
+        else:
+            report.add(True, 'Product.stock defaults to 0 on the server (`server_default="0"`).', 1)
+    script = _revisions(folder, report, 2)
+    if script is None:
+        return report
+    adding = _revision_doing(script, "products", "add_column", "stock")
+    if not adding:
+        report.add(False, 'No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, '
+                          "then fill in its upgrade() and downgrade().", 2)
+    else:
+        body = inspection.upgrade_source(script, adding[0])
+        call = next(line for line in body.splitlines() if "add_column(" in line and "stock" in line)
+        if "server_default" not in call:
+            report.add(False, f"Revision {adding[0]} adds products.stock without a `server_default`: as a NOT NULL "
+                              "column, PostgreSQL refuses it on a table that has rows (the release fails, and "
+                              "changes nothing). Add `server_default=\"0\"` to its `sa.Column(...)`.", 2)
+        else:
+            report.add(True, f"Revision {adding[0]} adds products.stock with a server default.", 2)
+        downgrade = inspection.revision_source(script, adding[0]).split("def downgrade()", 1)[-1]
+        if "drop_column(" not in downgrade or "stock" not in downgrade:
+            report.add(False, f"Revision {adding[0]}'s downgrade() does not drop products.stock: "
+                              'add `op.drop_column("products", "stock")`.', 2)
+    if not _one_head(script, report, 2):
+        return report
+    env = folder / "alembic" / "env.py"
+    code = [line.split("#", 1)[0] for line in (env.read_text(encoding="utf-8") if env.is_file() else "").splitlines()]
+    if not any("execute(" in line and ("pg_advisory" in line or "MIGRATION_LOCK" in line) for line in code):
+        report.add(False, "alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
+                          "runs cannot collide.", 3)
+    engine = _shop_database(folder, report, 3)
+    if engine is None:
+        return report
+    heads = tuple(sorted(script.get_heads()))
+    try:
+        with engine.connect() as connection:
+            current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+            columns = [column["name"] for column in inspect(connection).get_columns("products")]
+            left = compare_metadata(MigrationContext.configure(connection), metadata) if metadata is not None else None
+    except Exception as error:
+        report.add(False, f"The database does not answer: {error}", 3)
+        return report
+    finally:
+        engine.dispose()
+    if current != heads:
+        where = ", ".join(current) if current else "base"
+        report.add(False, f"The database is at {where}, not at the head ({', '.join(heads)}): deploy with "
+                          "`python release.py`, and read its line.", 3)
+    elif not adding:
+        return report
+    elif "stock" not in columns:
+        report.add(False, "The database is at the head, yet products has no stock column: was the revision "
+                          "changed after it ran? Downgrade it, then release again.", 3)
+    else:
+        report.add(True, f"The database is at the head ({', '.join(heads)}), with products.stock.", 3)
+        if left is not None:
+            report.add(not left, "Models and database agree (`alembic check` finds nothing)." if not left else
+                       f"`alembic check` would still find: {'; '.join(inspection.describe(diff) for diff in left)}.", 3)
+    return report
+
+
+def _models_of(folder: Path, report: Report, module: str, base: str, step: int = 1):
+    """The MetaData of the models in ``module`` (an app of the project's own), or None and a finding."""
+    try:
+        return inspection.model_tables(folder, module, base)
+    except inspection.ProjectProblem as problem:
+        report.add(False, f"Your models do not import, so nothing else can be checked: {problem}", step)
+        return None

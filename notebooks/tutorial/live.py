@@ -79,6 +79,7 @@ class Outcome:
     seconds: float
     error: str | None = None  # PostgreSQL's own message (or the command's), when it failed
     notices: list[str] = field(default_factory=list)  # what the server said besides (NOTICE, DEBUG)
+    status: int | None = None  # a process's exit status (None for a statement)
 
     @property
     def value(self):
@@ -151,19 +152,26 @@ class Client:
 
 
 class AlembicProcess:
-    """An Alembic command run in a process of its own (as a deployment runs it), named ``alembic`` on the server."""
+    """An Alembic command, or a Python script that runs Alembic (a release step), in a process of its own.
+
+    Its sessions are named ``alembic`` on the server, as a deployment's would be.
+    """
 
     def __init__(self, command: str, folder: Path):
         self.command = command
         self.folder = folder
         environment = {**os.environ, "PGAPPNAME": "alembic"}
         argv = command.split()
-        if argv[0] != "alembic":
-            raise ValueError(f"not an Alembic command: {command}")
+        if argv[0] == "alembic":
+            argv = [sys.executable, "-m", *argv]
+        elif argv[0] == "python" and len(argv) > 1:  # `python release.py`: the kernel's own Python
+            argv = [sys.executable, *argv[1:]]
+        else:
+            raise ValueError(f"not an Alembic command nor a Python script: {command}")
         self._outcome: Outcome | None = None
         self.started = time.perf_counter()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", *argv], cwd=folder, env=environment,
+            argv, cwd=folder, env=environment,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
 
@@ -182,7 +190,7 @@ class AlembicProcess:
         if self._process.returncode != 0:  # the exception's own line, not the traceback above it
             raised = [line for line in lines if re.match(r"(?:[a-z_]+\.)+[A-Z]\w*: |FAILED: ", line)]
             error = raised[-1] if raised else f"exit status {self._process.returncode}"
-        self._outcome = Outcome(lines, seconds, error)
+        self._outcome = Outcome(lines, seconds, error, status=self._process.returncode)
         return self._outcome
 
     def running(self) -> bool:
@@ -218,7 +226,7 @@ class Site:
         return client
 
     def alembic(self, command: str) -> AlembicProcess:
-        """Start ``command`` (``alembic upgrade head``, say) in the project folder, in a process of its own."""
+        """Start ``command`` (``alembic upgrade head``, or ``python release.py``) in the project folder, in a process of its own."""
         process = AlembicProcess(command, Path(self.project.folder))
         self.processes.append(process)
         return process
