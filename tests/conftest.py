@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,18 @@ def all_notebooks() -> list[Path]:
     if not notebooks:
         raise AssertionError(f"No notebooks found in {NOTEBOOKS}")
     return notebooks
+
+
+@pytest.fixture(scope="module", autouse=True)
+def environment_as_the_module_found_it():
+    """What a module's lessons, run in this process, set in ``os.environ`` (an app's URL, say) goes with it.
+
+    Else a later module's kernels, which inherit this process's environment, would see it.
+    """
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture

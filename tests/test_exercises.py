@@ -378,7 +378,7 @@ def test_phone_index_solution(live_phone, shell):
 
 
 def test_start_refuses_an_unknown_app(workspace):
-    with pytest.raises(ValueError, match="Unknown app 'scootr'; choose one of: billtracker, hovershare"):
+    with pytest.raises(ValueError, match="Unknown app 'scootr' at stage 'tables': the tutorial builds billtracker and hovershare"):
         tutorial.start("x-unknown", stage="tables", app="scootr")
 
 

@@ -13,7 +13,10 @@ from tutorial import database, terminal
 
 def test_start_gives_an_empty_folder_and_names_the_bookshelf_database(workspace, capsys, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("BOOKSHELF_DATABASE_URL", "sqlite:///another-notebooks.sqlite")
+    monkeypatch.setenv("SHOP_DATABASE_URL", "sqlite:///another-apps.sqlite")
     project = tutorial.start("t-bookshelf", app="bookshelf")
+    assert "SHOP_DATABASE_URL" not in os.environ  # no app's URL from before reaches this notebook
     assert os.getcwd() == str(project.folder)
     assert list(project.folder.iterdir()) == []
     assert project.database_url == "sqlite:///bookshelf/bookshelf.sqlite"

@@ -16,7 +16,6 @@ from . import database, fresh, hovershare, inbrowser, story, web, workspace
 # gives an empty folder, and the app's SQLite file is bookshelf/bookshelf.sqlite, beside its settings.
 # On a database server, every app reads its URL from <APP>_DATABASE_URL, which start() sets.
 APPS = {"billtracker": (story, database.SQLITE_FILE), "hovershare": (hovershare, hovershare.SQLITE_FILE)}
-_started_apps: set[str] = set(APPS)  # whose <APP>_DATABASE_URL this kernel may have set
 
 
 @dataclass
@@ -84,9 +83,8 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     folder.mkdir(exist_ok=True)
     database.recreate(name)
     url = database.url_for(name, sqlite_file)
-    _started_apps.add(app)
-    for other in _started_apps:
-        os.environ.pop(f"{other.upper()}_DATABASE_URL", None)
+    for setting in [setting for setting in os.environ if setting.endswith("_DATABASE_URL")]:
+        os.environ.pop(setting)  # an app's URL from elsewhere (another notebook's cells, the shell) is not this one's
     if database.server_url() is not None:
         os.environ[f"{app.upper()}_DATABASE_URL"] = url
     os.chdir(folder)
