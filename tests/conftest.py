@@ -33,6 +33,18 @@ def environment_as_the_module_found_it():
     os.environ.update(saved)
 
 
+@pytest.fixture(scope="module")
+def shell():
+    """An IPython shell, as in a notebook's kernel, with ``%%terminal`` registered."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from tutorial import magics
+
+    shell = InteractiveShell.instance()
+    magics.register()
+    return shell
+
+
 @pytest.fixture
 def workspace(tmp_path, monkeypatch):
     """A fresh, empty workspace for one test; the working directory is restored afterwards."""

@@ -14,7 +14,7 @@ import pytest
 import tutorial
 from conftest import NOTEBOOKS, REPOSITORY
 from servers import require
-from tutorial import database, exercises, graph, magics
+from tutorial import database, exercises, graph
 
 SOLUTIONS = NOTEBOOKS / "solutions"
 LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
@@ -28,16 +28,6 @@ EXERCISE_NOTEBOOKS = {
     "05-your-turn-hovershare.ipynb": ("check_postal_code", "05_"),
     "19-migrate-a-live-database.ipynb": ("check_phone_index", "19_"),
 }
-
-
-@pytest.fixture(scope="module")
-def shell():
-    """An IPython shell, as in a notebook's kernel, with ``%%terminal`` registered."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    magics.register()
-    return shell
 
 
 def solve(shell, project, prefix: str, steps: int | None = None) -> None:

@@ -15,10 +15,10 @@ import pytest
 
 import tutorial
 from conftest import NOTEBOOKS
-from tutorial import exercises, magics, rewrite
+from lessons import SOLUTIONS, before_your_turn, solve
+from tutorial import exercises, rewrite
 from tutorial.progress import not_started
 
-SOLUTIONS = NOTEBOOKS / "solutions"
 LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
 SOLUTION_NAME = re.compile(r"`(\d\d_\w+\.(?:py|ipy))`")
 
@@ -30,39 +30,6 @@ EXERCISE_NOTEBOOKS = {
     "10-use-batch-mode-on-sqlite": "check_description_text",
     "11-rename-a-column-safely": "check_details",
 }
-
-
-@pytest.fixture(scope="module")
-def shell():
-    """An IPython shell, as in a notebook's kernel, with ``%%terminal`` registered."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    magics.register()
-    return shell
-
-
-def before_your_turn(shell, notebook: str):
-    """Run the notebook's code cells that come before "## Your turn"; return its project."""
-    shell.reset(new_session=False)
-    shell.user_ns.update(tutorial=tutorial)
-    for cell in nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", as_version=4).cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("## Your turn"):
-            break
-        if cell.cell_type == "code":
-            result = shell.run_cell(cell.source, silent=True)
-            expected_to_fail = "raises-exception" in cell.metadata.get("tags", [])
-            assert result.success != expected_to_fail, f"{notebook}: a cell did not run as in the notebook:\n{cell.source}"
-    return shell.user_ns["project"]
-
-
-def solve(shell, *names: str) -> None:
-    """Run solution files as cells, in order; a name may be a prefix (``"06_"``: all of them)."""
-    files = [path for name in names for path in sorted(SOLUTIONS.glob(f"{name}*"))]
-    assert files, f"no solution file {names}"
-    for path in files:
-        result = shell.run_cell(path.read_text(encoding="utf-8"))
-        assert result.success, f"{path.name} failed: {result.error_in_exec or result.error_before_exec!r}"
 
 
 def alembic(command: str):

@@ -18,7 +18,7 @@ import sqlalchemy
 import tutorial
 from conftest import NOTEBOOKS
 from servers import require
-from tutorial import database, exercises, magics
+from tutorial import database, exercises
 from tutorial.progress import not_started
 
 SOLUTIONS = NOTEBOOKS / "solutions"
@@ -34,16 +34,6 @@ EXERCISE_NOTEBOOKS = {
     "17-survive-a-failed-migration": ("check_stamp_repair", "17_"),
     "18-move-to-postgresql": ("check_short_revision_ids", "18_"),
 }
-
-
-@pytest.fixture(scope="module")
-def shell():
-    """An IPython shell, as in a notebook's kernel, with ``%%terminal`` registered."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    magics.register()
-    return shell
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import os
 import pytest
 
 import tutorial
-from test_exercises_12_18 import clean_modules, lesson, messages, not_started, replace, shell, solve  # noqa: F401
+from test_exercises_12_18 import clean_modules, lesson, messages, not_started, replace, solve  # noqa: F401
 from tutorial import exercises
 
 NOTEBOOK = "20-configure-the-database-url"

@@ -17,7 +17,7 @@ import pytest
 
 import tutorial
 from conftest import NOTEBOOKS
-from tutorial import exercises, magics
+from tutorial import exercises
 
 NOTEBOOK = "21-adopt-an-existing-database"
 SOLUTIONS = NOTEBOOKS / "solutions"
@@ -27,15 +27,6 @@ SOLUTION_NAME = re.compile(r"`(\d\d_\w+\.(?:py|ipy))`")
 
 def cells():
     return nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells
-
-
-@pytest.fixture(scope="module")
-def shell():
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    magics.register()
-    return shell
 
 
 @pytest.fixture(scope="module")

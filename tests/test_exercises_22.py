@@ -7,51 +7,21 @@ an IPython shell, as in its kernel; then the solution files (or a mistake) run a
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 
 import tutorial
-from conftest import NOTEBOOKS
-from tutorial import exercises, magics
+from lessons import before_your_turn, solve
+from tutorial import exercises
 
 NOTEBOOK = "22-tune-autogenerate"
-SOLUTIONS = NOTEBOOKS / "solutions"
 RATING = '    rating: Mapped[int] = mapped_column(server_default="0")\n'
 PAGES = "    pages: Mapped[int | None]\n"
-
-
-@pytest.fixture(scope="module")
-def shell():
-    """An IPython shell, as in a notebook's kernel, with ``%%terminal`` registered."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    magics.register()
-    return shell
 
 
 @pytest.fixture
 def project(workspace, shell):
     """The project as the learner finds it at "Your turn"."""
-    shell.reset(new_session=False)
-    shell.user_ns.update(tutorial=tutorial)
-    for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("## Your turn"):
-            break
-        if cell.cell_type == "code":
-            result = shell.run_cell(cell.source, silent=True)
-            expected_to_fail = "raises-exception" in cell.metadata.get("tags", [])
-            assert result.success != expected_to_fail, f"a cell did not run as in the notebook:\n{cell.source}"
-    return shell.user_ns["project"]
-
-
-def solve(shell, *names: str) -> None:
-    """Run solution files as cells, in order; a name may be a prefix."""
-    files = [path for name in names for path in sorted(SOLUTIONS.glob(f"{name}*"))]
-    assert files, f"no solution file {names}"
-    for path in files:
-        result = shell.run_cell(path.read_text(encoding="utf-8"))
-        assert result.success, f"{path.name} failed: {result.error_in_exec or result.error_before_exec!r}"
+    return before_your_turn(shell, NOTEBOOK)
 
 
 def add_rating(line: str) -> None:

@@ -15,7 +15,7 @@ import pytest
 import tutorial
 from conftest import NOTEBOOKS
 from project_health import problems
-from test_exercises_12_18 import LOAD, SOLUTION_NAME, SOLUTIONS, lesson, messages, not_started, replace, shell, solve  # noqa: F401
+from test_exercises_12_18 import LOAD, SOLUTION_NAME, SOLUTIONS, lesson, messages, not_started, replace, solve  # noqa: F401
 from tutorial import exercises
 
 NOTEBOOK = "23-an-async-app-with-fastapi"

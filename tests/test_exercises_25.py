@@ -17,21 +17,12 @@ import tutorial
 from conftest import NOTEBOOKS
 from servers import require
 from test_answer_key import lesson_cells
-from tutorial import database, exercises, live, magics
+from tutorial import database, exercises, live
 
 pytestmark = pytest.mark.postgres
 
 NOTEBOOK = NOTEBOOKS / "25-migrate-at-deploy-time.ipynb"
 SOLUTIONS = NOTEBOOKS / "solutions"
-
-
-@pytest.fixture(scope="module")
-def shell():
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    magics.register()
-    return shell
 
 
 def run(shell, source: str) -> None:

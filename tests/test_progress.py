@@ -10,7 +10,7 @@ import pytest
 
 import tutorial
 from conftest import NOTEBOOKS, REPOSITORY
-from test_exercises import shell, solve  # noqa: F401 (shell is a fixture)
+from test_exercises import solve
 from tutorial import exercises, progress
 
 
