@@ -51,7 +51,7 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 NOTEBOOK_TIMEOUT = float(os.environ.get("TUTORIAL_BROWSER_TIMEOUT", "120"))  # seconds per notebook
 # Notebooks given a multiple of that: notebook 19's and 25's cells wait for locks, and start Alembic processes, on purpose.
-SLOWER = {"19-migrate-a-live-database": 3, "25-migrate-at-deploy-time": 3}
+SLOWER = {"19-migrate-a-live-database": 3, "26-migrate-at-deploy-time": 3}
 CLICK_TIMEOUT = 15  # seconds for a button's callback to change its cell's output
 VIEWPORT = {"width": 1400, "height": 1000}
 MAX_SHOT_HEIGHT = 12000  # pixels per screenshot; taller notebooks are photographed in parts

@@ -1,116 +1,107 @@
-"""The "Your turn" checker of notebook 23 (a paid flag on fastbills' bills): it passes on the solution, and
-fails with the message a learner needs on each typical mistake.
+"""The "Check my work" checker of notebook 23 (Book.rating with a server default): it passes on the solution,
+and fails with the message a learner needs on each typical mistake.
 
-As in ``tests/test_exercises_12_18.py``: the notebook's own code cells before ``## Your turn`` run first, in
-an IPython shell as in a kernel, then the solution files of ``notebooks/solutions``, each as a cell.
+Each test starts where the learner starts the exercise: the notebook's code cells before "Your turn" run in
+an IPython shell, as in its kernel; then the solution files (or a mistake) run as cells, as ``%load`` puts them.
 """
 
 from __future__ import annotations
 
-import sys
-
-import nbformat
 import pytest
 
 import tutorial
-from conftest import NOTEBOOKS
-from project_health import problems
-from test_exercises_12_18 import LOAD, SOLUTION_NAME, SOLUTIONS, lesson, messages, not_started, replace, solve  # noqa: F401
+from lessons import before_your_turn, solve
 from tutorial import exercises
 
-NOTEBOOK = "23-an-async-app-with-fastapi"
-PAID = "    paid: Mapped[bool] = mapped_column(server_default=false())\n"
-DUE_DATE = "    due_date: Mapped[datetime.date | None]\n"
+NOTEBOOK = "23-tune-autogenerate"
+RATING = '    rating: Mapped[int] = mapped_column(server_default="0")\n'
+PAGES = "    pages: Mapped[int | None]\n"
 
 
 @pytest.fixture
-def fastbills(workspace, shell, monkeypatch):
-    """The project as the lesson leaves it; the app's modules forgotten afterwards."""
-    monkeypatch.syspath_prepend("")
-    monkeypatch.delenv("FASTBILLS_DATABASE_URL", raising=False)
-    yield lesson(shell, NOTEBOOK)
-    for name in [name for name in sys.modules if name == "fastbills" or name.startswith("fastbills.")]:
-        del sys.modules[name]
+def project(workspace, shell):
+    """The project as the learner finds it at "Your turn"."""
+    return before_your_turn(shell, NOTEBOOK)
 
 
-def alembic(project, command: str) -> None:
-    tutorial.run(f"alembic {command}", project.folder, echo=False)
+def add_rating(line: str) -> None:
+    tutorial.edit_file("bookshelf/models.py", PAGES, PAGES + line)
 
 
-def test_paid_flag_not_started(fastbills):
-    report = exercises.check_paid_flag()
-    assert not_started(report)
-    assert messages(report) == "The Bill model has no `paid` column yet (fastbills/models.py)."
+def messages(report) -> str:
+    return "\n".join(finding.text for finding in report.to_do)
 
 
-def test_paid_flag_solution(fastbills, shell):
-    solve(shell, "23_", steps=1)
-    assert exercises.check_paid_flag().up_to(1).passed
-    solve(shell, "23_", start=1)
-    report = exercises.check_paid_flag()
+def test_not_started(project):
+    report = exercises.check_rating()
+    assert not report.passed
+    assert [finding.ok for finding in report.findings if finding.step == 1] == [False]
+    assert "The Book model has no `rating` column yet (bookshelf/models.py)." in messages(report)
+
+
+def test_the_solution_passes(project, shell):
+    solve(shell, "22_")
+    report = exercises.check_rating()
     assert report.passed, report.text()
-    assert report.findings[-1].text == "GET /bills answers 200, with paid for each bill (False, False)."
-    # The project left is healthy: one head, models match the database, up from empty and down to base.
-    assert problems(fastbills.folder) == []
+    assert "All 2 books have rating 0." in report.text()
+    assert "Its file name starts with the date" in report.text()
 
 
-def test_paid_flag_without_server_default(fastbills):
-    replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool]\n")
-    assert "has no `server_default`" in messages(exercises.check_paid_flag())
+def test_step_by_step(project, shell):
+    solve(shell, "23_rating_1")
+    assert exercises.check_rating().up_to(1).passed
+    solve(shell, "23_rating_2")
+    report = exercises.check_rating()
+    assert report.up_to(2).passed, report.text()
+    assert "not at the head" in messages(report) and "run `alembic upgrade head`" in messages(report)
 
 
-def test_paid_flag_may_be_empty(fastbills):
-    replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool | None]\n")
-    assert messages(exercises.check_paid_flag()) == (
-        "Bill.paid may be empty: make it `Mapped[bool]` (not `bool | None`), never empty."
+def test_a_python_default_is_not_enough(project, shell):
+    add_rating("    rating: Mapped[int] = mapped_column(default=0)\n")
+    assert "it has `default=` only, which the database never sees" in messages(exercises.check_rating())
+    solve(shell, "23_rating_2")
+    # What the solution's note warns of: the rows already there get no value for a NOT NULL column.
+    with pytest.raises(tutorial.CommandFailed, match="Cannot add a NOT NULL column with default value NULL"):
+        tutorial.run("alembic upgrade head", echo=False)
+    report = exercises.check_rating()
+    assert "adds books.rating without a server default" in messages(report)
+
+
+def test_a_rating_that_may_be_empty(project):
+    add_rating('    rating: Mapped[int | None] = mapped_column(server_default="0")\n')
+    assert "it may be empty: write `Mapped[int]`" in messages(exercises.check_rating())
+
+
+def test_no_default_at_all(project):
+    add_rating("    rating: Mapped[int]\n")
+    assert "it has no `server_default`" in messages(exercises.check_rating())
+
+
+def test_the_hooks_were_removed(project, shell):
+    text = (project.folder / "alembic.ini").read_text()
+    start, end = text.index("hooks = ruff_fix"), text.index("# post_write_hooks defines")
+    (project.folder / "alembic.ini").write_text(text[:start] + text[end:])
+    solve(shell, "22_")
+    assert "ruff would reformat" in messages(exercises.check_rating())
+
+
+def test_the_file_template_was_removed(project, shell):
+    tutorial.edit_file(
+        "alembic.ini",
+        "file_template = %%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s\n",
+        "# (no file_template)\n",
     )
+    solve(shell, "22_")
+    assert "has no date: is `file_template` still set in alembic.ini?" in messages(exercises.check_rating())
 
 
-def test_paid_flag_model_without_a_revision(fastbills, shell):
-    solve(shell, "23_", steps=1)
-    report = exercises.check_paid_flag()
-    assert messages(report) == 'No revision adds bills.paid yet: run `alembic revision --autogenerate -m "add a paid flag to bills"`.'
+def test_a_different_default(project, shell):
+    add_rating('    rating: Mapped[int] = mapped_column(server_default="3")\n')
+    solve(shell, "23_rating_2", "23_rating_3")
+    assert "Some books have a rating other than 0 (3)" in messages(exercises.check_rating())
 
 
-def test_paid_flag_revision_written_before_the_server_default(fastbills, shell):
-    replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool]\n")
-    alembic(fastbills, 'revision --autogenerate -m "add a paid flag to bills"')
-    solve(shell, "23_", steps=1)  # the server default added after the autogenerate
-    replace(fastbills, "fastbills/models.py", "    paid: Mapped[bool]\n", "")
-    assert "without its server default" in messages(exercises.check_paid_flag())
-
-
-def test_paid_flag_not_upgraded(fastbills, shell):
-    solve(shell, "23_", steps=2)
-    assert "run `alembic upgrade head`" in messages(exercises.check_paid_flag())
-
-
-def test_paid_flag_not_on_the_page(fastbills, shell):
-    solve(shell, "23_")
-    replace(fastbills, "fastbills/app.py", '        "paid": bill.paid,\n', "")
-    assert messages(exercises.check_paid_flag()) == (
-        'GET /bills works, but its bills have no "paid": add `"paid": bill.paid` in fastbills/app.py.'
-    )
-
-
-def test_paid_flag_page_fails(fastbills, shell):
-    solve(shell, "23_")
-    replace(fastbills, "fastbills/app.py", '"paid": bill.paid', '"paid": bill.paid_on')
-    assert messages(exercises.check_paid_flag()).startswith("GET /bills answers 500")
-
-
-def test_every_solution_file_is_offered_by_the_notebook_and_registered():
-    text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells)
-    offered = set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
-    assert offered == {path.name for path in SOLUTIONS.glob("23_*")}
-    registered = exercises.EXERCISES[NOTEBOOK]
-    assert registered.check is exercises.check_paid_flag and registered.solutions == "23_"
-
-
-def test_the_stored_notebook_leaves_the_exercise_unsolved():
-    cells = [cell for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells
-             if "check_paid_flag" in cell.source]
-    assert cells
-    for cell in cells:
-        text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
-        assert text.startswith("Check my work:") and "Not done yet" in text, text
+def test_the_model_changed_after_the_upgrade(project, shell):
+    solve(shell, "22_")
+    tutorial.edit_file("bookshelf/models.py", 'server_default="0"', 'server_default="1"')
+    assert "`alembic check` fails" in messages(exercises.check_rating())

@@ -1,14 +1,12 @@
-"""The "Your turn" checker of notebook 24 (Note.body optional, in batch mode): it passes on the solution, and
+"""The "Your turn" checker of notebook 24 (a paid flag on fastbills' bills): it passes on the solution, and
 fails with the message a learner needs on each typical mistake.
 
-The notebook's code cells before ``## Your turn`` run once, in an IPython shell as in a kernel; each test then
-works on a copy of the project folder they left, applying solution files as cells (``%load`` puts each in one).
+As in ``tests/test_exercises_12_18.py``: the notebook's own code cells before ``## Your turn`` run first, in
+an IPython shell as in a kernel, then the solution files of ``notebooks/solutions``, each as a cell.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 
 import nbformat
@@ -16,157 +14,103 @@ import pytest
 
 import tutorial
 from conftest import NOTEBOOKS
-from tutorial import exercises, fresh, magics
+from project_health import problems
+from test_exercises_12_18 import LOAD, SOLUTION_NAME, SOLUTIONS, lesson, messages, not_started, replace, solve  # noqa: F401
+from tutorial import exercises
 
-NOTEBOOK = "24-flask-migrate-and-sqlmodel"
-SOLUTIONS = NOTEBOOKS / "solutions"
-
-
-@pytest.fixture(scope="module")
-def lesson_left(tmp_path_factory):
-    """The project folder as the lesson leaves it (run once for the module), in a workspace of its own."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    workspace = tmp_path_factory.mktemp("lesson") / "workspace"
-    shell = InteractiveShell.instance()
-    magics.register()
-    saved_cwd, saved_path = os.getcwd(), list(sys.path)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(workspace))
-        patch.delenv("FLASK_APP", raising=False)
-        sys.path.insert(0, "")
-        try:
-            shell.reset(new_session=False)
-            for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells:
-                if cell.cell_type == "markdown" and cell.source.startswith("## Your turn"):
-                    break
-                if cell.cell_type != "code":
-                    continue
-                result = shell.run_cell(cell.source)
-                if "raises-exception" not in cell.metadata.get("tags", []):
-                    assert result.success, f"a cell failed: {cell.source[:200]!r}: {result.error_in_exec!r}"
-            else:
-                raise AssertionError(f"{NOTEBOOK} has no ## Your turn section")
-            folder = shell.user_ns["project"].folder
-        finally:
-            os.chdir(saved_cwd)
-            sys.path[:] = saved_path
-            for setting in ("FLASK_APP", "SHELF_DATABASE_URL", "NOTES_DATABASE_URL"):
-                os.environ.pop(setting, None)
-    yield folder
-    fresh.forget_project_modules(folder)
+NOTEBOOK = "24-an-async-app-with-fastapi"
+PAID = "    paid: Mapped[bool] = mapped_column(server_default=false())\n"
+DUE_DATE = "    due_date: Mapped[datetime.date | None]\n"
 
 
 @pytest.fixture
-def project(lesson_left, tmp_path, monkeypatch):
-    """A copy of the lesson's project folder, the working directory, as the learner's kernel stands in it."""
-    monkeypatch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(tmp_path / "workspace"))
-    folder = tmp_path / "workspace" / NOTEBOOK
-    shutil.copytree(lesson_left, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.chdir(folder)
-    yield folder
-    fresh.forget_project_modules(folder)
+def fastbills(workspace, shell, monkeypatch):
+    """The project as the lesson leaves it; the app's modules forgotten afterwards."""
+    monkeypatch.syspath_prepend("")
+    monkeypatch.delenv("FASTBILLS_DATABASE_URL", raising=False)
+    yield lesson(shell, NOTEBOOK)
+    for name in [name for name in sys.modules if name == "fastbills" or name.startswith("fastbills.")]:
+        del sys.modules[name]
 
 
-def solve(*steps: int) -> None:
-    """Run the solution files of these steps (1 to 4) as cells, in order."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    shell.user_ns["tutorial"] = tutorial
-    files = sorted(SOLUTIONS.glob("24_*"))
-    assert len(files) == 4, files
-    for step in steps:
-        result = shell.run_cell(files[step - 1].read_text(encoding="utf-8"))
-        assert result.success, f"{files[step - 1].name} failed: {result.error_in_exec or result.error_before_exec!r}"
+def alembic(project, command: str) -> None:
+    tutorial.run(f"alembic {command}", project.folder, echo=False)
 
 
-def alembic(command: str) -> None:
-    tutorial.run(f"alembic {command}", ".", echo=False)
+def test_paid_flag_not_started(fastbills):
+    report = exercises.check_paid_flag()
+    assert not_started(report)
+    assert messages(report) == "The Bill model has no `paid` column yet (fastbills/models.py)."
 
 
-def messages(report) -> list[str]:
-    return [finding.text for finding in report.to_do]
-
-
-def test_the_lesson_leaves_the_exercise_not_started(project):
-    report = exercises.check_optional_note_body(project)
-    assert [finding.ok for finding in report.findings if finding.step == 1] == [False]  # the progress table's rule
-    assert messages(report) == [
-        "Note.body still refuses NULL: make it `body: str | None = None` in notes/models.py.",
-        "alembic/env.py does not turn on batch mode yet: add `render_as_batch=True` to the `context.configure(...)` "
-        "of `run_migrations_online()`.",
-        "No revision changes notes.body yet: autogenerate one.",
-    ]
-
-
-def test_the_solution_passes_step_by_step(project):
-    solve(1)
-    assert exercises.check_optional_note_body(project).up_to(1).passed
-    solve(2)
-    assert exercises.check_optional_note_body(project).up_to(2).passed
-    solve(3, 4)
-    report = exercises.check_optional_note_body(project)
+def test_paid_flag_solution(fastbills, shell):
+    solve(shell, "23_", steps=1)
+    assert exercises.check_paid_flag().up_to(1).passed
+    solve(shell, "23_", start=1)
+    report = exercises.check_paid_flag()
     assert report.passed, report.text()
-    assert "The notes table kept its 2 notes." in report.text()
-    assert "inside `batch_alter_table('notes')`" in report.text()
+    assert report.findings[-1].text == "GET /bills answers 200, with paid for each bill (False, False)."
+    # The project left is healthy: one head, models match the database, up from empty and down to base.
+    assert problems(fastbills.folder) == []
 
 
-def test_a_revision_without_batch_mode_is_refused_by_sqlite_and_by_the_check(project):
-    solve(1, 3)  # the model changed, batch mode forgotten
-    with pytest.raises(tutorial.CommandFailed, match="near \"ALTER\": syntax error"):
-        alembic("upgrade head")
-    assert messages(exercises.check_optional_note_body(project)) == [
-        "alembic/env.py does not turn on batch mode yet: add `render_as_batch=True` to the `context.configure(...)` "
-        "of `run_migrations_online()`.",
-        f"Revision {newest_revision(project)} changes notes.body with a plain `op.alter_column`, which SQLite refuses. "
-        "It cannot have run: delete its file, turn on batch mode in env.py, and autogenerate again.",
-    ]
+def test_paid_flag_without_server_default(fastbills):
+    replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool]\n")
+    assert "has no `server_default`" in messages(exercises.check_paid_flag())
 
 
-def test_a_commented_out_render_as_batch_does_not_count(project):
-    solve(1, 2)
-    env = project / "alembic" / "env.py"
-    env.write_text(env.read_text().replace("            render_as_batch=True,\n", "            # render_as_batch=True,\n"))
-    assert "alembic/env.py does not turn on batch mode yet" in messages(exercises.check_optional_note_body(project))[0]
+def test_paid_flag_may_be_empty(fastbills):
+    replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool | None]\n")
+    assert messages(exercises.check_paid_flag()) == (
+        "Bill.paid may be empty: make it `Mapped[bool]` (not `bool | None`), never empty."
+    )
 
 
-def test_a_model_not_saved_gives_an_empty_revision(project):
-    solve(2, 3)
-    assert messages(exercises.check_optional_note_body(project)) == [
-        "Note.body still refuses NULL: make it `body: str | None = None` in notes/models.py.",
-        f"The newest revision, {newest_revision(project)}, is empty: was notes/models.py saved? Delete that file and "
-        "autogenerate again.",
-    ]
+def test_paid_flag_model_without_a_revision(fastbills, shell):
+    solve(shell, "23_", steps=1)
+    report = exercises.check_paid_flag()
+    assert messages(report) == 'No revision adds bills.paid yet: run `alembic revision --autogenerate -m "add a paid flag to bills"`.'
 
 
-def test_a_revision_not_applied_yet(project):
-    solve(1, 2, 3)
-    head = newest_revision(project)
-    report = exercises.check_optional_note_body(project)
-    assert messages(report) == [
-        f"The database is at {previous_revision(project, head)}, not at the head ({head}): run `alembic upgrade head`."
-    ]
+def test_paid_flag_revision_written_before_the_server_default(fastbills, shell):
+    replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool]\n")
+    alembic(fastbills, 'revision --autogenerate -m "add a paid flag to bills"')
+    solve(shell, "23_", steps=1)  # the server default added after the autogenerate
+    replace(fastbills, "fastbills/models.py", "    paid: Mapped[bool]\n", "")
+    assert "without its server default" in messages(exercises.check_paid_flag())
 
 
-def test_a_models_file_that_does_not_import(project):
-    (project / "notes" / "models.py").write_text("from sqlmodel import Field, SQLModel\n\nclass Note(SQLModel, table=True:\n")
-    report = exercises.check_optional_note_body(project)
-    assert len(report.to_do) == 1 and "Your notes app does not import" in report.to_do[0].text
-    assert "notes/models.py" in report.to_do[0].text
+def test_paid_flag_not_upgraded(fastbills, shell):
+    solve(shell, "23_", steps=2)
+    assert "run `alembic upgrade head`" in messages(exercises.check_paid_flag())
 
 
-def newest_revision(project) -> str:
-    files = sorted((project / "alembic" / "versions").glob("*.py"), key=lambda path: path.stat().st_mtime_ns)
-    return files[-1].name.split("_")[0]
+def test_paid_flag_not_on_the_page(fastbills, shell):
+    solve(shell, "23_")
+    replace(fastbills, "fastbills/app.py", '        "paid": bill.paid,\n', "")
+    assert messages(exercises.check_paid_flag()) == (
+        'GET /bills works, but its bills have no "paid": add `"paid": bill.paid` in fastbills/app.py.'
+    )
 
 
-def previous_revision(project, head: str) -> str:
-    others = [path.name.split("_")[0] for path in (project / "alembic" / "versions").glob("*.py")]
-    return next(revision for revision in others if revision != head)
+def test_paid_flag_page_fails(fastbills, shell):
+    solve(shell, "23_")
+    replace(fastbills, "fastbills/app.py", '"paid": bill.paid', '"paid": bill.paid_on')
+    assert messages(exercises.check_paid_flag()).startswith("GET /bills answers 500")
 
 
-def test_the_lesson_leaves_a_healthy_notes_project(project):
-    import project_health
+def test_every_solution_file_is_offered_by_the_notebook_and_registered():
+    text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells)
+    offered = set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
+    assert offered == {path.name for path in SOLUTIONS.glob("23_*")}
+    registered = exercises.EXERCISES[NOTEBOOK]
+    assert registered.check is exercises.check_paid_flag and registered.solutions == "23_"
 
-    assert project_health.problems(project) == []  # one head, models match, up from empty and down to base
+
+def test_the_stored_notebook_leaves_the_exercise_unsolved():
+    cells = [cell for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells
+             if "check_paid_flag" in cell.source]
+    assert cells
+    for cell in cells:
+        text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
+        assert text.startswith("Check my work:") and "Not done yet" in text, text

@@ -1,141 +1,172 @@
-"""Notebook 25's exercise, release three: its checker passes the solution, and names each typical mistake.
+"""The "Your turn" checker of notebook 25 (Note.body optional, in batch mode): it passes on the solution, and
+fails with the message a learner needs on each typical mistake.
 
-The project is brought where the exercise starts by the notebook's own lesson cells, run in an IPython
-shell on the PostgreSQL server (without one these tests skip, saying why; TUTORIAL_REQUIRE_POSTGRES=1
-makes them fail instead).
+The notebook's code cells before ``## Your turn`` run once, in an IPython shell as in a kernel; each test then
+works on a copy of the project folder they left, applying solution files as cells (``%load`` puts each in one).
 """
 
 from __future__ import annotations
 
-import contextlib
+import os
 import shutil
+import sys
 
 import nbformat
 import pytest
 
 import tutorial
 from conftest import NOTEBOOKS
-from servers import require
-from test_answer_key import lesson_cells
-from tutorial import database, exercises, live
+from tutorial import exercises, fresh, magics
 
-pytestmark = pytest.mark.postgres
-
-NOTEBOOK = NOTEBOOKS / "25-migrate-at-deploy-time.ipynb"
+NOTEBOOK = "25-flask-migrate-and-sqlmodel"
 SOLUTIONS = NOTEBOOKS / "solutions"
 
 
-def run(shell, source: str) -> None:
-    result = shell.run_cell(source)
-    assert result.success, f"the cell failed: {result.error_in_exec or result.error_before_exec!r}\n{source}"
-
-
 @pytest.fixture(scope="module")
-def lesson(tmp_path_factory, shell):
-    """Notebook 25's project where its exercise starts (release two deployed, on PostgreSQL), and a copy of its files.
+def lesson_left(tmp_path_factory):
+    """The project folder as the lesson leaves it (run once for the module), in a workspace of its own."""
+    from IPython.core.interactiveshell import InteractiveShell
 
-    The lesson runs once (its races take seconds); each test starts from the copy.
-    """
-    root = tmp_path_factory.mktemp("notebook-25")
+    workspace = tmp_path_factory.mktemp("lesson") / "workspace"
+    shell = InteractiveShell.instance()
+    magics.register()
+    saved_cwd, saved_path = os.getcwd(), list(sys.path)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
-        patch.setenv("DATABASE_URL", require("postgres"))
-        patch.setenv("SHOP_DATABASE_URL", "")  # the lesson sets it; restored afterwards
-        patch.chdir(root)
+        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(workspace))
+        patch.delenv("FLASK_APP", raising=False)
+        sys.path.insert(0, "")
         try:
-            for cell in lesson_cells(nbformat.read(NOTEBOOK, as_version=4)):
-                run(shell, cell.source)
-            project = shell.user_ns["project"]
-            shutil.copytree(project.folder, root / "files")
-            yield project, root / "files"
+            shell.reset(new_session=False)
+            for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells:
+                if cell.cell_type == "markdown" and cell.source.startswith("## Your turn"):
+                    break
+                if cell.cell_type != "code":
+                    continue
+                result = shell.run_cell(cell.source)
+                if "raises-exception" not in cell.metadata.get("tags", []):
+                    assert result.success, f"a cell failed: {cell.source[:200]!r}: {result.error_in_exec!r}"
+            else:
+                raise AssertionError(f"{NOTEBOOK} has no ## Your turn section")
+            folder = shell.user_ns["project"].folder
         finally:
-            database.drop("25-migrate-at-deploy-time")
+            os.chdir(saved_cwd)
+            sys.path[:] = saved_path
+            for setting in ("FLASK_APP", "SHELF_DATABASE_URL", "NOTES_DATABASE_URL"):
+                os.environ.pop(setting, None)
+    yield folder
+    fresh.forget_project_modules(folder)
 
 
 @pytest.fixture
-def shop(lesson, monkeypatch):
-    """The project as the exercise starts; afterwards its database is taken back to 0002 and its files restored."""
-    project, files = lesson
-    monkeypatch.chdir(project.folder)
-    yield project
-    with contextlib.suppress(tutorial.CommandFailed):  # a test that deployed 0003 leaves the database there
-        tutorial.run("alembic downgrade 0002", project.folder, echo=False)
-    shutil.rmtree(project.folder)
-    shutil.copytree(files, project.folder)
+def project(lesson_left, tmp_path, monkeypatch):
+    """A copy of the lesson's project folder, the working directory, as the learner's kernel stands in it."""
+    monkeypatch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(tmp_path / "workspace"))
+    folder = tmp_path / "workspace" / NOTEBOOK
+    shutil.copytree(lesson_left, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.chdir(folder)
+    yield folder
+    fresh.forget_project_modules(folder)
 
 
-def solve(shell, project, steps: slice = slice(None)) -> None:
-    """Run the solution files of notebook 25 (the ``steps`` of them) as cells, in order."""
-    shell.user_ns.update(tutorial=tutorial, project=project)
-    files = sorted(SOLUTIONS.glob("25_*"))
+def solve(*steps: int) -> None:
+    """Run the solution files of these steps (1 to 4) as cells, in order."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.user_ns["tutorial"] = tutorial
+    files = sorted(SOLUTIONS.glob("24_*"))
     assert len(files) == 4, files
-    for path in files[steps]:
-        run(shell, path.read_text(encoding="utf-8"))
+    for step in steps:
+        result = shell.run_cell(files[step - 1].read_text(encoding="utf-8"))
+        assert result.success, f"{files[step - 1].name} failed: {result.error_in_exec or result.error_before_exec!r}"
 
 
-def to_do(report=None) -> list[str]:
-    report = report or exercises.check_stock_release()
+def alembic(command: str) -> None:
+    tutorial.run(f"alembic {command}", ".", echo=False)
+
+
+def messages(report) -> list[str]:
     return [finding.text for finding in report.to_do]
 
 
-def release(project) -> live.Outcome:
-    with live.sessions(project) as site:
-        return site.alembic("python release.py").wait()
-
-
-def edit(project, path: str, old: str, new: str) -> None:
-    file = project.path(path)
-    text = file.read_text(encoding="utf-8")
-    assert old in text
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def test_not_started_then_a_model_that_may_be_empty_or_has_no_default(shop):
-    assert to_do() == [
-        "The Product model has no `stock` column yet (shop/models.py).",
-        ('No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, then fill in its '
-         "upgrade() and downgrade()."),
+def test_the_lesson_leaves_the_exercise_not_started(project):
+    report = exercises.check_optional_note_body(project)
+    assert [finding.ok for finding in report.findings if finding.step == 1] == [False]  # the progress table's rule
+    assert messages(report) == [
+        "Note.body still refuses NULL: make it `body: str | None = None` in notes/models.py.",
+        "alembic/env.py does not turn on batch mode yet: add `render_as_batch=True` to the `context.configure(...)` "
+        "of `run_migrations_online()`.",
+        "No revision changes notes.body yet: autogenerate one.",
     ]
-    edit(shop, "shop/models.py", "    price_cents: Mapped[int]\n", "    price_cents: Mapped[int]\n    stock: Mapped[int | None]\n")
-    assert "Product.stock may be empty: a stock count is always a number, so write `Mapped[int]`." in to_do()
-    edit(shop, "shop/models.py", "stock: Mapped[int | None]", "stock: Mapped[int]")
-    assert 'Product.stock has no `server_default="0"`: the products already there need a value.' in to_do()
 
 
-def test_a_revision_without_server_default_fails_to_deploy_and_the_checker_says_why(shop, shell):
-    solve(shell, shop, slice(3))
-    edit(shop, "alembic/versions/0003_add_stock.py", ', server_default="0"', "")
-    failed = release(shop)
-    assert failed.status == 1 and "NotNullViolation" in failed.rows[0] and "still at 0002" in failed.rows[0]
-    text = "\n".join(to_do())
-    assert "Revision 0003 adds products.stock without a `server_default`" in text
-    assert "The database is at 0002, not at the head (0003): deploy with `python release.py`" in text
-
-
-def test_env_py_without_the_lock_is_named(shop, shell):
-    solve(shell, shop)
-    edit(shop, "alembic/env.py", "            context.execute(MIGRATION_LOCK)", "            pass")
-    assert to_do() == [("alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
-                        "runs cannot collide.")]
-
-
-def test_the_solution_passes_and_leaves_a_healthy_project(shop, shell):
-    solve(shell, shop, slice(3))
-    assert to_do() == ["The database is at 0002, not at the head (0003): deploy with `python release.py`, and read its line."]
-    solve(shell, shop, slice(3, 4))
-    report = exercises.check_stock_release()
+def test_the_solution_passes_step_by_step(project):
+    solve(1)
+    assert exercises.check_optional_note_body(project).up_to(1).passed
+    solve(2)
+    assert exercises.check_optional_note_body(project).up_to(2).passed
+    solve(3, 4)
+    report = exercises.check_optional_note_body(project)
     assert report.passed, report.text()
-    assert "The database is at the head (0003), with products.stock." in report.text()
-    assert "Models and database agree (`alembic check` finds nothing)." in report.text()
-    for command in ("alembic check", "alembic downgrade base", "alembic upgrade head", "alembic check"):
-        tutorial.run(command, shop.folder, echo=False)
-    assert tutorial.run("alembic heads", shop.folder, echo=False).output.strip() == "0003 (head)"
-    assert exercises.check_stock_release().passed
+    assert "The notes table kept its 2 notes." in report.text()
+    assert "inside `batch_alter_table('notes')`" in report.text()
 
 
-def test_the_notebook_offers_each_solution_file_and_its_button():
-    text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells)
-    files = sorted(path.name for path in SOLUTIONS.glob("25_*"))
-    assert files and all(f"`{name}`" in text or f"solutions/{name}" in text for name in files)
-    assert "exercises.button(exercises.check_stock_release)" in text
-    assert exercises.EXERCISES["25-migrate-at-deploy-time"].check is exercises.check_stock_release
+def test_a_revision_without_batch_mode_is_refused_by_sqlite_and_by_the_check(project):
+    solve(1, 3)  # the model changed, batch mode forgotten
+    with pytest.raises(tutorial.CommandFailed, match="near \"ALTER\": syntax error"):
+        alembic("upgrade head")
+    assert messages(exercises.check_optional_note_body(project)) == [
+        "alembic/env.py does not turn on batch mode yet: add `render_as_batch=True` to the `context.configure(...)` "
+        "of `run_migrations_online()`.",
+        f"Revision {newest_revision(project)} changes notes.body with a plain `op.alter_column`, which SQLite refuses. "
+        "It cannot have run: delete its file, turn on batch mode in env.py, and autogenerate again.",
+    ]
+
+
+def test_a_commented_out_render_as_batch_does_not_count(project):
+    solve(1, 2)
+    env = project / "alembic" / "env.py"
+    env.write_text(env.read_text().replace("            render_as_batch=True,\n", "            # render_as_batch=True,\n"))
+    assert "alembic/env.py does not turn on batch mode yet" in messages(exercises.check_optional_note_body(project))[0]
+
+
+def test_a_model_not_saved_gives_an_empty_revision(project):
+    solve(2, 3)
+    assert messages(exercises.check_optional_note_body(project)) == [
+        "Note.body still refuses NULL: make it `body: str | None = None` in notes/models.py.",
+        f"The newest revision, {newest_revision(project)}, is empty: was notes/models.py saved? Delete that file and "
+        "autogenerate again.",
+    ]
+
+
+def test_a_revision_not_applied_yet(project):
+    solve(1, 2, 3)
+    head = newest_revision(project)
+    report = exercises.check_optional_note_body(project)
+    assert messages(report) == [
+        f"The database is at {previous_revision(project, head)}, not at the head ({head}): run `alembic upgrade head`."
+    ]
+
+
+def test_a_models_file_that_does_not_import(project):
+    (project / "notes" / "models.py").write_text("from sqlmodel import Field, SQLModel\n\nclass Note(SQLModel, table=True:\n")
+    report = exercises.check_optional_note_body(project)
+    assert len(report.to_do) == 1 and "Your notes app does not import" in report.to_do[0].text
+    assert "notes/models.py" in report.to_do[0].text
+
+
+def newest_revision(project) -> str:
+    files = sorted((project / "alembic" / "versions").glob("*.py"), key=lambda path: path.stat().st_mtime_ns)
+    return files[-1].name.split("_")[0]
+
+
+def previous_revision(project, head: str) -> str:
+    others = [path.name.split("_")[0] for path in (project / "alembic" / "versions").glob("*.py")]
+    return next(revision for revision in others if revision != head)
+
+
+def test_the_lesson_leaves_a_healthy_notes_project(project):
+    import project_health
+
+    assert project_health.problems(project) == []  # one head, models match, up from empty and down to base

@@ -581,7 +581,7 @@ def test_a_name_that_is_no_installed_module_gets_no_import_hint(workspace):
     silent("revision-misses-an-import", "alembic upgrade head", project.folder)  # a typo, not a missing import
 
 
-# --- where the URL comes from (notebook 20) ------------------------------------------------------------
+# --- where the URL comes from (notebook 21) ------------------------------------------------------------
 
 
 def test_a_driver_that_is_not_installed_names_its_package(workspace):

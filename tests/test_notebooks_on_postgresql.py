@@ -31,7 +31,7 @@ pytestmark = pytest.mark.postgres
 
 NOTEBOOK_PATHS = all_notebooks()
 # Notebooks about SQLite files themselves: their first cell unsets DATABASE_URL, and they run on SQLite.
-ON_SQLITE_WHATEVER_THE_SERVER = {"20-configure-the-database-url"}
+ON_SQLITE_WHATEVER_THE_SERVER = {"21-configure-the-database-url"}
 LEARNER_ROLE = "tutorial_learner"  # CREATEDB, nothing else
 
 

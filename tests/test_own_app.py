@@ -1,4 +1,4 @@
-"""An app the learner writes (from notebook 20 on): ``tutorial.start(..., app="bookshelf")`` gives an empty
+"""An app the learner writes (from notebook 21 on): ``tutorial.start(..., app="bookshelf")`` gives an empty
 folder and names the app's database; the terminal cells run ``ruff`` (the environment's own) as a real process."""
 
 from __future__ import annotations

@@ -54,12 +54,12 @@ def test_a_notebook_is_judged_against_what_it_says_of_itself(workspace):
 def test_a_server_notebooks_app_is_checked_on_its_database_there(tmp_path, monkeypatch):
     """A notebook on a server sets its app's URL variable in its kernel; the checks set it to the same database."""
     monkeypatch.delenv("SHOP_DATABASE_URL", raising=False)
-    app = tmp_path / "25-migrate-at-deploy-time" / "shop"
+    app = tmp_path / "26-migrate-at-deploy-time" / "shop"
     app.mkdir(parents=True)
     (app / "settings.py").write_text('import os\nDATABASE_URL = os.environ.get("SHOP_DATABASE_URL")\n', encoding="utf-8")
-    with project_health._app_urls_on_its_server("25-migrate-at-deploy-time", tmp_path):
+    with project_health._app_urls_on_its_server("26-migrate-at-deploy-time", tmp_path):
         url = os.environ["SHOP_DATABASE_URL"]
-    assert url.startswith("postgresql") and url.endswith("_25_migrate_at_deploy_time")
+    assert url.startswith("postgresql") and url.endswith("_26_migrate_at_deploy_time")
     assert "SHOP_DATABASE_URL" not in os.environ
     with project_health._app_urls_on_its_server("04-upgrade-the-database", tmp_path):  # on SQLite: nothing set
         assert "SHOP_DATABASE_URL" not in os.environ

@@ -68,12 +68,12 @@ LEFT_OUT = {
     "17-survive-a-failed-migration.ipynb": "needs MariaDB and PostgreSQL servers",
     "18-move-to-postgresql.ipynb": "needs a PostgreSQL server",
     "19-migrate-a-live-database.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
-    "20-configure-the-database-url.ipynb": "runs alembic from other folders in new processes, and the browser has no processes",
-    "21-adopt-an-existing-database.ipynb": "is for a project of your own, on a full install (not tried in the browser)",
-    "22-tune-autogenerate.ipynb": "runs ruff in a new process (a write hook), and the browser has no processes",
-    "23-an-async-app-with-fastapi.ipynb": "needs an async driver and FastAPI's test client, which run threads the browser has none of",
-    "24-flask-migrate-and-sqlmodel.ipynb": "runs `flask db` in a new process, and the browser has no processes",
-    "25-migrate-at-deploy-time.ipynb": "needs a PostgreSQL server, and processes of its own beside the notebook",
+    "21-configure-the-database-url.ipynb": "runs alembic from other folders in new processes, and the browser has no processes",
+    "22-adopt-an-existing-database.ipynb": "is for a project of your own, on a full install (not tried in the browser)",
+    "23-tune-autogenerate.ipynb": "runs ruff in a new process (a write hook), and the browser has no processes",
+    "24-an-async-app-with-fastapi.ipynb": "needs an async driver and FastAPI's test client, which run threads the browser has none of",
+    "25-flask-migrate-and-sqlmodel.ipynb": "runs `flask db` in a new process, and the browser has no processes",
+    "26-migrate-at-deploy-time.ipynb": "needs a PostgreSQL server, and processes of its own beside the notebook",
 }
 
 # Pyodide, as the kernel pins it; the integrity is npm's (``npm view pyodide@VERSION dist.integrity``).

@@ -114,7 +114,7 @@ def database_url(folder: Path) -> str:
     """The project's database URL, for reading it with a plain (sync) engine.
 
     It is ``alembic.ini``'s ``sqlalchemy.url``, a relative SQLite path made relative to the project
-    folder; when ``alembic.ini`` names none (``env.py`` reads the app's own setting, as from notebook 20
+    folder; when ``alembic.ini`` names none (``env.py`` reads the app's own setting, as from notebook 21
     on), it is the URL of the engine ``env.py`` makes. An async driver is swapped for its sync twin.
 
     :raises ProjectProblem: no ``alembic.ini``, still the placeholder URL of ``alembic init``, or no URL
@@ -137,7 +137,7 @@ def database_url(folder: Path) -> str:
     return resolved_url(url, folder)
 
 
-# The sync driver of each async one, to read a database an async app uses (notebook 23).
+# The sync driver of each async one, to read a database an async app uses (notebook 24).
 SYNC_DRIVERS = {
     "sqlite+aiosqlite": "sqlite",
     "postgresql+psycopg_async": "postgresql+psycopg",

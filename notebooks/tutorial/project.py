@@ -12,7 +12,7 @@ from sqlalchemy.pool import NullPool
 from . import database, fresh, hovershare, inbrowser, story, web, workspace
 
 # The apps the tutorial builds stage by stage: the module that builds each, and its SQLite file.
-# From notebook 20 on, a notebook may have the learner write an app instead: start(name, app="bookshelf")
+# From notebook 21 on, a notebook may have the learner write an app instead: start(name, app="bookshelf")
 # gives an empty folder, and the app's SQLite file is bookshelf/bookshelf.sqlite, beside its settings.
 # On a database server, every app reads its URL from <APP>_DATABASE_URL, which start() sets.
 APPS = {"billtracker": (story, database.SQLITE_FILE), "hovershare": (hovershare, hovershare.SQLITE_FILE)}

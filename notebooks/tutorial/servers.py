@@ -50,7 +50,7 @@ def server_name(kind: str) -> str:
 
 # The notebooks that run only on a database server, and which one: without it, the tests skip them
 # (saying why) unless that server is required.
-NOTEBOOKS_ON_A_SERVER = {"19-migrate-a-live-database": "postgres", "25-migrate-at-deploy-time": "postgres"}
+NOTEBOOKS_ON_A_SERVER = {"19-migrate-a-live-database": "postgres", "26-migrate-at-deploy-time": "postgres"}
 
 
 def unreachable(kind: str) -> str | None:

@@ -1,4 +1,4 @@
-# Solution of "Your turn" in notebook 22, step 1: Book.rating, never empty, 0 by the database's default.
+# Solution of "Your turn" in notebook 23, step 1: Book.rating, never empty, 0 by the database's default.
 tutorial.edit_file(
     "bookshelf/models.py",
     "    pages: Mapped[int | None]\n",

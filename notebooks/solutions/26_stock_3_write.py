@@ -1,4 +1,4 @@
-# Solution of "Your turn" in notebook 25, step 2: the revision's upgrade() and downgrade().
+# Solution of "Your turn" in notebook 26, step 2: the revision's upgrade() and downgrade().
 tutorial.edit_file(
     "alembic/versions/0003_add_stock.py",
     '    """Upgrade schema."""\n    pass\n',

@@ -1,4 +1,4 @@
-# Solution of "Your turn" in notebook 23, step 1: Bill gets paid, never empty, false for the bills already there.
+# Solution of "Your turn" in notebook 24, step 1: Bill gets paid, never empty, false for the bills already there.
 tutorial.edit_file("fastbills/models.py", "from sqlalchemy import String\n", "from sqlalchemy import String, false\n")
 tutorial.edit_file(
     "fastbills/models.py",

@@ -1,4 +1,4 @@
-# Solution of "Your turn" in notebook 25, step 3: deploy with the release step, in a process of its own.
+# Solution of "Your turn" in notebook 26, step 3: deploy with the release step, in a process of its own.
 from tutorial import live
 
 with live.sessions(project) as site:

@@ -1,2 +1,2 @@
-# Solution of "Your turn" in notebook 24, step 1: a body may be empty.
+# Solution of "Your turn" in notebook 25, step 1: a body may be empty.
 tutorial.edit_file("notes/models.py", '    body: str = ""\n', "    body: str | None = None\n")

@@ -1,0 +1,141 @@
+"""Notebook 26's exercise, release three: its checker passes the solution, and names each typical mistake.
+
+The project is brought where the exercise starts by the notebook's own lesson cells, run in an IPython
+shell on the PostgreSQL server (without one these tests skip, saying why; TUTORIAL_REQUIRE_POSTGRES=1
+makes them fail instead).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+
+import nbformat
+import pytest
+
+import tutorial
+from conftest import NOTEBOOKS
+from servers import require
+from test_answer_key import lesson_cells
+from tutorial import database, exercises, live
+
+pytestmark = pytest.mark.postgres
+
+NOTEBOOK = NOTEBOOKS / "26-migrate-at-deploy-time.ipynb"
+SOLUTIONS = NOTEBOOKS / "solutions"
+
+
+def run(shell, source: str) -> None:
+    result = shell.run_cell(source)
+    assert result.success, f"the cell failed: {result.error_in_exec or result.error_before_exec!r}\n{source}"
+
+
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory, shell):
+    """Notebook 26's project where its exercise starts (release two deployed, on PostgreSQL), and a copy of its files.
+
+    The lesson runs once (its races take seconds); each test starts from the copy.
+    """
+    root = tmp_path_factory.mktemp("notebook-25")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
+        patch.setenv("DATABASE_URL", require("postgres"))
+        patch.setenv("SHOP_DATABASE_URL", "")  # the lesson sets it; restored afterwards
+        patch.chdir(root)
+        try:
+            for cell in lesson_cells(nbformat.read(NOTEBOOK, as_version=4)):
+                run(shell, cell.source)
+            project = shell.user_ns["project"]
+            shutil.copytree(project.folder, root / "files")
+            yield project, root / "files"
+        finally:
+            database.drop("26-migrate-at-deploy-time")
+
+
+@pytest.fixture
+def shop(lesson, monkeypatch):
+    """The project as the exercise starts; afterwards its database is taken back to 0002 and its files restored."""
+    project, files = lesson
+    monkeypatch.chdir(project.folder)
+    yield project
+    with contextlib.suppress(tutorial.CommandFailed):  # a test that deployed 0003 leaves the database there
+        tutorial.run("alembic downgrade 0002", project.folder, echo=False)
+    shutil.rmtree(project.folder)
+    shutil.copytree(files, project.folder)
+
+
+def solve(shell, project, steps: slice = slice(None)) -> None:
+    """Run the solution files of notebook 26 (the ``steps`` of them) as cells, in order."""
+    shell.user_ns.update(tutorial=tutorial, project=project)
+    files = sorted(SOLUTIONS.glob("25_*"))
+    assert len(files) == 4, files
+    for path in files[steps]:
+        run(shell, path.read_text(encoding="utf-8"))
+
+
+def to_do(report=None) -> list[str]:
+    report = report or exercises.check_stock_release()
+    return [finding.text for finding in report.to_do]
+
+
+def release(project) -> live.Outcome:
+    with live.sessions(project) as site:
+        return site.alembic("python release.py").wait()
+
+
+def edit(project, path: str, old: str, new: str) -> None:
+    file = project.path(path)
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_not_started_then_a_model_that_may_be_empty_or_has_no_default(shop):
+    assert to_do() == [
+        "The Product model has no `stock` column yet (shop/models.py).",
+        ('No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, then fill in its '
+         "upgrade() and downgrade()."),
+    ]
+    edit(shop, "shop/models.py", "    price_cents: Mapped[int]\n", "    price_cents: Mapped[int]\n    stock: Mapped[int | None]\n")
+    assert "Product.stock may be empty: a stock count is always a number, so write `Mapped[int]`." in to_do()
+    edit(shop, "shop/models.py", "stock: Mapped[int | None]", "stock: Mapped[int]")
+    assert 'Product.stock has no `server_default="0"`: the products already there need a value.' in to_do()
+
+
+def test_a_revision_without_server_default_fails_to_deploy_and_the_checker_says_why(shop, shell):
+    solve(shell, shop, slice(3))
+    edit(shop, "alembic/versions/0003_add_stock.py", ', server_default="0"', "")
+    failed = release(shop)
+    assert failed.status == 1 and "NotNullViolation" in failed.rows[0] and "still at 0002" in failed.rows[0]
+    text = "\n".join(to_do())
+    assert "Revision 0003 adds products.stock without a `server_default`" in text
+    assert "The database is at 0002, not at the head (0003): deploy with `python release.py`" in text
+
+
+def test_env_py_without_the_lock_is_named(shop, shell):
+    solve(shell, shop)
+    edit(shop, "alembic/env.py", "            context.execute(MIGRATION_LOCK)", "            pass")
+    assert to_do() == [("alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
+                        "runs cannot collide.")]
+
+
+def test_the_solution_passes_and_leaves_a_healthy_project(shop, shell):
+    solve(shell, shop, slice(3))
+    assert to_do() == ["The database is at 0002, not at the head (0003): deploy with `python release.py`, and read its line."]
+    solve(shell, shop, slice(3, 4))
+    report = exercises.check_stock_release()
+    assert report.passed, report.text()
+    assert "The database is at the head (0003), with products.stock." in report.text()
+    assert "Models and database agree (`alembic check` finds nothing)." in report.text()
+    for command in ("alembic check", "alembic downgrade base", "alembic upgrade head", "alembic check"):
+        tutorial.run(command, shop.folder, echo=False)
+    assert tutorial.run("alembic heads", shop.folder, echo=False).output.strip() == "0003 (head)"
+    assert exercises.check_stock_release().passed
+
+
+def test_the_notebook_offers_each_solution_file_and_its_button():
+    text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells)
+    files = sorted(path.name for path in SOLUTIONS.glob("25_*"))
+    assert files and all(f"`{name}`" in text or f"solutions/{name}" in text for name in files)
+    assert "exercises.button(exercises.check_stock_release)" in text
+    assert exercises.EXERCISES["26-migrate-at-deploy-time"].check is exercises.check_stock_release
