@@ -50,8 +50,8 @@ pytestmark = pytest.mark.browser
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 NOTEBOOK_TIMEOUT = float(os.environ.get("TUTORIAL_BROWSER_TIMEOUT", "120"))  # seconds per notebook
-# Notebooks given a multiple of that: notebook 19's and 25's cells wait for locks, and start Alembic processes, on purpose.
-SLOWER = {"19-migrate-a-live-database": 3, "26-migrate-at-deploy-time": 3}
+# Notebooks given a multiple of that: the cells of notebooks 19, 20 and 26 wait for locks, and start Alembic processes, on purpose.
+SLOWER = {"19-migrate-a-live-database": 3, "20-change-a-live-schema-safely": 3, "26-migrate-at-deploy-time": 3}
 CLICK_TIMEOUT = 15  # seconds for a button's callback to change its cell's output
 VIEWPORT = {"width": 1400, "height": 1000}
 MAX_SHOT_HEIGHT = 12000  # pixels per screenshot; taller notebooks are photographed in parts
@@ -89,7 +89,7 @@ def lab(chromium, tmp_path_factory):
         yield server
     finally:
         server.stop()
-        with pytest.MonkeyPatch.context() as patch:  # notebook 19's project database stays on the server
+        with pytest.MonkeyPatch.context() as patch:  # a server notebook's project database stays on the server
             patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
             servers.drop_workspace_databases()
 

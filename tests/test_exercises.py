@@ -26,7 +26,8 @@ EXERCISE_NOTEBOOKS = {
     "03-change-a-model.ipynb": ("check_phone", "03_"),
     "04-upgrade-the-database.ipynb": ("check_last_payment", "04_"),
     "05-your-turn-hovershare.ipynb": ("check_postal_code", "05_"),
-    "19-migrate-a-live-database.ipynb": ("check_phone_index", "19_"),
+    "19-migrate-a-live-database.ipynb": ("check_due_date_on_a_busy_table", "19_"),
+    "20-change-a-live-schema-safely.ipynb": ("check_phone_index", "20_"),
 }
 
 
@@ -314,7 +315,7 @@ def test_hovershare_page_works_after_start(hovershare):
     assert hovershare.database_url == "sqlite:///hovershare.sqlite"
 
 
-# --------------------------------------------------------------------------- 19: an index on users.phone, concurrently
+# --------------------------------------------------------------------------- 20: an index on users.phone, concurrently
 
 
 USERS_CREATED = "    created_date: Mapped[datetime.datetime] = mapped_column(DateTime, default=datetime.datetime.now, index=True)\n"
@@ -322,14 +323,10 @@ USERS_CREATED = "    created_date: Mapped[datetime.datetime] = mapped_column(Dat
 
 @pytest.fixture
 def live_phone(workspace, monkeypatch):
-    """Notebook 19's project where its exercise starts: on PostgreSQL, users.phone added and applied."""
+    """Notebook 20's project where its exercise starts: on PostgreSQL, as notebook 19 leaves it (users.phone applied)."""
     monkeypatch.setenv("DATABASE_URL", require("postgres"))
-    project = tutorial.start("19-migrate-a-live-database", stage="tables")
+    project = tutorial.start("20-change-a-live-schema-safely", stage="lock-timeouts")
     try:
-        replace(project, "billtracker/data/users.py", USERS_CREATED,
-                USERS_CREATED + "    phone: Mapped[str | None] = mapped_column(String)\n")
-        alembic(project, 'revision --autogenerate -m "add a phone to users"')
-        alembic(project, "upgrade head")
         yield project
     finally:
         database.drop(project.name)
@@ -344,7 +341,7 @@ def test_phone_index_not_done(live_phone):
 
 
 def test_phone_index_built_plainly(live_phone, shell):
-    solve(shell, live_phone, "19_", steps=2)
+    solve(shell, live_phone, "20_", steps=2)
     alembic(live_phone, "upgrade head")
     text = messages(exercises.check_phone_index())
     assert "Its upgrade() calls `op.create_index` without `postgresql_concurrently=True`" in text
@@ -352,7 +349,7 @@ def test_phone_index_built_plainly(live_phone, shell):
 
 
 def test_phone_index_concurrently_but_in_a_transaction(live_phone, shell):
-    solve(shell, live_phone, "19_", steps=2)
+    solve(shell, live_phone, "20_", steps=2)
     revision = live_phone.newest_revision_file()
     text = revision.read_text(encoding="utf-8").replace("unique=False)", "unique=False, postgresql_concurrently=True)")
     revision.write_text(text.replace("table_name='users')", "table_name='users', postgresql_concurrently=True)"), encoding="utf-8")
@@ -361,7 +358,7 @@ def test_phone_index_concurrently_but_in_a_transaction(live_phone, shell):
 
 
 def test_phone_index_solution(live_phone, shell):
-    solve(shell, live_phone, "19_")
+    solve(shell, live_phone, "20_")
     report = exercises.check_phone_index()
     assert report.passed, report.text()
     assert "The database has the index ix_users_phone on users.phone." in report.text()

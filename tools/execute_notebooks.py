@@ -61,7 +61,7 @@ def run_cells(notebook: nbformat.NotebookNode, folder: Path, env: dict[str, str]
 
 
 def _drop_server_databases(workspace: str) -> None:
-    """Drop the server databases the run left (notebook 19's project lives on PostgreSQL)."""
+    """Drop the server databases the run left (the projects of notebooks 19, 20 and 26 live on PostgreSQL)."""
     sys.path.insert(0, str(NOTEBOOKS))
     from tutorial import servers
 

@@ -22,7 +22,7 @@ SERVER_REQUIREMENTS = ROOT / "requirements-servers.txt"
 DRIVERS = {
     "psycopg": ("PostgreSQL", ("postgresql+psycopg:", "postgresql:")),  # SQLAlchemy 2.1's default PostgreSQL driver
     "PyMySQL": ("MariaDB/MySQL", ("mysql+pymysql:", "mariadb+pymysql:")),
-    "squawk-cli": ("PostgreSQL (notebook 19)", ()),  # not a driver: the migration linter notebook 19 runs
+    "squawk-cli": ("PostgreSQL (notebook 20)", ()),  # not a driver: the migration linter notebook 20 runs
 }
 INSTALL_DRIVERS = "make lab SERVERS=1, or pip install -r requirements-servers.txt"
 

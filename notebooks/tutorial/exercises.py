@@ -507,9 +507,9 @@ def check_postal_code(folder: Path | str = ".") -> Report:
     return report
 
 
-@exercise("19-migrate-a-live-database", "an index on users.phone, built concurrently", solutions="19_")
+@exercise("20-change-a-live-schema-safely", "an index on users.phone, built concurrently", solutions="20_")
 def check_phone_index(folder: Path | str = ".") -> Report:
-    """Notebook 19: an index on ``users.phone``, built concurrently: model, revision, and database.
+    """Notebook 20: an index on ``users.phone``, built concurrently: model, revision, and database.
 
     Steps: 1 the model and the revision, 3 the revision builds (and drops) the index concurrently,
     4 the database has it (steps as in the notebook; step 2 runs the linter).

@@ -50,7 +50,11 @@ def server_name(kind: str) -> str:
 
 # The notebooks that run only on a database server, and which one: without it, the tests skip them
 # (saying why) unless that server is required.
-NOTEBOOKS_ON_A_SERVER = {"19-migrate-a-live-database": "postgres", "26-migrate-at-deploy-time": "postgres"}
+NOTEBOOKS_ON_A_SERVER = {
+    "19-migrate-a-live-database": "postgres",
+    "20-change-a-live-schema-safely": "postgres",
+    "26-migrate-at-deploy-time": "postgres",
+}
 
 
 def unreachable(kind: str) -> str | None:
@@ -93,7 +97,7 @@ def drop_workspace_databases() -> list[str]:
     """Drop every database of this workspace on the PostgreSQL server, if it answers; return their names.
 
     For the tools that run notebooks in a temporary workspace: a notebook whose project lives on
-    the server (notebook 19) leaves its database there, as a learner's would stay.
+    the server (notebooks 19, 20 and 26) leaves its database there, as a learner's would stay.
     """
     if unreachable("postgres") is not None:
         return []
