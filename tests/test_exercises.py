@@ -315,10 +315,62 @@ def test_hovershare_page_works_after_start(hovershare):
     assert hovershare.database_url == "sqlite:///hovershare.sqlite"
 
 
+# --------------------------------------------------------------------------- 19: a due date, deployed on a busy table
+
+
+@pytest.fixture
+def live_due_date(workspace, monkeypatch):
+    """Notebook 19's project where its exercise starts: on PostgreSQL, as its lesson leaves it."""
+    monkeypatch.setenv("DATABASE_URL", require("postgres"))
+    project = tutorial.start("19-migrate-a-live-database", stage="lock-timeouts")
+    try:
+        yield project
+    finally:
+        database.drop(project.name)
+
+
+def test_due_date_on_a_busy_table_not_done(live_due_date):
+    assert messages(exercises.check_due_date_on_a_busy_table()).splitlines() == [
+        "The Bill model has no `due_date` column yet (billtracker/data/bills.py).",
+        "No revision adds bills.due_date yet: autogenerate one.",
+        "The database has no bills.due_date yet: when the report has ended, run `alembic upgrade head`.",
+    ]
+
+
+def test_due_date_on_a_busy_table_deployed_while_the_report_reads(live_due_date, shell):
+    solve(shell, live_due_date, "19_", steps=3)  # the deploy failed on the lock timeout; no retry yet
+    assert "canceling statement due to lock timeout" in shell.user_ns["deploy"].error
+    assert messages(exercises.check_due_date_on_a_busy_table()).splitlines() == [
+        f"The database is at {_revision_before_head(live_due_date)}, not at the head "
+        f"({_head(live_due_date)}): run `alembic upgrade head`.",
+        "The database has no bills.due_date yet: when the report has ended, run `alembic upgrade head`.",
+    ]
+
+
+def test_due_date_on_a_busy_table_without_the_timeouts(live_due_date, shell):
+    solve(shell, live_due_date, "19_", steps=2)
+    replace(live_due_date, "alembic/env.py", "        set_timeouts()\n            context.run_migrations()",
+            "        context.run_migrations()")
+    replace(live_due_date, "alembic/env.py", "    set_timeouts()\n        context.run_migrations()", "    context.run_migrations()")
+    assert "Its SQL sets no lock_timeout before the ALTER TABLE" in messages(exercises.check_due_date_on_a_busy_table())
+
+
+def test_due_date_on_a_busy_table_solution(live_due_date, shell):
+    solve(shell, live_due_date, "19_")
+    report = exercises.check_due_date_on_a_busy_table()
+    assert report.passed, report.text()
+    assert "Its SQL sets a lock_timeout before the ALTER TABLE: a blocked deploy fails fast." in report.text()
+
+
+def _head(project) -> str:
+    return project.newest_revision_file().name.split("_")[0]
+
+
+def _revision_before_head(project) -> str:
+    return project.revision_files()[-2].name.split("_")[0]
+
+
 # --------------------------------------------------------------------------- 20: an index on users.phone, concurrently
-
-
-USERS_CREATED = "    created_date: Mapped[datetime.datetime] = mapped_column(DateTime, default=datetime.datetime.now, index=True)\n"
 
 
 @pytest.fixture

@@ -507,6 +507,48 @@ def check_postal_code(folder: Path | str = ".") -> Report:
     return report
 
 
+@exercise("19-migrate-a-live-database", "bills.due_date, deployed while a report reads bills", solutions="19_")
+def check_due_date_on_a_busy_table(folder: Path | str = ".") -> Report:
+    """Notebook 19: ``bills.due_date`` added by a revision that runs under env.py's ``lock_timeout``, then applied.
+
+    Steps: 1 the model and the revision, 2 the revision's SQL sets the lock_timeout before its ALTER TABLE
+    (as ``alembic upgrade --sql`` writes it), 3 the database has the column (the retry went through).
+    """
+    folder = Path(folder).resolve()
+    report = Report("bills.due_date, deployed while a report reads bills",
+                    success="The deploy failed fast while the report ran, and the retry applied it.")
+    metadata = _models(folder, report)
+    if metadata is not None:
+        _check_column(report, metadata, "bills", "Bill", "due_date", DateTime, "a DateTime", "billtracker/data/bills.py")
+    script = _revisions(folder, report, 1)
+    if script is None:
+        return report
+    revision = _revision_step(script, report, "bills", "due_date", "billtracker/data/bills.py", 1)
+    if revision is not None:
+        report.add(True, f"Revision {revision} adds bills.due_date.", 1)
+        parent = script.get_revision(revision).down_revision or "base"
+        try:
+            sql = terminal.run(f"alembic upgrade {parent}:{revision} --sql", folder, echo=False).output
+        except terminal.CommandFailed as failure:
+            report.add(False, f"`alembic upgrade {parent}:{revision} --sql` fails: {failure.message.splitlines()[0]}", 2)
+        else:
+            timeout = sql.find("SET lock_timeout")
+            if 0 <= timeout < sql.find("ALTER TABLE bills ADD COLUMN due_date"):
+                report.add(True, "Its SQL sets a lock_timeout before the ALTER TABLE: a blocked deploy fails fast.", 2)
+            else:
+                report.add(False, "Its SQL sets no lock_timeout before the ALTER TABLE: env.py must still call "
+                                  "`set_timeouts()` in `begin_transaction()`, as section 2 made it.", 2)
+        if _one_head(script, report, 3):
+            _at_head(folder, script, report, 3)
+    bills = _database_table(folder, report, "bills", 3)
+    if bills is not False and bills is not None:
+        if bills.column("due_date") is not None:
+            report.add(True, "The database has bills.due_date: the retry went through.", 3)
+        else:
+            report.add(False, "The database has no bills.due_date yet: when the report has ended, run `alembic upgrade head`.", 3)
+    return report
+
+
 @exercise("20-change-a-live-schema-safely", "an index on users.phone, built concurrently", solutions="20_")
 def check_phone_index(folder: Path | str = ".") -> Report:
     """Notebook 20: an index on ``users.phone``, built concurrently: model, revision, and database.
