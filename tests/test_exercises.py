@@ -341,8 +341,8 @@ def test_due_date_on_a_busy_table_deployed_while_the_report_reads(live_due_date,
     solve(shell, live_due_date, "19_", steps=3)  # the deploy failed on the lock timeout; no retry yet
     assert "canceling statement due to lock timeout" in shell.user_ns["deploy"].error
     assert messages(exercises.check_due_date_on_a_busy_table()).splitlines() == [
-        f"The database is at {_revision_before_head(live_due_date)}, not at the head "
-        f"({_head(live_due_date)}): run `alembic upgrade head`.",
+        (f"The database is at {_revision_before_head(live_due_date)}, not at the head "
+         f"({_head(live_due_date)}): run `alembic upgrade head`."),
         "The database has no bills.due_date yet: when the report has ended, run `alembic upgrade head`.",
     ]
 
