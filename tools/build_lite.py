@@ -68,6 +68,7 @@ LEFT_OUT = {
     "17-survive-a-failed-migration.ipynb": "needs MariaDB and PostgreSQL servers",
     "18-move-to-postgresql.ipynb": "needs a PostgreSQL server",
     "19-migrate-a-live-database.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
+    "20-change-a-live-schema-safely.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
     "21-configure-the-database-url.ipynb": "runs alembic from other folders in new processes, and the browser has no processes",
     "22-adopt-an-existing-database.ipynb": "is for a project of your own, on a full install (not tried in the browser)",
     "23-tune-autogenerate.ipynb": "runs ruff in a new process (a write hook), and the browser has no processes",
