@@ -429,9 +429,10 @@ def _unknown_revision_in_database(s: Snapshot) -> str | None:
     if s.script is not None and lost in s.revisions:
         return None
     return (
-        f"the database says it is at revision {lost}, but no file in alembic/versions has it "
-        "(deleted, on another branch, or the database comes from elsewhere). Restore the file; or "
-        "`alembic stamp --purge` the revision whose tables the database really has."
+        f"the database says it is at revision {lost}, but no file in alembic/versions has it: the file was "
+        "deleted, is on another branch, or was squashed into a new baseline. Restore the file (check out the "
+        "branch that has it). After a squash, upgrade this database with the previous release first (its "
+        "`alembic upgrade head`), then with this one."
     )
 
 
