@@ -36,7 +36,7 @@ def check(project):
 
 
 def test_the_solution_passes(project, shell):
-    solve(shell, "20_")
+    solve(shell, "21_")
     report = check(project)
     assert report.passed, report.text()
     assert report.verdict().startswith("All done!")
@@ -67,7 +67,7 @@ def test_a_setting_that_ignores_the_variable_is_named(project):
 
 
 def test_the_url_through_set_main_option_fails_on_the_percent(project, shell):
-    solve(shell, "20_", steps=1)
+    solve(shell, "21_", steps=1)
     replace(project, "notes/alembic/env.py", "from alembic import context\n", "from alembic import context\nfrom settings import DATABASE_URL\n")
     replace(project, "notes/alembic/env.py", "config = context.config\n",
             'config = context.config\nconfig.set_main_option("sqlalchemy.url", DATABASE_URL)\n')
@@ -78,14 +78,14 @@ def test_the_url_through_set_main_option_fails_on_the_percent(project, shell):
 
 
 def test_a_relative_prepend_sys_path_is_named(project, shell):
-    solve(shell, "20_")
+    solve(shell, "21_")
     replace(project, "notes/pyproject.toml", '    "%(here)s"\n', '    "."\n')
     report = check(project)
     assert "cannot import settings from this folder" in messages(report)
 
 
 def test_a_url_left_in_alembic_ini_is_named(project, shell):
-    solve(shell, "20_")
+    solve(shell, "21_")
     replace(project, "notes/alembic.ini", "[alembic]\n", "[alembic]\nsqlalchemy.url = sqlite:///%(here)s/notes.sqlite\n")
     assert messages(check(project)) == (
         "notes/alembic.ini still has a sqlalchemy.url: delete it, so that the setting is the only copy."
@@ -93,19 +93,19 @@ def test_a_url_left_in_alembic_ini_is_named(project, shell):
 
 
 def test_a_stray_database_is_named(project, shell):
-    solve(shell, "20_")
+    solve(shell, "21_")
     project.path("deploy/notes.sqlite").write_bytes(b"")
     assert "A stray database deploy/notes.sqlite appeared" in messages(check(project))
 
 
 def test_a_database_below_the_head_is_named(project, shell):
-    solve(shell, "20_")
+    solve(shell, "21_")
     tutorial.run(f"{NOTES} downgrade base", project.folder, echo=False)
     assert "notes.sqlite is not at the head" in messages(check(project))
 
 
 def test_the_checker_leaves_the_variable_as_it_found_it(project, shell, monkeypatch):
-    solve(shell, "20_")
+    solve(shell, "21_")
     monkeypatch.setenv("NOTES_DATABASE_URL", "sqlite:///kept.sqlite")
     check(project)
     assert os.environ["NOTES_DATABASE_URL"] == "sqlite:///kept.sqlite"

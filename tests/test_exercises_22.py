@@ -64,7 +64,7 @@ def branch(lesson, shell, monkeypatch):
 
 
 def solve(shell, steps: int | None = None) -> None:
-    files = sorted(SOLUTIONS.glob("21_*"))[:steps]
+    files = sorted(SOLUTIONS.glob("22_*"))[:steps]
     assert files, "no solution file 21_*"
     for path in files:
         result = shell.run_cell(path.read_text(encoding="utf-8"))
@@ -150,9 +150,9 @@ def test_a_missing_database_says_which_cell_makes_it(branch):
 def test_every_solution_file_is_offered_and_registered():
     text = "\n".join(cell.source for cell in cells())
     offered = set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
-    assert offered == {path.name for path in SOLUTIONS.glob("21_*")}
+    assert offered == {path.name for path in SOLUTIONS.glob("22_*")}
     registered = exercises.EXERCISES[NOTEBOOK]
-    assert registered.check is exercises.check_branch_adopted and registered.solutions == "21_"
+    assert registered.check is exercises.check_branch_adopted and registered.solutions == "22_"
 
 
 def test_the_stored_notebook_leaves_the_exercise_unsolved():

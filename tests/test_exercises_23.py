@@ -40,7 +40,7 @@ def test_not_started(project):
 
 
 def test_the_solution_passes(project, shell):
-    solve(shell, "22_")
+    solve(shell, "23_")
     report = exercises.check_rating()
     assert report.passed, report.text()
     assert "All 2 books have rating 0." in report.text()
@@ -81,7 +81,7 @@ def test_the_hooks_were_removed(project, shell):
     text = (project.folder / "alembic.ini").read_text()
     start, end = text.index("hooks = ruff_fix"), text.index("# post_write_hooks defines")
     (project.folder / "alembic.ini").write_text(text[:start] + text[end:])
-    solve(shell, "22_")
+    solve(shell, "23_")
     assert "ruff would reformat" in messages(exercises.check_rating())
 
 
@@ -91,7 +91,7 @@ def test_the_file_template_was_removed(project, shell):
         "file_template = %%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s\n",
         "# (no file_template)\n",
     )
-    solve(shell, "22_")
+    solve(shell, "23_")
     assert "has no date: is `file_template` still set in alembic.ini?" in messages(exercises.check_rating())
 
 
@@ -102,6 +102,6 @@ def test_a_different_default(project, shell):
 
 
 def test_the_model_changed_after_the_upgrade(project, shell):
-    solve(shell, "22_")
+    solve(shell, "23_")
     tutorial.edit_file("bookshelf/models.py", 'server_default="0"', 'server_default="1"')
     assert "`alembic check` fails" in messages(exercises.check_rating())

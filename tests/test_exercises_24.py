@@ -44,9 +44,9 @@ def test_paid_flag_not_started(fastbills):
 
 
 def test_paid_flag_solution(fastbills, shell):
-    solve(shell, "23_", steps=1)
+    solve(shell, "24_", steps=1)
     assert exercises.check_paid_flag().up_to(1).passed
-    solve(shell, "23_", start=1)
+    solve(shell, "24_", start=1)
     report = exercises.check_paid_flag()
     assert report.passed, report.text()
     assert report.findings[-1].text == "GET /bills answers 200, with paid for each bill (False, False)."
@@ -67,7 +67,7 @@ def test_paid_flag_may_be_empty(fastbills):
 
 
 def test_paid_flag_model_without_a_revision(fastbills, shell):
-    solve(shell, "23_", steps=1)
+    solve(shell, "24_", steps=1)
     report = exercises.check_paid_flag()
     assert messages(report) == 'No revision adds bills.paid yet: run `alembic revision --autogenerate -m "add a paid flag to bills"`.'
 
@@ -75,18 +75,18 @@ def test_paid_flag_model_without_a_revision(fastbills, shell):
 def test_paid_flag_revision_written_before_the_server_default(fastbills, shell):
     replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool]\n")
     alembic(fastbills, 'revision --autogenerate -m "add a paid flag to bills"')
-    solve(shell, "23_", steps=1)  # the server default added after the autogenerate
+    solve(shell, "24_", steps=1)  # the server default added after the autogenerate
     replace(fastbills, "fastbills/models.py", "    paid: Mapped[bool]\n", "")
     assert "without its server default" in messages(exercises.check_paid_flag())
 
 
 def test_paid_flag_not_upgraded(fastbills, shell):
-    solve(shell, "23_", steps=2)
+    solve(shell, "24_", steps=2)
     assert "run `alembic upgrade head`" in messages(exercises.check_paid_flag())
 
 
 def test_paid_flag_not_on_the_page(fastbills, shell):
-    solve(shell, "23_")
+    solve(shell, "24_")
     replace(fastbills, "fastbills/app.py", '        "paid": bill.paid,\n', "")
     assert messages(exercises.check_paid_flag()) == (
         'GET /bills works, but its bills have no "paid": add `"paid": bill.paid` in fastbills/app.py.'
@@ -94,7 +94,7 @@ def test_paid_flag_not_on_the_page(fastbills, shell):
 
 
 def test_paid_flag_page_fails(fastbills, shell):
-    solve(shell, "23_")
+    solve(shell, "24_")
     replace(fastbills, "fastbills/app.py", '"paid": bill.paid', '"paid": bill.paid_on')
     assert messages(exercises.check_paid_flag()).startswith("GET /bills answers 500")
 
@@ -102,9 +102,9 @@ def test_paid_flag_page_fails(fastbills, shell):
 def test_every_solution_file_is_offered_by_the_notebook_and_registered():
     text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells)
     offered = set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
-    assert offered == {path.name for path in SOLUTIONS.glob("23_*")}
+    assert offered == {path.name for path in SOLUTIONS.glob("24_*")}
     registered = exercises.EXERCISES[NOTEBOOK]
-    assert registered.check is exercises.check_paid_flag and registered.solutions == "23_"
+    assert registered.check is exercises.check_paid_flag and registered.solutions == "24_"
 
 
 def test_the_stored_notebook_leaves_the_exercise_unsolved():

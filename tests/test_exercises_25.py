@@ -74,7 +74,7 @@ def solve(*steps: int) -> None:
 
     shell = InteractiveShell.instance()
     shell.user_ns["tutorial"] = tutorial
-    files = sorted(SOLUTIONS.glob("24_*"))
+    files = sorted(SOLUTIONS.glob("25_*"))
     assert len(files) == 4, files
     for step in steps:
         result = shell.run_cell(files[step - 1].read_text(encoding="utf-8"))
