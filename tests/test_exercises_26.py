@@ -13,6 +13,7 @@ import shutil
 import nbformat
 import pytest
 
+import project_health
 import tutorial
 from conftest import NOTEBOOKS
 from servers import require
@@ -36,7 +37,7 @@ def lesson(tmp_path_factory, shell):
 
     The lesson runs once (its races take seconds); each test starts from the copy.
     """
-    root = tmp_path_factory.mktemp("notebook-25")
+    root = tmp_path_factory.mktemp("notebook-26")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
         patch.setenv("DATABASE_URL", require("postgres"))
@@ -67,7 +68,7 @@ def shop(lesson, monkeypatch):
 def solve(shell, project, steps: slice = slice(None)) -> None:
     """Run the solution files of notebook 26 (the ``steps`` of them) as cells, in order."""
     shell.user_ns.update(tutorial=tutorial, project=project)
-    files = sorted(SOLUTIONS.glob("25_*"))
+    files = sorted(SOLUTIONS.glob("26_*"))
     assert len(files) == 4, files
     for path in files[steps]:
         run(shell, path.read_text(encoding="utf-8"))
@@ -131,11 +132,12 @@ def test_the_solution_passes_and_leaves_a_healthy_project(shop, shell):
         tutorial.run(command, shop.folder, echo=False)
     assert tutorial.run("alembic heads", shop.folder, echo=False).output.strip() == "0003 (head)"
     assert exercises.check_stock_release().passed
+    assert project_health.problems(shop.folder) == []  # pytest-alembic's tests too, on an empty PostgreSQL database
 
 
 def test_the_notebook_offers_each_solution_file_and_its_button():
     text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells)
-    files = sorted(path.name for path in SOLUTIONS.glob("25_*"))
+    files = sorted(path.name for path in SOLUTIONS.glob("26_*"))
     assert files and all(f"`{name}`" in text or f"solutions/{name}" in text for name in files)
     assert "exercises.button(exercises.check_stock_release)" in text
     assert exercises.EXERCISES["26-migrate-at-deploy-time"].check is exercises.check_stock_release
