@@ -430,9 +430,10 @@ def _unknown_revision_in_database(s: Snapshot) -> str | None:
         return None
     return (
         f"the database says it is at revision {lost}, but no file in alembic/versions has it: the file was "
-        "deleted, is on another branch, or was squashed into a new baseline. Restore the file (check out the "
-        "branch that has it). After a squash, upgrade this database with the previous release first (its "
-        "`alembic upgrade head`), then with this one."
+        "deleted or is on another branch, a newer release of the code migrated this database, or the history "
+        "was squashed into a new baseline. Restore the file, or run the code whose history has it. After a "
+        "squash, upgrade this database with the previous release first (its `alembic upgrade head`), then "
+        "with this one; that works when the new baseline kept the old head's id (`--rev-id`)."
     )
 
 
