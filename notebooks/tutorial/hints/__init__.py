@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .snapshot import SKIPPED_FOLDERS, Snapshot, quiet
+from ..snapshot import SKIPPED_FOLDERS, Snapshot, quiet
 
 NOT_IN_PROJECT = re.compile(r"No 'script_location' key found|No config file '([^']+)' found|Path doesn't exist")
 IMPORT_NAME = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
