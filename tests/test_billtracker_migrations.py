@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 import tutorial
-from tutorial import fresh, story, terminal
+from tutorial import fresh, sandbox, story
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def project(workspace):
     prepend_sys_path) and calls logging.config.fileConfig: the runner's isolation undoes all three.
     """
     project = tutorial.start("t-billtracker-migrations", stage="last_login-applied")
-    with terminal.as_in_a_terminal(project.folder):
+    with sandbox.as_in_a_terminal(project.folder):
         yield project
 
 

@@ -32,7 +32,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))
 
-from tutorial import story, terminal  # noqa: E402
+from tutorial import sandbox, story, terminal  # noqa: E402
 
 TERMINAL_COLUMNS = 250
 
@@ -94,7 +94,7 @@ def in_a_terminal(command: str, folder: Path) -> tuple[str, int]:
     # A new terminal's environment: nothing of the test run's, and its size from the terminal itself.
     environment = {
         name: value for name, value in os.environ.items()
-        if not name.startswith("PYTEST_") and name not in ("COLUMNS", "LINES", *terminal.CI_VARIABLES)
+        if not name.startswith("PYTEST_") and name not in ("COLUMNS", "LINES", *sandbox.CI_VARIABLES)
     }
     environment["PATH"] = str(Path(sys.executable).parent) + os.pathsep + environment.get("PATH", "")
     process = subprocess.Popen(
@@ -118,7 +118,7 @@ def in_a_terminal(command: str, folder: Path) -> tuple[str, int]:
 
 def as_the_runner_shows_it(output: str, folder: Path) -> str:
     """The terminal's output with the runner's deliberate changes (the module's docstring lists them)."""
-    output = terminal.relative_paths(output, folder)
+    output = sandbox.relative_paths(output, folder)
     output = re.sub(r"^ERROR \[alembic\.util\.messaging\] (.*)\n(?= *FAILED: \1$)", "", output, flags=re.MULTILINE)
     output = re.sub(r"^ *FAILED: ", "", output, flags=re.MULTILINE)
     return re.sub(r"^(alembic: error: )argument \{[^}]*\}: ", r"\1", output, flags=re.MULTILINE)

@@ -36,7 +36,7 @@ from typing import Iterator
 
 from sqlalchemy.engine import make_url
 
-from . import servers, terminal
+from . import sandbox, servers
 
 STATEMENT_TIMEOUT = "10s"  # no statement of a client runs longer
 IDLE_TIMEOUT = "30s"  # the server ends a transaction left open longer (a kernel killed mid-cell)
@@ -185,7 +185,7 @@ class AlembicProcess:
             self.stop()
             raise
         seconds = time.perf_counter() - self.started
-        lines = terminal.relative_paths(output, self.folder).splitlines()
+        lines = sandbox.relative_paths(output, self.folder).splitlines()
         error = None
         if self._process.returncode != 0:  # the exception's own line, not the traceback above it
             raised = [line for line in lines if re.match(r"(?:[a-z_]+\.)+[A-Z]\w*: |FAILED: ", line)]
