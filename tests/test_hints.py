@@ -126,7 +126,7 @@ def test_the_terminal_cells_show_the_hint_once_under_the_output(workspace, capsy
 
 
 def test_commands_run_by_the_tutorial_itself_pay_for_no_hint(workspace, monkeypatch):
-    monkeypatch.setattr(hints, "diagnose", lambda _: pytest.fail("story steps must not compute hints"))
+    monkeypatch.setattr(hints.registry, "diagnose", lambda _: pytest.fail("story steps must not compute hints"))
     tutorial.start("h-story", stage="last_login-applied")
 
 
@@ -142,7 +142,7 @@ def test_a_rule_that_cannot_read_the_project_says_nothing(tmp_path, monkeypatch)
     def broken(_):
         raise RuntimeError("cannot read")
 
-    monkeypatch.setattr(hints, "RULES", [hints.Rule("broken", "a broken rule", "failure", broken)])
+    monkeypatch.setattr(hints.registry, "RULES", [hints.Rule("broken", "a broken rule", "failure", broken)])
     assert hints.advise("alembic upgrade head", tmp_path, "", "anything") is None
 
 
