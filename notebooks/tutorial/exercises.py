@@ -17,139 +17,19 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import ipywidgets as widgets
 from sqlalchemy import DateTime, Float, Integer, Numeric, String, Text, UniqueConstraint
 
 from . import browser, inspection, terminal
-
-SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
+from .checks.report import Finding, Report, _code  # noqa: F401  (the notebooks' and progress' names)
+from .checks.widget import CheckMyWork, button  # noqa: F401
 
 APPS = {
     "billtracker": ("billtracker.data.__all_models", "billtracker.data.modelbase:SqlAlchemyBase"),
     "hovershare": ("hovershare.data.__all_models", "hovershare.data.modelbase:SqlAlchemyBase"),
 }
-
-
-@dataclass
-class Finding:
-    """One check: whether it passed, and what it found, in words.
-
-    :param step: the exercise step it belongs to (1 for the first), so a check can stop at a step.
-    """
-
-    ok: bool
-    text: str
-    step: int = 1
-
-
-@dataclass
-class Report:
-    """What a checker found; ``passed`` when every check passed."""
-
-    title: str
-    findings: list[Finding] = field(default_factory=list)
-    success: str = ""
-    partial: bool = False  # only the checks of the first steps (see up_to)
-
-    @property
-    def passed(self) -> bool:
-        return all(finding.ok for finding in self.findings)
-
-    @property
-    def to_do(self) -> list[Finding]:
-        return [finding for finding in self.findings if not finding.ok]
-
-    def up_to(self, step: int | None) -> Report:
-        """The same report, limited to the checks of steps 1 to ``step``."""
-        if step is None or step >= max((finding.step for finding in self.findings), default=0):
-            return self
-        return Report(self.title, [finding for finding in self.findings if finding.step <= step], self.success, True)
-
-    def add(self, ok: bool, text: str, step: int = 1) -> bool:
-        self.findings.append(Finding(ok, text, step))
-        return ok
-
-    def verdict(self) -> str:
-        if self.passed and self.partial:
-            return "So far, so good: on to the next step."
-        if self.passed:
-            return f"All done! {self.success}".strip()
-        count = len(self.to_do)
-        return f"Not done yet: {count} {'thing' if count == 1 else 'things'} to do (marked ✗)."
-
-    def text(self) -> str:
-        lines = [f"Check my work: {self.title}"]
-        lines += [f"{'✓' if finding.ok else '✗'} {finding.text}" for finding in self.findings]
-        lines.append(self.verdict())
-        return "\n".join(lines)
-
-    def html(self) -> str:
-        items = "".join(
-            f'<li style="list-style:none;margin:1px 0"><b style="color:{"#2e7d32" if finding.ok else "#c62828"}">'
-            f'{"✓" if finding.ok else "✗"}</b> {_code(finding.text)}</li>'
-            for finding in self.findings
-        )
-        color = "#2e7d32" if self.passed else "#b26a00"
-        return (
-            f"<div><b>Check my work:</b> {_code(self.title)}"
-            f'<ul style="padding-left:0.5em;margin:4px 0">{items}</ul>'
-            f'<b style="color:{color}">{_code(self.verdict())}</b></div>'
-        )
-
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
-
-def _code(text: str) -> str:
-    """Escape ``text`` for HTML, showing `backquoted` words as code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
-
-
-class CheckMyWork(widgets.VBox):
-    """A "Check my work" button above the report of a checker; each click checks again.
-
-    :param check: a checker of this module, e.g. :func:`check_last_payment`.
-    :param step: show only the checks of steps 1 to ``step``.
-    :param folder: the project folder (the current folder by default).
-    """
-
-    def __init__(self, check: Callable[..., Report], step: int | None = None, folder: Path | str = "."):
-        self.check, self.step, self.folder = check, step, Path(folder).resolve()
-        self.checks = 0
-        self.button = widgets.Button(
-            description="Check my work", icon="check", layout=widgets.Layout(width="auto", align_self="flex-start")
-        )
-        self.view = widgets.HTML()
-        self.button.on_click(lambda _: self.check_again())
-        super().__init__([self.button, self.view])
-        self.check_again()
-
-    def check_again(self) -> Report:
-        """Run the checker again and show its report."""
-        self.checks += 1
-        self.report = self.check(self.folder).up_to(self.step)
-        again = f"<small>(checked {self.checks} times)</small>" if self.checks > 1 else ""
-        self.view.value = self.report.html() + again
-        return self.report
-
-    def __repr__(self) -> str:
-        return self.report.text()
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = self.report.text()
-        return bundle
-
-
-def button(check: Callable[..., Report], step: int | None = None, folder: Path | str = ".") -> CheckMyWork:
-    """A "Check my work" button for ``check``, showing its report now and after every click."""
-    return CheckMyWork(check, step, folder)
 
 
 # --------------------------------------------------------------------------- what the checkers share
@@ -1895,11 +1775,11 @@ def _bookshelf_engine(folder: Path):
 
     :raises inspection.ProjectProblem: the settings do not import, or the SQLite file does not exist yet.
     """
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
     import importlib
     import sys
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
 
     with terminal.as_in_a_terminal(folder):  # the settings as they are on disk now, cached copies forgotten
         sys.path.insert(0, str(folder))
