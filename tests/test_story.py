@@ -7,9 +7,9 @@ import ast
 import nbformat
 
 from conftest import NOTEBOOKS
-from tutorial import story
+from tutorial import stages, story
 
-TEMPLATES = story.TEMPLATES / "billtracker"
+TEMPLATES = stages.TEMPLATES / "billtracker"
 
 
 def notebook_sources(name: str) -> list[str]:

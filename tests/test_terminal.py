@@ -8,7 +8,7 @@ import os
 import pytest
 
 import tutorial
-from tutorial import story, terminal
+from tutorial import stages, story, terminal
 
 
 def test_a_failing_command_raises_with_alembics_own_message(workspace):
@@ -40,7 +40,7 @@ def test_a_model_with_a_typo_is_reported_with_its_file_and_line(workspace):
 def test_a_model_edit_is_seen_by_the_next_autogenerate(workspace):
     project = tutorial.start("t-edit", stage="tables")
     tutorial.run("alembic check", project.folder, echo=False)  # imports the models into this process
-    story.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
+    stages.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
     result = tutorial.run('alembic revision --autogenerate -m "add last_login"', project.folder, echo=False)
     assert "Detected added column 'users.last_login'" in result.output
     assert "op.add_column('users'" in project.newest_revision_file().read_text()
@@ -88,7 +88,7 @@ def test_an_empty_autogenerate_gets_a_hint(workspace, capsys):
 
 def test_a_healthy_autogenerate_gets_no_hint(workspace, capsys):
     project = tutorial.start("t-healthy", stage="tables")
-    story.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
+    stages.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
     capsys.readouterr()
     tutorial.run('alembic revision --autogenerate -m "add last_login"', project.folder)
     assert "Hint" not in capsys.readouterr().out

@@ -32,7 +32,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))
 
-from tutorial import sandbox, story, terminal  # noqa: E402
+from tutorial import sandbox, stages, story, terminal  # noqa: E402
 
 TERMINAL_COLUMNS = 250
 
@@ -66,12 +66,12 @@ def make_edit(step: str, folder: Path) -> None:
     if step.startswith("write the billtracker models"):
         story.write_models(folder, folder.name)
     elif step.startswith("connect Alembic"):
-        story.replace(folder / "alembic.ini", story.INI_URL_BEFORE, "sqlalchemy.url = sqlite:///billtracker.sqlite")
-        story.replace(folder / "alembic.ini", story.INI_KEYS_BEFORE, story.INI_KEYS_AFTER)
-        story.replace(folder / "alembic.ini", story.INI_QUIET_BEFORE, story.INI_QUIET_AFTER)
-        story.replace(folder / "alembic" / "env.py", story.ENV_BEFORE, story.ENV_AFTER)
+        stages.replace(folder / "alembic.ini", story.INI_URL_BEFORE, "sqlalchemy.url = sqlite:///billtracker.sqlite")
+        stages.replace(folder / "alembic.ini", story.INI_KEYS_BEFORE, story.INI_KEYS_AFTER)
+        stages.replace(folder / "alembic.ini", story.INI_QUIET_BEFORE, story.INI_QUIET_AFTER)
+        stages.replace(folder / "alembic" / "env.py", story.ENV_BEFORE, story.ENV_AFTER)
     elif step.startswith("add users.last_login"):
-        story.replace(folder / "billtracker" / "data" / "users.py", story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
+        stages.replace(folder / "billtracker" / "data" / "users.py", story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
     else:
         raise ValueError(step)
 
