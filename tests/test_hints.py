@@ -6,6 +6,7 @@ Every rule of :data:`tutorial.hints.RULES` has at least one test named ``fires(.
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from pathlib import Path
@@ -506,6 +507,87 @@ def test_every_rule_has_a_test_that_it_fires_and_one_that_it_stays_silent():
     assert len(ids) == len(set(ids)), "two rules share an id"
     assert not set(ids) - fired, f"rules never shown to fire: {set(ids) - fired}"
     assert not set(ids) - silenced, f"rules never shown to stay silent: {set(ids) - silenced}"
+
+
+def test_the_rules_are_asked_in_the_declared_order_each_once():
+    assert [rule.id for rule in hints.RULES] == hints.ORDER == hints.AFTER_A_FAILURE + hints.AFTER_SUCCESS
+    assert len(hints.ORDER) == len(set(hints.ORDER)), "a rule is declared twice"
+    assert {rule.id: rule.after for rule in hints.RULES} == {
+        **{id: "failure" for id in hints.AFTER_A_FAILURE}, **{id: "success" for id in hints.AFTER_SUCCESS}
+    }, "a rule is declared among the commands it does not look at"
+
+
+def test_an_order_that_leaves_out_repeats_or_invents_a_rule_is_refused():
+    declared = list(hints.RULES)
+    for order in (hints.ORDER[1:], hints.ORDER + hints.ORDER[:1], hints.ORDER + ["no-such-rule"]):
+        with pytest.raises(ValueError, match="the order of the hint rules"):
+            hints.registry.arrange(order)
+    assert hints.RULES == declared
+
+
+def overlap(first: str, then: str, seen: snapshot.Snapshot) -> None:
+    """Both rules speak of this outcome, and the one declared first is the one shown."""
+    for rule_id in (first, then):
+        rule = next(rule for rule in hints.RULES if rule.id == rule_id)
+        assert rule.check(seen), f"{rule_id} says nothing of {seen.command}"
+    assert hints.ORDER.index(first) < hints.ORDER.index(then)
+    assert hints.diagnose(seen)[0] == first
+
+
+def test_a_missing_driver_is_named_rather_than_called_not_installed(workspace):
+    project = tutorial.start("h-overlap-driver", stage="tables")
+    story.replace(project.path("alembic.ini"), "sqlite:///billtracker.sqlite", "mysql+mysqldb://root@127.0.0.1/billtracker")
+    overlap("missing-driver", "module-not-found", outcome("alembic current", project.folder))
+
+
+def test_a_module_beside_a_config_elsewhere_is_named_rather_than_called_not_installed(workspace):
+    project = tutorial.start("h-overlap-elsewhere", stage="tables")
+    project.path("deploy").mkdir()
+    overlap("module-beside-the-config", "module-not-found", outcome("alembic -c ../alembic.ini current", project.folder / "deploy"))
+
+
+def test_a_plain_revision_without_a_message_hears_of_the_message_first(workspace):
+    project = tutorial.start("h-overlap-plain", stage="last_login-applied")
+    add_phone(project)
+    overlap("revision-without-message", "plain-revision-models-differ", outcome("alembic revision", project.folder))
+
+
+def test_a_misspelled_variable_is_named_rather_than_the_empty_current(workspace, monkeypatch):
+    project = tutorial.start("h-overlap-variable", stage="last_login-applied")
+    tutorial.run("alembic downgrade base", project.folder, echo=False)
+    monkeypatch.setenv("BILLTRACKER_DATABSE_URL", "sqlite:///elsewhere.sqlite")
+    overlap("misspelled-database-variable", "current-prints-nothing", outcome("alembic current", project.folder))
+
+
+def tutorial_imports(module: str) -> set[str]:
+    """The tutorial's modules that ``module`` (``snapshot``, ``hints/registry``) imports, named the same way."""
+    package = Path(tutorial.__file__).parent
+    path = package / f"{module}.py" if (package / f"{module}.py").is_file() else package / module / "__init__.py"
+    folder = module.split("/")[:-1] if path.name != "__init__.py" else module.split("/")
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = [*folder[:len(folder) - node.level + 1], *(node.module.split(".") if node.module else [])]
+            found |= {"/".join(base)} | {"/".join([*base, alias.name]) for alias in node.names}
+    found.discard("")  # `from . import x` runs tutorial/__init__.py, already run: the package imports every module
+    return {name for name in found if (package / f"{name}.py").is_file() or (package / name / "__init__.py").is_file()}
+
+
+def test_the_hints_import_the_project_reading_never_the_reverse():
+    """The modules the hints use (the snapshot, the inspection, and what they use) never import the hints."""
+    rules = {f"hints/{path.stem}" for path in (Path(tutorial.__file__).parent / "hints").glob("*.py")} - {"hints/__init__"}
+    assert {"hints/registry", "hints/commands"} <= rules
+    below, todo = set(), set().union(*(tutorial_imports(module) for module in rules)) - rules - {"hints"}
+    while todo:
+        module = todo.pop()
+        below.add(module)
+        todo |= tutorial_imports(module) - below
+    assert {"snapshot", "inspection"} <= below
+    assert not [module for module in below if module.startswith("hints")], "the hints import themselves through another"
+    assert not [module for module in below if "hints" in tutorial_imports(module)]
+    assert tutorial_imports("hints/registry") == {"snapshot"}, "the machinery knows no rule"
+    for module in rules - {"hints/registry"}:
+        assert tutorial_imports(module) - {"snapshot", "hints", "hints/registry"} == set(), module
 
 
 # --- the comparison itself ----------------------------------------------------------------------------

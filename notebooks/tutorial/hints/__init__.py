@@ -32,15 +32,17 @@ from .registry import RULES, Rule, advise, arrange, diagnose, rule
 # The order in which the rules are asked, by id: the first that speaks is shown. A rule
 # looks at failed commands or at commands that worked (its ``after``), never both, so
 # the two lists never compete. Where two rules can speak of one outcome, the one that
-# names the cause comes first:
+# comes first is heard (tests/test_hints.py makes each of these outcomes):
 #
-# - missing-driver and module-beside-the-config before module-not-found: all three read
-#   "No module named ...", and module-not-found, the general one, would say "not
-#   installed" of a driver, or of a project that lies beside a config file elsewhere;
-# - revision-without-message before plain-revision-models-differ: a plain
-#   `alembic revision` without `-m`, made while the models differ, is both;
-# - misspelled-database-variable before current-prints-nothing: the fallback database a
-#   misspelled variable leads to is often an empty one.
+# - missing-driver, and module-beside-the-config, before module-not-found: all three
+#   read "No module named ...", and module-not-found, the general one, would call a
+#   driver, or a project that lies beside a config file in another folder, "not
+#   installed";
+# - revision-without-message before plain-revision-models-differ: `alembic revision`
+#   without `-m` while the models differ is both; the first is told of the message;
+# - misspelled-database-variable before current-prints-nothing: an `alembic current`
+#   that printed nothing because a misspelled variable left the app on its fallback
+#   database is told of the variable (the cause), not of what that database holds.
 AFTER_A_FAILURE = [
     # the command itself (commands.py)
     "mistyped-command",
