@@ -69,7 +69,7 @@ def make_edit(step: str, folder: Path) -> None:
         stages.replace(folder / "alembic.ini", story.INI_URL_BEFORE, "sqlalchemy.url = sqlite:///billtracker.sqlite")
         stages.replace(folder / "alembic.ini", story.INI_KEYS_BEFORE, story.INI_KEYS_AFTER)
         stages.replace(folder / "alembic.ini", story.INI_QUIET_BEFORE, story.INI_QUIET_AFTER)
-        stages.replace(folder / "alembic" / "env.py", story.ENV_BEFORE, story.ENV_AFTER)
+        stages.replace(folder / "alembic" / "env.py", story.ENV_BEFORE, story.env_after("billtracker"))
     elif step.startswith("add users.last_login"):
         stages.replace(folder / "billtracker" / "data" / "users.py", story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
     else:

@@ -14,7 +14,6 @@ from pathlib import Path
 from . import stages, story
 
 SQLITE_FILE = "hovershare.sqlite"
-URL_VARIABLE = "HOVERSHARE_DATABASE_URL"  # read by hovershare/data/db_session.py
 
 FIRST_MESSAGE = "create users, locations, scooters and rentals tables"
 

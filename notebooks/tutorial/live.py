@@ -93,7 +93,6 @@ class Client:
     def __init__(self, name: str, conninfo: str):
         self.name = name
         self._jobs: queue.Queue = queue.Queue()
-        self._pending: list[Future] = []
         ready: Future = Future()
         self._thread = threading.Thread(target=self._serve, args=(conninfo, ready), name=name, daemon=True)
         self._thread.start()
@@ -102,16 +101,12 @@ class Client:
     def execute(self, sql: str) -> Future:
         """Send ``sql`` to run in this client's thread; return a future :class:`Outcome` at once."""
         future: Future = Future()
-        self._pending.append(future)
         self._jobs.put((sql, future))
         return future
 
     def run(self, sql: str) -> Outcome:
         """Run ``sql`` and wait for its :class:`Outcome` (at most :data:`WAIT` seconds)."""
         return self.execute(sql).result(timeout=WAIT)
-
-    def busy(self) -> bool:
-        return any(not future.done() for future in self._pending)
 
     def _serve(self, conninfo: str, ready: Future) -> None:
         import psycopg

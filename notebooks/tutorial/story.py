@@ -40,8 +40,6 @@ def env_after(package: str) -> str:
     )
 
 
-ENV_AFTER = env_after("billtracker")
-
 LAST_LOGIN_BEFORE = """\
     created_date: Mapped[datetime.datetime] = mapped_column(DateTime, default=datetime.datetime.now, index=True)
 """
