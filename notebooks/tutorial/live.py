@@ -201,7 +201,7 @@ class AlembicProcess:
                 self._process.wait(timeout=3)
 
 
-class Site:
+class Sessions:
     """The sessions opened inside one ``with live.sessions(...)`` block."""
 
     def __init__(self, project):
@@ -221,7 +221,8 @@ class Site:
         return client
 
     def alembic(self, command: str) -> AlembicProcess:
-        """Start ``command`` (``alembic upgrade head``, or ``python release.py``) in the project folder, in a process of its own."""
+        """Start ``command`` (``alembic upgrade head``, or ``python release.py``) in the project folder, in a
+        process of its own."""
         process = AlembicProcess(command, Path(self.project.folder))
         self.processes.append(process)
         return process
@@ -274,9 +275,9 @@ class Site:
 
 
 @contextlib.contextmanager
-def sessions(project) -> Iterator[Site]:
+def sessions(project) -> Iterator[Sessions]:
     """Other sessions on ``project``'s PostgreSQL database for the ``with`` block, all ended on the way out."""
-    site = Site(project)
+    site = Sessions(project)
     try:
         yield site
     finally:
