@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 import tutorial
 from conftest import NOTEBOOKS
-from servers import require
+from servers_support import require
 from tutorial import servers, stages
 from tutorial.terminal import CommandFailed, run
 

@@ -749,7 +749,7 @@ def test_a_wrong_password_on_a_real_server_gets_the_hint(workspace):
     """MariaDB refuses a wrong password for real (this machine's PostgreSQL trusts every local connection)."""
     from sqlalchemy.engine import make_url
 
-    from servers import require
+    from servers_support import require
 
     server = make_url(require("mariadb")).set(password="certainly-not-the-password")
     project = tutorial.start("h-password", stage="tables")

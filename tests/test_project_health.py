@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 
 import project_health
 import tutorial
-from servers import require
+from servers_support import require
 from tutorial import database, servers, stages, story
 
 FIRST_ONLY_AS_A_CONNECTION = '''\
