@@ -47,9 +47,16 @@ def outcome(command: str, folder) -> snapshot.Snapshot:
 
 
 def fires(rule_id: str, command: str | snapshot.Snapshot, folder=None) -> str:
-    """Run ``command`` (or take a snapshot already made): the rule ``rule_id`` must be the one that speaks."""
-    found = hints.diagnose(command if isinstance(command, snapshot.Snapshot) else outcome(command, folder))
+    """Run ``command`` (or take a snapshot already made): the rule ``rule_id`` must be the one that speaks.
+
+    Its hint says what happened, then what to do, one space apart (:class:`tutorial.hints.Hint`).
+    """
+    seen = command if isinstance(command, snapshot.Snapshot) else outcome(command, folder)
+    found = hints.diagnose(seen)
     assert found is not None and found[0] == rule_id, f"{command}: {found}"
+    hint = next(rule for rule in hints.RULES if rule.id == rule_id).check(seen)
+    assert hint.problem[-1:] in (":", ".") and hint.fix and not hint.fix.startswith(" "), hint
+    assert hint.text() == found[1] == f"{hint.problem} {hint.fix}"
     return found[1]
 
 

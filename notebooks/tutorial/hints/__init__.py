@@ -3,10 +3,11 @@
 The hints are a table of small rules, as in Django's system checks: each :class:`Rule`
 has an id, the mistake it recognises, and a function that looks at one
 :class:`~tutorial.snapshot.Snapshot` of the project (the command, its message, and the
-project as it is now) and returns the hint, or None. A rule checks its diagnosis against
-the project before it speaks (is the revision really there? does the table really hold
-rows?); when it cannot tell, it says nothing. The first rule that speaks is shown; a
-healthy project hears nothing, except that an autogenerate found nothing to do.
+project as it is now) and returns the :class:`Hint` (what happened, what to do), or
+None. A rule checks its diagnosis against the project before it speaks (is the revision
+really there? does the table really hold rows?); when it cannot tell, it says nothing.
+The first rule that speaks is shown; a healthy project hears nothing, except that an
+autogenerate found nothing to do.
 
 The rules live in modules by subject; :mod:`.registry` holds the machinery, and
 :data:`ORDER` below is the one place that says which rule is asked first.
@@ -27,7 +28,7 @@ from . import (  # noqa: F401
     revisions,
 )
 from .imports import DRIVERS
-from .registry import RULES, Rule, advise, arrange, diagnose, rule
+from .registry import RULES, Hint, Rule, advise, arrange, diagnose, rule
 
 # The order in which the rules are asked, by id: the first that speaks is shown. A rule
 # looks at failed commands or at commands that worked (its ``after``), never both, so
@@ -91,6 +92,6 @@ ORDER = AFTER_A_FAILURE + AFTER_SUCCESS
 arrange(ORDER)
 
 __all__ = [
-    "AFTER_A_FAILURE", "AFTER_SUCCESS", "DRIVERS", "ORDER", "RULES", "Rule",
+    "AFTER_A_FAILURE", "AFTER_SUCCESS", "DRIVERS", "ORDER", "RULES", "Hint", "Rule",
     "advise", "diagnose", "rule",
 ]

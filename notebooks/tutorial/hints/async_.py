@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from ..snapshot import Snapshot
-from .registry import rule
+from .registry import Hint, rule
 
 SYNC_DRIVER_IN_ASYNC_ENGINE = re.compile(
     r"The asyncio extension requires an async driver to be used\. "
@@ -36,19 +36,20 @@ ASYNC_URLS = {
     "an async driver's URL given to the sync env.py of `alembic init`'s default "
     "template",
 )
-def _async_url_in_sync_env(s: Snapshot) -> str | None:
+def _async_url_in_sync_env(s: Snapshot) -> Hint | None:
     if not ASYNC_DRIVER_IN_SYNC_ENGINE.search(s.message):
         return None
     env = _env_file(s)
     if env is None or ASYNC_ENV.search(_read_text(env)):
         return None  # an async env.py: the cause lies elsewhere
     shown = env.relative_to(s.folder).as_posix()
-    return (
+    return Hint(
         f"this env.py is sync ({shown} makes a plain Engine), and the URL names an "
         "async driver (aiosqlite, asyncpg, psycopg_async), which only an async engine "
-        "can drive. Use `alembic init -t async` for an env.py that runs the "
-        "migrations through an async engine, or give this env.py a sync URL "
-        "(sqlite:///..., postgresql+psycopg://...)."
+        "can drive.",
+        "Use `alembic init -t async` for an env.py that runs the migrations through "
+        "an async engine, or give this env.py a sync URL "
+        "(sqlite:///..., postgresql+psycopg://...).",
     )
 
 
@@ -57,7 +58,7 @@ def _async_url_in_sync_env(s: Snapshot) -> str | None:
     "a sync driver's URL given to an async engine (the env.py of "
     "`alembic init -t async`)",
 )
-def _sync_url_in_async_env(s: Snapshot) -> str | None:
+def _sync_url_in_async_env(s: Snapshot) -> Hint | None:
     found = SYNC_DRIVER_IN_ASYNC_ENGINE.search(s.message)
     if not found:
         return None
@@ -65,12 +66,12 @@ def _sync_url_in_async_env(s: Snapshot) -> str | None:
     async_url = ASYNC_URLS.get(driver)
     if async_url is None:
         return None
-    return (
+    return Hint(
         "an async engine (`create_async_engine`, as in the env.py of "
-        "`alembic init -t async`) was given a URL "
-        f"of the sync driver {driver}. Name the async driver of the same database in "
-        f"the URL: {async_url}... (or, for a sync URL, use the sync env.py of "
-        "`alembic init`'s default template)."
+        f"`alembic init -t async`) was given a URL of the sync driver {driver}.",
+        "Name the async driver of the same database in the URL: "
+        f"{async_url}... (or, for a sync URL, use the sync env.py of "
+        "`alembic init`'s default template).",
     )
 
 

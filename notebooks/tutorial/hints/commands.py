@@ -7,7 +7,7 @@ import difflib
 import re
 
 from ..snapshot import Snapshot
-from .registry import rule
+from .registry import Hint, rule
 
 INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
 NEEDS_ARGUMENT = re.compile(r"the following arguments are required: (\w+)")
@@ -17,7 +17,7 @@ NOT_IN_PROJECT = re.compile(
 
 
 @rule("mistyped-command", "a misspelled Alembic command")
-def _mistyped_command(s: Snapshot) -> str | None:
+def _mistyped_command(s: Snapshot) -> Hint | None:
     typed = INVALID_CHOICE.search(s.message)
     if not typed:
         return None
@@ -26,22 +26,22 @@ def _mistyped_command(s: Snapshot) -> str | None:
     if not closest:
         return None
     corrected = " ".join(["alembic", closest[0], *s.arguments])
-    return (
-        f"`{typed.group(1)}` is not an Alembic command. "
-        f"Did you mean `{corrected}`?"
+    return Hint(
+        f"`{typed.group(1)}` is not an Alembic command.",
+        f"Did you mean `{corrected}`?",
     )
 
 
 @rule("missing-argument", "a command that needs a revision, given none")
-def _missing_argument(s: Snapshot) -> str | None:
+def _missing_argument(s: Snapshot) -> Hint | None:
     needed = NEEDS_ARGUMENT.search(s.message)
     if not needed or s.subcommand not in ("upgrade", "downgrade", "stamp", "show"):
         return None
     examples = {"upgrade": "head", "downgrade": "-1", "stamp": "head", "show": "head"}
-    return (
-        f"`alembic {s.subcommand}` needs to know which revision: for example "
-        f"`alembic {s.subcommand} {examples[s.subcommand]}` "
-        "(`alembic history` lists the revisions)."
+    return Hint(
+        f"`alembic {s.subcommand}` needs to know which revision:",
+        f"for example `alembic {s.subcommand} {examples[s.subcommand]}` "
+        "(`alembic history` lists the revisions).",
     )
 
 
@@ -49,16 +49,16 @@ def _missing_argument(s: Snapshot) -> str | None:
     "not-a-project",
     "a command run outside the project folder, or before `alembic init`",
 )
-def _not_a_project(s: Snapshot) -> str | None:
+def _not_a_project(s: Snapshot) -> Hint | None:
     found = NOT_IN_PROJECT.search(s.message)
     if not found:
         return None
     if not s.own_config:
         named = s.config_file
         if named and not (s.folder / named).is_file():
-            return (
-                f"there is no file {named} in this folder: "
-                "check the name after `-c`."
+            return Hint(
+                f"there is no file {named} in this folder:",
+                "check the name after `-c`.",
             )
         return None
     if (s.folder / "alembic.ini").is_file():
@@ -66,27 +66,28 @@ def _not_a_project(s: Snapshot) -> str | None:
         if location and not (
             s.folder / location.group(1).strip().replace("%(here)s/", "")
         ).is_dir():
-            return (
+            return Hint(
                 f"alembic.ini names the folder `{location.group(1).strip()}` "
-                "(script_location), and it does not exist here. Was it renamed or "
-                "deleted? `alembic init` creates it in a new project."
+                "(script_location), and it does not exist here.",
+                "Was it renamed or deleted? `alembic init` creates it in a new "
+                "project.",
             )
         return None
-    return (
-        "this folder has no alembic.ini, so it is not an Alembic project. If the "
-        "kernel restarted, run the notebook's first code cell: it opens the "
-        "notebook's project folder. A new project starts with `alembic init alembic`."
+    return Hint(
+        "this folder has no alembic.ini, so it is not an Alembic project.",
+        "If the kernel restarted, run the notebook's first code cell: it opens the "
+        "notebook's project folder. A new project starts with `alembic init alembic`.",
     )
 
 
 @rule("init-twice", "`alembic init` run again in a project that has Alembic")
-def _init_twice(s: Snapshot) -> str | None:
+def _init_twice(s: Snapshot) -> Hint | None:
     if s.subcommand != "init" or "already exists and is not empty" not in s.message:
         return None
     folder = s.arguments[0] if s.arguments else "alembic"
     if not (s.folder / folder / "env.py").is_file():
         return None
-    return (
-        f"this project has Alembic already ({folder}/ and alembic.ini): there is "
-        "nothing to do again. Your env.py and revisions are untouched."
+    return Hint(
+        f"this project has Alembic already ({folder}/ and alembic.ini):",
+        "there is nothing to do again. Your env.py and revisions are untouched.",
     )

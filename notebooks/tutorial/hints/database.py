@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..snapshot import Snapshot
-from .registry import rule
+from .registry import Hint, rule
 
 BATCH_LEFTOVER = re.compile(r"table (_alembic_tmp_\w+) already exists")
 NOT_NULL_SQLITE = re.compile(r"Cannot add a NOT NULL column with default value NULL")
@@ -33,14 +33,15 @@ ALREADY_THERE = [
     "batch-leftover",
     "a batch operation that failed halfway left its temporary table",
 )
-def _batch_leftover(s: Snapshot) -> str | None:
+def _batch_leftover(s: Snapshot) -> Hint | None:
     leftover = BATCH_LEFTOVER.search(s.message)
     if not leftover or s.tables is None or leftover.group(1) not in s.tables:
         return None
-    return (
+    return Hint(
         "a batch operation that failed earlier left its temporary table "
-        f"`{leftover.group(1)}` behind. Drop it (`DROP TABLE {leftover.group(1)}`), "
-        "fix the revision, and upgrade again."
+        f"`{leftover.group(1)}` behind.",
+        f"Drop it (`DROP TABLE {leftover.group(1)}`), fix the revision, and upgrade "
+        "again.",
     )
 
 
@@ -48,7 +49,7 @@ def _batch_leftover(s: Snapshot) -> str | None:
     "not-null-without-default",
     "a NOT NULL column without a default, added to a table",
 )
-def _not_null_without_default(s: Snapshot) -> str | None:
+def _not_null_without_default(s: Snapshot) -> Hint | None:
     server = NOT_NULL_SERVER.search(s.message)
     sqlite = NOT_NULL_SQLITE.search(s.message)
     if server:
@@ -68,14 +69,15 @@ def _not_null_without_default(s: Snapshot) -> str | None:
     if not rows:  # an empty table takes the column (SQLite too): the cause is elsewhere
         return None
     rows_text = "1 row" if rows == 1 else f"{rows} rows"
-    return (
+    return Hint(
         f"`{table}` has {rows_text}, and a NOT NULL column `{column}` without a "
-        f"default has no value for them: {fix}"
+        "default has no value for them:",
+        fix,
     )
 
 
 @rule("already-there", "a revision that creates what the database already has")
-def _already_there(s: Snapshot) -> str | None:
+def _already_there(s: Snapshot) -> Hint | None:
     if (
         s.subcommand not in ("upgrade", "downgrade")
         or BATCH_LEFTOVER.search(s.message)
@@ -95,10 +97,10 @@ def _already_there(s: Snapshot) -> str | None:
     )
     if not in_database:
         return None
-    return (
+    return Hint(
         f"the database already has `{name}`, which this revision creates: its tables "
         "are ahead of its alembic_version (changed by hand or by `create_all()`, "
-        "stamped back, or left half-done by a failed run). If the tables match a "
-        "revision, `alembic stamp` it; if a failed run left them half-done, undo its "
-        "changes by hand, then upgrade again."
+        "stamped back, or left half-done by a failed run).",
+        "If the tables match a revision, `alembic stamp` it; if a failed run left "
+        "them half-done, undo its changes by hand, then upgrade again.",
     )

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ..snapshot import Snapshot
-from .registry import rule
+from .registry import Hint, rule
 
 IMPORT_NAME = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
 MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
@@ -41,7 +41,7 @@ DRIVERS = {
     "name-not-in-package",
     "a model module imported from a package that does not have it",
 )
-def _name_not_in_package(s: Snapshot) -> str | None:
+def _name_not_in_package(s: Snapshot) -> Hint | None:
     missing = IMPORT_NAME.search(s.message)
     if not missing:
         return None
@@ -53,15 +53,15 @@ def _name_not_in_package(s: Snapshot) -> str | None:
         or (folder / name).is_dir()
     ):
         return None
-    return (
+    return Hint(
         f"there is no {(folder / name).relative_to(s.folder).as_posix()}.py, "
-        f"so `from {package} import {name}` "
-        "fails. Check the spelling of the import, or create the file."
+        f"so `from {package} import {name}` fails.",
+        "Check the spelling of the import, or create the file.",
     )
 
 
 @rule("missing-driver", "a database URL whose driver is not installed")
-def _missing_driver(s: Snapshot) -> str | None:
+def _missing_driver(s: Snapshot) -> Hint | None:
     missing = MISSING_MODULE.search(s.message)
     if (
         not missing
@@ -70,11 +70,11 @@ def _missing_driver(s: Snapshot) -> str | None:
     ):
         return None
     url, package = DRIVERS[missing.group(1)]
-    return (
+    return Hint(
         f"`{missing.group(1)}` is the database driver that {url} URLs name, and it "
-        "is not installed in the Python that runs Alembic: "
+        "is not installed in the Python that runs Alembic:",
         f"`pip install {package}` (the package's name is not the module's), or "
-        "write the URL with a driver you have."
+        "write the URL with a driver you have.",
     )
 
 
@@ -82,7 +82,7 @@ def _missing_driver(s: Snapshot) -> str | None:
     "module-beside-the-config",
     "`-c` names a config file in another folder, and prepend_sys_path is `.`",
 )
-def _module_beside_the_config(s: Snapshot) -> str | None:
+def _module_beside_the_config(s: Snapshot) -> Hint | None:
     missing = MISSING_MODULE.search(s.message)
     if not missing or s.own_config or not s.config_file:
         return None
@@ -99,12 +99,12 @@ def _module_beside_the_config(s: Snapshot) -> str | None:
     )
     if not setting or "%(here)s" in setting.group(1):
         return None
-    return (
+    return Hint(
         f"`{top}` lies beside {s.config_file}, but "
         f"`prepend_sys_path = {setting.group(1).strip()}` there is relative to the "
-        "folder you run Alembic from, which is not that one. Write "
-        "`prepend_sys_path = %(here)s`, the folder of the config file, wherever you "
-        "run from."
+        "folder you run Alembic from, which is not that one.",
+        "Write `prepend_sys_path = %(here)s`, the folder of the config file, "
+        "wherever you run from.",
     )
 
 
@@ -112,7 +112,7 @@ def _module_beside_the_config(s: Snapshot) -> str | None:
     "module-not-found",
     "an import that fails: a missing file, a typo, or the project not on the path",
 )
-def _module_not_found(s: Snapshot) -> str | None:
+def _module_not_found(s: Snapshot) -> Hint | None:
     missing = MISSING_MODULE.search(s.message)
     if not missing:
         return None
@@ -120,9 +120,10 @@ def _module_not_found(s: Snapshot) -> str | None:
     top = parts[0]
     if (s.folder / top).is_dir() or (s.folder / f"{top}.py").is_file():
         if not re.search(r"^prepend_sys_path\s*=", s.ini_text, re.MULTILINE):
-            return (
+            return Hint(
                 f"`{top}` lies in your project folder, but Python does not look "
-                "there: alembic.ini needs `prepend_sys_path = .`."
+                "there:",
+                "alembic.ini needs `prepend_sys_path = .`.",
             )
         for depth in range(2, len(parts) + 1):
             path = Path(*parts[:depth])
@@ -130,10 +131,10 @@ def _module_not_found(s: Snapshot) -> str | None:
                 not (s.folder / path).is_dir()
                 and not (s.folder / path.with_suffix(".py")).is_file()
             ):
-                return (
+                return Hint(
                     f"there is no {path.as_posix()}.py "
-                    f"(nor a package {path.as_posix()}/) in your project. "
-                    "Check the spelling of the import, or create the file."
+                    f"(nor a package {path.as_posix()}/) in your project.",
+                    "Check the spelling of the import, or create the file.",
                 )
         return None
     if importlib.util.find_spec(top) is not None:
@@ -142,13 +143,13 @@ def _module_not_found(s: Snapshot) -> str | None:
                   if (path / "__init__.py").is_file() or path.suffix == ".py")
     closest = difflib.get_close_matches(top, ours, n=1)
     if closest:
-        return (
-            f"there is no module `{top}`; your project has `{closest[0]}`. "
-            "Check the spelling of the import."
+        return Hint(
+            f"there is no module `{top}`; your project has `{closest[0]}`.",
+            "Check the spelling of the import.",
         )
-    return (
-        f"`{top}` is not installed in the Python that runs Alembic: "
-        "install it, or check the spelling."
+    return Hint(
+        f"`{top}` is not installed in the Python that runs Alembic:",
+        "install it, or check the spelling.",
     )
 
 
@@ -156,7 +157,7 @@ def _module_not_found(s: Snapshot) -> str | None:
     "revision-misses-an-import",
     "a revision that uses a module's types (sqlmodel's) without importing it",
 )
-def _revision_misses_an_import(s: Snapshot) -> str | None:
+def _revision_misses_an_import(s: Snapshot) -> Hint | None:
     undefined = UNDEFINED_NAME.search(s.message)
     if not undefined:
         return None
@@ -181,7 +182,7 @@ def _revision_misses_an_import(s: Snapshot) -> str | None:
             f"not import it: add `import {module}` under `import sqlalchemy as sa` in "
             f"{shown} too, so that every new revision has it."
         )
-    return (
-        f"{raised_in} uses `{module}.` but never imports {module}: "
-        f"add `import {module}` at its top.{for_next}"
+    return Hint(
+        f"{raised_in} uses `{module}.` but never imports {module}:",
+        f"add `import {module}` at its top.{for_next}",
     )

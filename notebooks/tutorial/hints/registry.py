@@ -4,6 +4,8 @@ A subject module registers each of its rules with :func:`rule`; the package
 (``hints/__init__.py``) then puts them in the order it declares with
 :func:`arrange`, and :func:`diagnose` asks them in that order: the first that
 speaks is the one the learner hears. Nothing here knows a rule by name.
+
+A rule that speaks returns a :class:`Hint`: what it found, and what to do about it.
 """
 
 from __future__ import annotations
@@ -16,13 +18,31 @@ from ..snapshot import Snapshot, quiet
 
 
 @dataclass(frozen=True)
+class Hint:
+    """What a rule found, and what to do about it, kept apart as Django's checks keep
+    ``msg`` and ``hint``; the learner reads them as one text (:meth:`text`).
+
+    :param problem: what happened, ending with its own punctuation: a colon when
+        ``fix`` goes on with its sentence, a full stop otherwise.
+    :param fix: what to do about it (or why there is nothing to do).
+    """
+
+    problem: str
+    fix: str
+
+    def text(self) -> str:
+        """The hint as the learner reads it: the problem, a space, the fix."""
+        return f"{self.problem} {self.fix}"
+
+
+@dataclass(frozen=True)
 class Rule:
     """One mistake, recognised: ``check`` returns the hint for a snapshot, or None."""
 
     id: str
     mistake: str
     after: str  # "failure" or "success": which commands it looks at
-    check: Callable[[Snapshot], str | None]
+    check: Callable[[Snapshot], Hint | None]
 
 
 RULES: list[Rule] = []  # in the declared order (see :func:`arrange`)
@@ -32,7 +52,7 @@ _REGISTERED: dict[str, Rule] = {}  # by id, as the subject modules define them
 def rule(id: str, mistake: str, after: str = "failure"):
     """Register the decorated function as the check of a new rule."""
 
-    def register(check: Callable[[Snapshot], str | None]):
+    def register(check: Callable[[Snapshot], Hint | None]):
         if id in _REGISTERED:
             raise ValueError(f"two hint rules have the id {id!r}")
         _REGISTERED[id] = Rule(id, mistake, after, check)
@@ -70,8 +90,8 @@ def diagnose(snapshot: Snapshot) -> tuple[str, str] | None:
                 hint = candidate.check(snapshot)
         except Exception:  # a rule that cannot read the project says nothing
             hint = None
-        if hint:
-            return candidate.id, hint
+        if hint is not None:
+            return candidate.id, hint.text()
     return None
 
 

@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 from ..snapshot import Snapshot
-from .registry import rule
+from .registry import Hint, rule
 
 
 @rule("revision-without-message", "`alembic revision` without `-m`", after="success")
-def _revision_without_message(s: Snapshot) -> str | None:
+def _revision_without_message(s: Snapshot) -> Hint | None:
     if s.subcommand != "revision" or any(
         word in ("-m", "--message") or word.startswith("--message=")
         for word in s.arguments
@@ -21,10 +21,10 @@ def _revision_without_message(s: Snapshot) -> str | None:
     generated = _generated_file(s)
     if generated is None or not generated.name.endswith("_.py"):
         return None
-    return (
+    return Hint(
         f"this revision has no message (`-m`): its file is named {generated.name} and "
-        "`alembic history` shows it without a description. Delete the file and run "
-        'the command again with `-m "what it does"`.'
+        "`alembic history` shows it without a description.",
+        'Delete the file and run the command again with `-m "what it does"`.',
     )
 
 
@@ -33,16 +33,17 @@ def _revision_without_message(s: Snapshot) -> str | None:
     "env.py misses a model module, so autogenerate drops its table",
     after="success",
 )
-def _autogenerate_drops_a_modelled_table(s: Snapshot) -> str | None:
+def _autogenerate_drops_a_modelled_table(s: Snapshot) -> Hint | None:
     dropped = _dropped_tables(s)
     modelled = [name for name in dropped if s.models and name in s.models.tables]
     if not modelled:
         return None
     files = ", ".join(sorted({s.models.tables[name] for name in modelled}))
-    return (
+    return Hint(
         f"this migration drops {_tables(modelled)}, whose models exist ({files}) but "
-        "are not imported by env.py. Delete this file, make env.py import every model "
-        "module, and autogenerate again."
+        "are not imported by env.py.",
+        "Delete this file, make env.py import every model module, and autogenerate "
+        "again.",
     )
 
 
@@ -51,14 +52,14 @@ def _autogenerate_drops_a_modelled_table(s: Snapshot) -> str | None:
     "autogenerate drops a table that no model defines",
     after="success",
 )
-def _autogenerate_drops_a_foreign_table(s: Snapshot) -> str | None:
+def _autogenerate_drops_a_foreign_table(s: Snapshot) -> Hint | None:
     dropped = _dropped_tables(s)
     if not dropped or any(s.models and name in s.models.tables for name in dropped):
         return None
-    return (
-        f"this migration drops {_tables(dropped)}, which no model of yours defines. "
+    return Hint(
+        f"this migration drops {_tables(dropped)}, which no model of yours defines.",
         "If another tool owns it, make env.py skip it with `include_name`; if you "
-        "deleted its model on purpose, this is right."
+        "deleted its model on purpose, this is right.",
     )
 
 
@@ -67,29 +68,29 @@ def _autogenerate_drops_a_foreign_table(s: Snapshot) -> str | None:
     "an empty autogenerate although the models changed",
     after="success",
 )
-def _empty_autogenerate_models_differ(s: Snapshot) -> str | None:
+def _empty_autogenerate_models_differ(s: Snapshot) -> Hint | None:
     if not _empty_generated(s, autogenerate=True) or not s.model_differences:
         return None
-    return (
+    return Hint(
         "this migration is empty, yet your models differ from the database "
-        f"({_summary(s.model_differences)}): env.py does not see every model. Make it "
-        "import every model module (new ones too), then delete this file and "
-        "autogenerate again."
+        f"({_summary(s.model_differences)}): env.py does not see every model.",
+        "Make it import every model module (new ones too), then delete this file and "
+        "autogenerate again.",
     )
 
 
 @rule("empty-autogenerate", "an autogenerate with nothing to do", after="success")
-def _empty_autogenerate(s: Snapshot) -> str | None:
+def _empty_autogenerate(s: Snapshot) -> Hint | None:
     if (
         not _empty_generated(s, autogenerate=True)
         or s.model_differences
         or s.database_revisions is None
     ):
         return None
-    return (
-        "this migration is empty: your models and the database already match. "
+    return Hint(
+        "this migration is empty: your models and the database already match.",
         "If you did change a model, check that the file is saved and that env.py "
-        "imports every model module; otherwise delete this revision."
+        "imports every model module; otherwise delete this revision.",
     )
 
 
@@ -98,7 +99,7 @@ def _empty_autogenerate(s: Snapshot) -> str | None:
     "`alembic revision` without `--autogenerate` after a model change",
     after="success",
 )
-def _plain_revision_models_differ(s: Snapshot) -> str | None:
+def _plain_revision_models_differ(s: Snapshot) -> Hint | None:
     generated = _empty_generated(s, autogenerate=False)
     if generated is None:
         return None
@@ -112,18 +113,18 @@ def _plain_revision_models_differ(s: Snapshot) -> str | None:
     if not s.model_differences or s.env_sees_differences is None:
         return None
     if not s.env_sees_differences:
-        return (
+        return Hint(
             "without `--autogenerate` the revision is an empty template, and your "
             f"models differ from the database ({_summary(s.model_differences)}) in a "
-            "way env.py does not see, so `--autogenerate` would miss it too: make "
-            "env.py import every model module (new ones too), then delete this file "
-            "and autogenerate."
+            "way env.py does not see, so `--autogenerate` would miss it too:",
+            "make env.py import every model module (new ones too), then delete this "
+            "file and autogenerate.",
         )
-    return (
+    return Hint(
         "without `--autogenerate` the revision is an empty template, yet your models "
-        f"differ from the database ({_summary(s.model_differences)}). Fill in "
-        "upgrade() and downgrade() yourself, or delete this file and add "
-        "`--autogenerate`."
+        f"differ from the database ({_summary(s.model_differences)}).",
+        "Fill in upgrade() and downgrade() yourself, or delete this file and add "
+        "`--autogenerate`.",
     )
 
 
