@@ -14,7 +14,6 @@ The solutions are in ``notebooks/solutions/``; ``%load`` one into a cell to see 
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,146 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, Float, Integer, Numeric, String, Text, UniqueConstraint
 
-from . import browser, inspection, terminal
+from . import inspection, terminal
+from .checks import probes
 from .checks.report import Finding, Report, _code  # noqa: F401  (the notebooks' and progress' names)
 from .checks.widget import CheckMyWork, button  # noqa: F401
-
-APPS = {
-    "billtracker": ("billtracker.data.__all_models", "billtracker.data.modelbase:SqlAlchemyBase"),
-    "hovershare": ("hovershare.data.__all_models", "hovershare.data.modelbase:SqlAlchemyBase"),
-}
-
-
-# --------------------------------------------------------------------------- what the checkers share
-
-
-def _models(folder: Path, report: Report, app: str = "billtracker", step: int = 1):
-    """The models' MetaData, or None (and a finding saying why) when they do not import."""
-    module, base = APPS[app]
-    try:
-        return inspection.model_tables(folder, module, base)
-    except inspection.ProjectProblem as problem:
-        report.add(False, f"Your models do not import, so nothing else can be checked: {problem}", step)
-        return None
-
-
-def _type_name(column) -> str:
-    return type(column.type).__name__
-
-
-def _a(word: str) -> str:
-    """``word`` with its article: "a String", "an Integer"."""
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
-
-
-def _check_column(
-    report: Report, metadata, table: str, model: str, name: str, kind: type, kind_words: str,
-    file: str, nullable: bool = True, index: bool = False, step: int = 1,
-) -> bool:
-    """Check that the model of ``table`` has the column ``name`` of type ``kind``; one finding per problem."""
-    if table not in metadata.tables:
-        return report.add(False, f"There is no `{table}` table in your models any more: was {file} changed?", step)
-    column = metadata.tables[table].columns.get(name)
-    if column is None:
-        elsewhere = [other for other, defined in metadata.tables.items() if name in defined.columns]
-        if elsewhere:
-            return report.add(False, f"`{name}` is in the `{elsewhere[0]}` table; it belongs to {model} (table `{table}`), in {file}.", step)
-        return report.add(False, f"The {model} model has no `{name}` column yet ({file}).", step)
-    problems = []
-    if not isinstance(column.type, kind):
-        problems.append(f"it is {_a(_type_name(column))} column; it should be {kind_words}")
-    if nullable and not column.nullable:
-        problems.append(
-            "it is NOT NULL: the rows already in the table have no value for it, so it must be allowed to be "
-            "empty (`Mapped[... | None]`)"
-        )
-    indexed = column.index or any(name in index_.columns for index_ in metadata.tables[table].indexes)
-    if index and not indexed:
-        problems.append("it has no index: add `index=True` to its `mapped_column(...)`")
-    if problems:
-        return report.add(False, f"{model}.{name} is there, but " + "; and ".join(problems) + ".", step)
-    words = f"{kind_words}{', may be empty' if column.nullable else ''}{', indexed' if indexed else ''}"
-    return report.add(True, f"{model} has `{name}` ({words}).", step)
-
-
-def _revisions(folder: Path, report: Report, step: int):
-    """Alembic's ScriptDirectory, or None (and a finding saying why)."""
-    try:
-        return inspection.script_directory(folder)
-    except inspection.ProjectProblem as problem:
-        report.add(False, str(problem), step)
-        return None
-
-
-def _one_head(script, report: Report, step: int) -> bool:
-    heads = script.get_heads()
-    if len(heads) > 1:
-        return report.add(
-            False,
-            f"There are {len(heads)} heads ({', '.join(sorted(heads))}): two revisions follow the same one. "
-            "Delete the one you made by mistake (not applied yet), or merge them with `alembic merge heads`.",
-            step,
-        )
-    return True
-
-
-def _revision_doing(script, table: str, operation: str, name: str) -> list[str]:
-    """The revisions whose ``upgrade()`` calls ``operation`` (e.g. ``add_column``) on ``table`` with ``name``."""
-    table_quoted, name_quoted = rf"['\"]{re.escape(table)}['\"]", rf"['\"]{re.escape(name)}['\"]"
-    found = []
-    for revision in script.walk_revisions():
-        body = inspection.upgrade_source(script, revision.revision)
-        in_batch = re.search(rf"batch_alter_table\(\s*{table_quoted}", body)
-        for line in body.splitlines():
-            if f"{operation}(" in line and re.search(name_quoted, line):
-                if re.search(table_quoted, line) or (in_batch and f"batch_op.{operation}(" in line):
-                    found.append(revision.revision)
-                    break
-    return found
-
-
-def _newest_is_empty(script) -> str | None:
-    """The newest revision, if its ``upgrade()`` does nothing (autogenerate found no change)."""
-    heads = script.get_heads()
-    if len(heads) != 1:
-        return None
-    body = inspection.upgrade_source(script, heads[0])
-    return heads[0] if "op." not in body and "batch_op." not in body else None
-
-
-def _database_table(folder: Path, report: Report, table: str, step: int):
-    """The database's ``table`` (inspector); None if it has no such table; False (and a finding) with no database."""
-    try:
-        return inspection.schema(folder).get(table)
-    except inspection.ProjectProblem as problem:
-        report.add(False, str(problem), step)
-        return False
-
-
-def _at_head(folder: Path, script, report: Report, step: int) -> bool:
-    try:
-        current = inspection.current_revisions(folder)
-    except inspection.ProjectProblem as problem:
-        return report.add(False, str(problem), step)
-    heads = tuple(sorted(script.get_heads()))
-    if current == heads:
-        return report.add(True, f"The database is at the head ({', '.join(heads)}): every revision is applied.", step)
-    where = ", ".join(current) if current else "base (no revision applied)"
-    return report.add(False, f"The database is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head`.", step)
-
-
-def _page(folder: Path, report: Report, app: str, step: int, missing: str) -> bool:
-    try:
-        page = browser.browse("/", app=f"{app}.app", folder=folder)
-    except Exception as error:  # the app does not import at all
-        return report.add(False, f"The app does not start: {type(error).__name__}: {error}", step)
-    if page.status_code == 200:
-        return report.add(True, "The page works (200 OK).", step)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", page.text))
-    error = re.search(r"(\w+(Error|Exception): [^\n]*)", text)  # the first line of the error, as the page shows it
-    error = error.group(1).strip() if error else page.status
-    return report.add(False, f"The page fails ({page.status}): {error}. {missing}", step)
-
 
 # --------------------------------------------------------------------------- the exercises
 
@@ -197,9 +60,9 @@ def check_due_date(folder: Path | str = ".") -> Report:
     """Notebook 01: the ``Bill`` model gets ``due_date``, a date and time that may be empty."""
     folder = Path(folder).resolve()
     report = Report("Bill.due_date in the model", success="The model has due_date; a migration would add it to the database.")
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
-        _check_column(
+        probes.check_column(
             report, metadata, "bills", "Bill", "due_date", DateTime, "a DateTime", "billtracker/data/bills.py"
         )
     return report
@@ -215,12 +78,12 @@ def check_payments(folder: Path | str = ".") -> Report:
         module.is_file(),
         "billtracker/data/payments.py exists." if module.is_file() else "There is no billtracker/data/payments.py yet.",
     )
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     with_payments = None
     if module.is_file() and metadata is not None:
         try:
-            modules = [APPS["billtracker"][0], "billtracker.data.payments"]  # registered or not
-            with_payments = inspection.model_tables(folder, modules, APPS["billtracker"][1])
+            modules = [probes.APPS["billtracker"][0], "billtracker.data.payments"]  # registered or not
+            with_payments = inspection.model_tables(folder, modules, probes.APPS["billtracker"][1])
         except inspection.ProjectProblem as problem:
             report.add(False, f"billtracker/data/payments.py does not import: {problem}", 1)
     if with_payments is not None:
@@ -231,7 +94,7 @@ def check_payments(folder: Path | str = ".") -> Report:
             wanted = {"id": Integer, "bill_id": Integer, "amount": Float | Numeric, "paid_date": DateTime}
             missing = [name for name in wanted if name not in table.columns]
             wrong = [
-                f"{name} is {_type_name(table.columns[name])}" for name, kind in wanted.items()
+                f"{name} is {probes.type_name(table.columns[name])}" for name, kind in wanted.items()
                 if name in table.columns and not isinstance(table.columns[name].type, kind)
             ]
             keys = {key.target_fullname for key in table.columns["bill_id"].foreign_keys} if "bill_id" in table.columns else set()
@@ -251,10 +114,10 @@ def check_payments(folder: Path | str = ".") -> Report:
             "__all_models.py does not import payments yet: env.py, and so Alembic, cannot see the table.",
             2,
         )
-    script = _revisions(folder, report, 3)
+    script = probes.revisions(folder, report, 3)
     if script is not None:
-        creating = _revision_doing(script, "payments", "create_table", "payments")
-        empty = _newest_is_empty(script)
+        creating = probes.revision_doing(script, "payments", "create_table", "payments")
+        empty = probes.newest_is_empty(script)
         if creating:
             report.add(True, f"Revision {creating[0]} creates the payments table.", 3)
         elif empty:
@@ -266,9 +129,9 @@ def check_payments(folder: Path | str = ".") -> Report:
             )
         else:
             report.add(False, "No revision creates the payments table yet: autogenerate one.", 3)
-        if _one_head(script, report, 3) and creating:
-            _at_head(folder, script, report, 4)
-        table = _database_table(folder, report, "payments", 4)
+        if probes.one_head(script, report, 3) and creating:
+            probes.at_head(folder, script, report, 4)
+        table = probes.database_table(folder, report, "payments", 4)
         if table is not False:
             report.add(bool(table), "The database has the payments table." if table else "The database has no payments table yet.", 4)
     return report
@@ -279,10 +142,10 @@ def check_phone(folder: Path | str = ".") -> Report:
     """Notebook 03: ``users.phone`` in the model, and a revision that adds it, autogenerated."""
     folder = Path(folder).resolve()
     report = Report("users.phone: the model and its revision", success="Read the file: `op.add_column('users', ...)`. Notebook 04 applies revisions.")
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
-        _check_column(report, metadata, "users", "User", "phone", String, "a String", "billtracker/data/users.py")
-    users = _database_table(folder, report, "users", 2)
+        probes.check_column(report, metadata, "users", "User", "phone", String, "a String", "billtracker/data/users.py")
+    users = probes.database_table(folder, report, "users", 2)
     if users is not False:
         applied = bool(users) and users.column("last_login") is not None
         report.add(
@@ -292,17 +155,17 @@ def check_phone(folder: Path | str = ".") -> Report:
             "(`Target database is not up to date`): run `alembic upgrade head` first.",
             2,
         )
-    script = _revisions(folder, report, 3)
+    script = probes.revisions(folder, report, 3)
     if script is not None:
-        adding = _revision_doing(script, "users", "add_column", "phone")
-        empty = _newest_is_empty(script)
+        adding = probes.revision_doing(script, "users", "add_column", "phone")
+        empty = probes.newest_is_empty(script)
         if adding:
             report.add(True, f"Revision {adding[0]} adds users.phone.", 3)
         elif empty:
             report.add(False, f"The newest revision, {empty}, is empty: was users.py saved with phone in it? Delete that file and autogenerate again.", 3)
         else:
             report.add(False, "No revision adds users.phone yet: autogenerate one.", 3)
-        _one_head(script, report, 3)
+        probes.one_head(script, report, 3)
     return report
 
 
@@ -311,16 +174,16 @@ def check_last_payment(folder: Path | str = ".") -> Report:
     """Notebook 04: ``bills.last_payment`` (DateTime, indexed): model, revision, upgrade, and the page."""
     folder = Path(folder).resolve()
     report = Report("bills.last_payment, from model to database", success="Model, revision and database agree, and the site works.")
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
-        _check_column(
+        probes.check_column(
             report, metadata, "bills", "Bill", "last_payment", DateTime, "a DateTime", "billtracker/data/bills.py", index=True
         )
-    script = _revisions(folder, report, 2)
+    script = probes.revisions(folder, report, 2)
     if script is not None:
-        adding = _revision_doing(script, "bills", "add_column", "last_payment")
-        indexing = _revision_doing(script, "bills", "create_index", "last_payment")
-        empty = _newest_is_empty(script)
+        adding = probes.revision_doing(script, "bills", "add_column", "last_payment")
+        indexing = probes.revision_doing(script, "bills", "create_index", "last_payment")
+        empty = probes.newest_is_empty(script)
         if adding and indexing:
             report.add(True, f"Revision {adding[0]} adds bills.last_payment and its index.", 2)
         elif adding:
@@ -334,9 +197,9 @@ def check_last_payment(folder: Path | str = ".") -> Report:
             report.add(False, f"The newest revision, {empty}, is empty: was bills.py saved with last_payment in it? Delete that file and autogenerate again.", 2)
         else:
             report.add(False, "No revision adds bills.last_payment yet: autogenerate one.", 2)
-        if _one_head(script, report, 2) and adding:
-            _at_head(folder, script, report, 3)
-    bills = _database_table(folder, report, "bills", 3)
+        if probes.one_head(script, report, 2) and adding:
+            probes.at_head(folder, script, report, 3)
+    bills = probes.database_table(folder, report, "bills", 3)
     if bills is not False and bills is not None:
         column = bills.column("last_payment")
         if column is None:
@@ -345,7 +208,7 @@ def check_last_payment(folder: Path | str = ".") -> Report:
             report.add(False, "The database has bills.last_payment but no index on it.", 3)
         else:
             report.add(True, f"The database has bills.last_payment ({column[1]}) and its index.", 3)
-    _page(folder, report, "billtracker", 4, "The database lacks a column the models have: migrate it.")
+    probes.page(folder, report, "billtracker", 4, "The database lacks a column the models have: migrate it.")
     return report
 
 
@@ -357,24 +220,24 @@ def check_postal_code(folder: Path | str = ".") -> Report:
     """
     folder = Path(folder).resolve()
     report = Report("Location.postal_code, from model to page", success="You migrated hovershare on your own.")
-    metadata = _models(folder, report, app="hovershare")
+    metadata = probes.models(folder, report, app="hovershare")
     if metadata is not None:
-        _check_column(
+        probes.check_column(
             report, metadata, "locations", "Location", "postal_code", String, "a String", "hovershare/data/locations.py"
         )
-    script = _revisions(folder, report, 2)
+    script = probes.revisions(folder, report, 2)
     if script is not None:
-        adding = _revision_doing(script, "locations", "add_column", "postal_code")
-        empty = _newest_is_empty(script)
+        adding = probes.revision_doing(script, "locations", "add_column", "postal_code")
+        empty = probes.newest_is_empty(script)
         if adding:
             report.add(True, f"Revision {adding[0]} adds locations.postal_code.", 2)
         elif empty:
             report.add(False, f"The newest revision, {empty}, is empty: was locations.py saved with postal_code in it? Delete that file and autogenerate again.", 2)
         else:
             report.add(False, "No revision adds locations.postal_code yet: autogenerate one.", 2)
-        if _one_head(script, report, 2) and adding:
-            _at_head(folder, script, report, 3)
-    locations = _database_table(folder, report, "locations", 3)
+        if probes.one_head(script, report, 2) and adding:
+            probes.at_head(folder, script, report, 3)
+    locations = probes.database_table(folder, report, "locations", 3)
     if locations is not False and locations is not None:
         column = locations.column("postal_code")
         report.add(
@@ -383,7 +246,7 @@ def check_postal_code(folder: Path | str = ".") -> Report:
             "The database's locations table has no postal_code column yet.",
             3,
         )
-    _page(folder, report, "hovershare", 4, "The database lacks a column the models have: migrate it.")
+    probes.page(folder, report, "hovershare", 4, "The database lacks a column the models have: migrate it.")
     return report
 
 
@@ -397,13 +260,13 @@ def check_due_date_on_a_busy_table(folder: Path | str = ".") -> Report:
     folder = Path(folder).resolve()
     report = Report("bills.due_date, deployed while a report reads bills",
                     success="The revision is applied, and env.py's lock_timeout holds for it: a blocked deploy fails fast.")
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
-        _check_column(report, metadata, "bills", "Bill", "due_date", DateTime, "a DateTime", "billtracker/data/bills.py")
-    script = _revisions(folder, report, 1)
+        probes.check_column(report, metadata, "bills", "Bill", "due_date", DateTime, "a DateTime", "billtracker/data/bills.py")
+    script = probes.revisions(folder, report, 1)
     if script is None:
         return report
-    revision = _revision_step(script, report, "bills", "due_date", "billtracker/data/bills.py", 1)
+    revision = probes.revision_step(script, report, "bills", "due_date", "billtracker/data/bills.py", 1)
     if revision is not None:
         report.add(True, f"Revision {revision} adds bills.due_date.", 1)
         parent = script.get_revision(revision).down_revision or "base"
@@ -418,9 +281,9 @@ def check_due_date_on_a_busy_table(folder: Path | str = ".") -> Report:
             else:
                 report.add(False, "Its SQL sets no lock_timeout before the ALTER TABLE: env.py must still call "
                                   "`set_timeouts()` in `begin_transaction()`, as section 2 made it.", 2)
-        if _one_head(script, report, 3):
-            _at_head(folder, script, report, 3)
-    bills = _database_table(folder, report, "bills", 3)
+        if probes.one_head(script, report, 3):
+            probes.at_head(folder, script, report, 3)
+    bills = probes.database_table(folder, report, "bills", 3)
     if bills is not False and bills is not None:
         if bills.column("due_date") is not None:
             report.add(True, "The database has bills.due_date.", 3)
@@ -439,13 +302,13 @@ def check_phone_index(folder: Path | str = ".") -> Report:
     folder = Path(folder).resolve()
     report = Report("an index on users.phone, built without blocking writes",
                     success="The index is there, and was built while the site could go on writing.")
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
-        _check_column(report, metadata, "users", "User", "phone", String, "a String", "billtracker/data/users.py", index=True)
-    script = _revisions(folder, report, 1)
+        probes.check_column(report, metadata, "users", "User", "phone", String, "a String", "billtracker/data/users.py", index=True)
+    script = probes.revisions(folder, report, 1)
     if script is None:
         return report
-    indexing = _revision_doing(script, "users", "create_index", "phone")
+    indexing = probes.revision_doing(script, "users", "create_index", "phone")
     if not indexing:
         report.add(False, "No revision creates an index on users.phone yet: autogenerate one.", 1)
     else:
@@ -462,9 +325,9 @@ def check_phone_index(folder: Path | str = ".") -> Report:
                                   "PostgreSQL refuses CONCURRENTLY inside a transaction.", 3)
             else:
                 report.add(True, f"Its {function} runs `op.{operation}(..., postgresql_concurrently=True)` in an autocommit block.", 3)
-        if _one_head(script, report, 4):
-            _at_head(folder, script, report, 4)
-    users = _database_table(folder, report, "users", 4)
+        if probes.one_head(script, report, 4):
+            probes.at_head(folder, script, report, 4)
+    users = probes.database_table(folder, report, "users", 4)
     if users is not False and users is not None:
         if users.indexes_on("phone"):
             report.add(True, f"The database has the index {users.indexes_on('phone')[0]} on users.phone.", 4)
@@ -476,51 +339,9 @@ def check_phone_index(folder: Path | str = ".") -> Report:
 # --- notebooks 06-11
 
 
-def _downgrade_source(script, revision: str) -> str:
-    """The text of the revision's ``downgrade()`` function."""
-    return inspection.revision_source(script, revision).split("def downgrade()", 1)[-1]
-
-
-def _revision_words(script, revision: str) -> str:
-    """A revision as the history shows it: ``<id> (<message>)``."""
-    return f"{revision} ({script.get_revision(revision).doc})"
-
-
 def _base_revision(script):
     """The first revision of the history: the one that follows ``base``."""
     return next(revision for revision in script.walk_revisions() if not revision.down_revision)
-
-
-def _current(folder: Path, script, report: Report, step: int) -> tuple[str, ...] | None:
-    """The database's revisions, or None (and a finding) when it cannot tell or names a revision with no file."""
-    try:
-        current = inspection.current_revisions(folder)
-    except inspection.ProjectProblem as problem:
-        report.add(False, str(problem), step)
-        return None
-    known = {revision.revision for revision in script.walk_revisions()}
-    lost = [revision for revision in current if revision not in known]
-    if lost:
-        report.add(
-            False,
-            f"The database is at {lost[0]}, but alembic/versions has no file for that revision any more: Alembic can "
-            "neither upgrade nor downgrade it. Put the file back (the editor's undo, or the backup), then go on.",
-            step,
-        )
-        return None
-    return current
-
-
-def _rows(folder: Path, sql: str) -> list:
-    """The rows of a query on the project's database (read only)."""
-    from sqlalchemy import text
-
-    database = inspection.engine(folder)
-    try:
-        with database.connect() as connection:
-            return list(connection.execute(text(sql)))
-    finally:
-        database.dispose()
 
 
 @exercise("06-go-back-with-downgrade", "no index on bills.last_payment: step back, change, step forward", solutions="06_")
@@ -534,12 +355,12 @@ def check_no_index(folder: Path | str = ".") -> Report:
         "no index on bills.last_payment: step back, change, step forward",
         success="You changed a revision that was applied: down, edit, up.",
     )
-    script = _revisions(folder, report, 1)
+    script = probes.revisions(folder, report, 1)
     if script is None:
         return report
-    adding = _revision_doing(script, "bills", "add_column", "last_payment")
-    indexing = _revision_doing(script, "bills", "create_index", "last_payment")
-    bills = _database_table(folder, report, "bills", 1)
+    adding = probes.revision_doing(script, "bills", "add_column", "last_payment")
+    indexing = probes.revision_doing(script, "bills", "create_index", "last_payment")
+    bills = probes.database_table(folder, report, "bills", 1)
     if bills is not False:
         indexes = bills.indexes_on("last_payment") if bills else []
         if not indexes:
@@ -559,7 +380,7 @@ def check_no_index(folder: Path | str = ".") -> Report:
                 "`alembic downgrade -1`, which runs the revision's downgrade() and drops it.",
                 1,
             )
-    metadata = _models(folder, report, step=2)
+    metadata = probes.models(folder, report, step=2)
     if metadata is not None and "bills" in metadata.tables:
         column = metadata.tables["bills"].columns.get("last_payment")
         if column is None:
@@ -576,7 +397,7 @@ def check_no_index(folder: Path | str = ".") -> Report:
             if revision.revision not in adding
             and re.search(r"drop_index\(.*ix_bills_last_payment", inspection.upgrade_source(script, revision.revision))
         ]
-        downgrade = _downgrade_source(script, adding[0])
+        downgrade = probes.downgrade_source(script, adding[0])
         if indexing and dropping_later:
             report.add(True, f"Revision {dropping_later[0]} drops the index again: that works too (and is the way once others have applied {adding[0]}).", 3)
         elif indexing:
@@ -595,8 +416,8 @@ def check_no_index(folder: Path | str = ".") -> Report:
             )
         else:
             report.add(True, f"Revision {adding[0]} adds bills.last_payment, with no index.", 3)
-    if _one_head(script, report, 3) and _current(folder, script, report, 4) is not None:
-        _at_head(folder, script, report, 4)
+    if probes.one_head(script, report, 3) and probes.current(folder, script, report, 4) is not None:
+        probes.at_head(folder, script, report, 4)
     if bills:
         report.add(
             bills.column("last_payment") is not None,
@@ -615,16 +436,16 @@ def check_release_1(folder: Path | str = ".") -> Report:
     """
     folder = Path(folder).resolve()
     report = Report("the database of release 1.0", success="You found a revision in the history and went there by its id.")
-    script = _revisions(folder, report, 1)
+    script = probes.revisions(folder, report, 1)
     if script is None:
         return report
     first = _base_revision(script).revision
-    current = _current(folder, script, report, 1)
+    current = probes.current(folder, script, report, 1)
     if current is None:
         return report
     heads = tuple(sorted(script.get_heads()))
     if current == (first,):
-        report.add(True, f"The database is at {_revision_words(script, first)}: the users and bills tables, no last_login yet.", 1)
+        report.add(True, f"The database is at {probes.revision_words(script, first)}: the users and bills tables, no last_login yet.", 1)
     elif not current:
         report.add(
             False,
@@ -635,12 +456,12 @@ def check_release_1(folder: Path | str = ".") -> Report:
     elif current == heads:
         report.add(
             False,
-            f"The database is still at the head, {_revision_words(script, heads[0])}. Find release 1.0's revision in "
+            f"The database is still at the head, {probes.revision_words(script, heads[0])}. Find release 1.0's revision in "
             "`alembic history` and go there with `alembic downgrade <id>`.",
             1,
         )
     else:
-        words = ", ".join(_revision_words(script, revision) for revision in current)
+        words = ", ".join(probes.revision_words(script, revision) for revision in current)
         report.add(
             False,
             f"The database is at {words}, which came after release 1.0: go further back, to the revision whose "
@@ -658,10 +479,10 @@ def check_downgrade_sql(folder: Path | str = ".") -> Report:
     """
     folder = Path(folder).resolve()
     report = Report("downgrade.sql, for the DBA", success="A DBA can run downgrade.sql; your database did not change.")
-    script = _revisions(folder, report, 1)
+    script = probes.revisions(folder, report, 1)
     if script is None:
         return report
-    head = script.get_current_head() if _one_head(script, report, 1) else None
+    head = script.get_current_head() if probes.one_head(script, report, 1) else None
     if head is None:
         return report
     previous = script.get_revision(head).down_revision
@@ -680,7 +501,7 @@ def check_downgrade_sql(folder: Path | str = ".") -> Report:
                 1,
             )
         elif back in sql and "DELETE FROM alembic_version" not in sql and "Running downgrade" in sql and sql.count("-- Running downgrade") == 1:
-            report.add(True, f"downgrade.sql undoes {_revision_words(script, head)} and sets alembic_version back to {previous}.", 1)
+            report.add(True, f"downgrade.sql undoes {probes.revision_words(script, head)} and sets alembic_version back to {previous}.", 1)
         elif forward in sql or "-- Running upgrade" in sql:
             report.add(
                 False,
@@ -697,7 +518,7 @@ def check_downgrade_sql(folder: Path | str = ".") -> Report:
             )
         else:
             report.add(False, f"downgrade.sql is not the SQL of `alembic downgrade {head}:{previous} --sql`.", 1)
-    current = _current(folder, script, report, 2)
+    current = probes.current(folder, script, report, 2)
     if current is not None:
         if current == (head,):
             report.add(True, f"The database is still at the head, {head}: writing SQL changed nothing.", 2)
@@ -720,24 +541,24 @@ def check_user_index(folder: Path | str = ".") -> Report:
     """
     folder = Path(folder).resolve()
     report = Report("an index on bills.user_id, with both checks green", success="`alembic current --check-heads` and `alembic check` both pass.")
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
-        _check_column(
+        probes.check_column(
             report, metadata, "bills", "Bill", "user_id", Integer, "an Integer", "billtracker/data/bills.py",
             nullable=False, index=True,
         )
-    script = _revisions(folder, report, 2)
+    script = probes.revisions(folder, report, 2)
     if script is None:
         return report
-    indexing = _revision_doing(script, "bills", "create_index", "user_id")
-    empty = _newest_is_empty(script)
+    indexing = probes.revision_doing(script, "bills", "create_index", "user_id")
+    empty = probes.newest_is_empty(script)
     if indexing:
         report.add(True, f"Revision {indexing[0]} creates the index on bills.user_id.", 2)
     elif empty:
         report.add(False, f"The newest revision, {empty}, is empty: was bills.py saved with `index=True` on user_id? Delete that file and autogenerate again.", 2)
     else:
         report.add(False, "No revision creates an index on bills.user_id yet: `alembic check` tells you one is needed; autogenerate it.", 2)
-    if not (_one_head(script, report, 3) and _current(folder, script, report, 3) is not None):
+    if not (probes.one_head(script, report, 3) and probes.current(folder, script, report, 3) is not None):
         return report
     current = inspection.current_revisions(folder)
     heads = tuple(sorted(script.get_heads()))
@@ -770,22 +591,22 @@ def check_description_text(folder: Path | str = ".") -> Report:
     """
     folder = Path(folder).resolve()
     report = Report("bills.description as Text, in batch mode", success="Batch mode rebuilt the table, and the bills came along.")
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
-        if _check_column(report, metadata, "bills", "Bill", "description", String, "a String", "billtracker/data/bills.py"):
+        if probes.check_column(report, metadata, "bills", "Bill", "description", String, "a String", "billtracker/data/bills.py"):
             if not isinstance(metadata.tables["bills"].columns["description"].type, Text):
                 report.findings.pop()
                 report.add(False, "Bill.description is still a String: make it `mapped_column(Text)` (import Text from sqlalchemy).", 1)
             else:
                 report.findings[-1].text = "Bill has `description` (a Text, may be empty)."
-    script = _revisions(folder, report, 2)
+    script = probes.revisions(folder, report, 2)
     if script is None:
         return report
     changing = [
-        revision for revision in _revision_doing(script, "bills", "alter_column", "description")
+        revision for revision in probes.revision_doing(script, "bills", "alter_column", "description")
         if "Text(" in inspection.upgrade_source(script, revision)
     ]
-    empty = _newest_is_empty(script)
+    empty = probes.newest_is_empty(script)
     if changing and "batch_alter_table(" not in inspection.upgrade_source(script, changing[0]):
         report.add(
             False,
@@ -800,9 +621,9 @@ def check_description_text(folder: Path | str = ".") -> Report:
         report.add(False, f"The newest revision, {empty}, is empty: was bills.py saved with `Text`? Delete that file and autogenerate again.", 2)
     else:
         report.add(False, "No revision changes bills.description to Text yet: autogenerate one.", 2)
-    if _one_head(script, report, 2) and changing and _current(folder, script, report, 3) is not None:
-        _at_head(folder, script, report, 3)
-    bills = _database_table(folder, report, "bills", 3)
+    if probes.one_head(script, report, 2) and changing and probes.current(folder, script, report, 3) is not None:
+        probes.at_head(folder, script, report, 3)
+    bills = probes.database_table(folder, report, "bills", 3)
     if bills:
         column = bills.column("description")
         report.add(
@@ -811,7 +632,7 @@ def check_description_text(folder: Path | str = ".") -> Report:
             + (": the table was rebuilt." if column and column[1] == "TEXT" else ", not TEXT yet: upgrade."),
             3,
         )
-        count, described = _rows(folder, "SELECT count(*), count(description) FROM bills")[0]
+        count, described = probes.rows(folder, "SELECT count(*), count(description) FROM bills")[0]
         report.add(
             count > 0 and count == described,
             f"The {count} bills kept their descriptions." if count and count == described else
@@ -829,7 +650,7 @@ def check_details(folder: Path | str = ".") -> Report:
     """
     folder = Path(folder).resolve()
     report = Report("bills.description renamed to details, with its values", success="A rename, not a drop and an add: every description kept.")
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None and "bills" in metadata.tables:
         columns = metadata.tables["bills"].columns
         if "details" in columns and "description" in columns:
@@ -838,15 +659,15 @@ def check_details(folder: Path | str = ".") -> Report:
             report.add(True, "The Bill model has `details`, and no `description`.", 1)
         else:
             report.add(False, "The Bill model has no `details` column yet: rename `description` in billtracker/data/bills.py.", 1)
-    script = _revisions(folder, report, 2)
+    script = probes.revisions(folder, report, 2)
     if script is None:
         return report
-    renaming = _revision_doing(script, "bills", "alter_column", "description")
+    renaming = probes.revision_doing(script, "bills", "alter_column", "description")
     renaming = [r for r in renaming if "new_column_name='details'" in inspection.upgrade_source(script, r).replace('"', "'")]
-    dropping = _revision_doing(script, "bills", "drop_column", "description")
+    dropping = probes.revision_doing(script, "bills", "drop_column", "description")
     if renaming:
         report.add(True, f"Revision {renaming[0]} is about bills.details.", 2)
-        downgrade = _downgrade_source(script, renaming[0]).replace('"', "'")
+        downgrade = probes.downgrade_source(script, renaming[0]).replace('"', "'")
         report.add(
             "new_column_name='description'" in downgrade and "drop_column" not in downgrade,
             f"Revision {renaming[0]} renames description to details, and its downgrade() renames it back."
@@ -864,18 +685,18 @@ def check_details(folder: Path | str = ".") -> Report:
             3,
         )
     else:
-        empty = _newest_is_empty(script)
+        empty = probes.newest_is_empty(script)
         report.add(
             False,
             f"The newest revision, {empty}, is empty: was bills.py saved? Delete that file and autogenerate again." if empty
             else "No revision is about bills.details yet: autogenerate one, then read it.",
             2,
         )
-    if _one_head(script, report, 4) and (renaming or dropping) and _current(folder, script, report, 4) is not None:
-        _at_head(folder, script, report, 4)
-    bills = _database_table(folder, report, "bills", 4)
+    if probes.one_head(script, report, 4) and (renaming or dropping) and probes.current(folder, script, report, 4) is not None:
+        probes.at_head(folder, script, report, 4)
+    bills = probes.database_table(folder, report, "bills", 4)
     if bills and bills.column("details") is not None:
-        count, kept = _rows(folder, "SELECT count(*), count(details) FROM bills")[0]
+        count, kept = probes.rows(folder, "SELECT count(*), count(details) FROM bills")[0]
         report.add(
             count > 0 and count == kept,
             f"The database has bills.details, and its {count} bills kept their descriptions." if count and count == kept else
@@ -892,48 +713,6 @@ def check_details(folder: Path | str = ".") -> Report:
 # --- notebooks 12-18
 
 
-def _revision_calling(script, revision: str, operation: str, name: str) -> list[str]:
-    """The lines of ``revision``'s ``upgrade()`` that call ``operation`` (e.g. ``create_unique_constraint``) with ``name``."""
-    body = inspection.upgrade_source(script, revision)
-    return [line.strip() for line in body.splitlines() if f"{operation}(" in line and re.search(rf"['\"]{re.escape(name)}['\"]", line)]
-
-
-def _database_answer(folder: Path, report: Report, step: int, ask: Callable):
-    """``ask(inspector)`` on the project's database, or None (and a finding saying why) when it cannot be read."""
-    from sqlalchemy import inspect
-
-    try:
-        database = inspection.engine(folder)
-    except inspection.ProjectProblem as problem:
-        report.add(False, str(problem), step)
-        return None
-    try:
-        return ask(inspect(database))
-    except Exception as error:
-        report.add(False, f"The database does not answer: {error}", step)
-        return None
-    finally:
-        database.dispose()
-
-
-def _revision_step(script, report: Report, table: str, column: str, file: str, step: int) -> str | None:
-    """One finding on the revision that adds ``table.column``: its id, or None (with what to do)."""
-    adding = _revision_doing(script, table, "add_column", column)
-    if adding:
-        return adding[0]
-    empty = _newest_is_empty(script)
-    if empty and not script.get_revision(empty).is_merge_point:  # a merge is empty by design
-        report.add(
-            False,
-            f"The newest revision, {empty}, is empty: was {file} saved with {column} in it? "
-            "Delete that file and autogenerate again.",
-            step,
-        )
-    else:
-        report.add(False, f"No revision adds {table}.{column} yet: autogenerate one.", step)
-    return None
-
-
 @exercise("12-name-your-constraints", "users.phone, unique, by a constraint with a name", solutions="12_")
 def check_unique_phone(folder: Path | str = ".") -> Report:
     """Notebook 12: ``users.phone``, unique by a constraint the naming convention names ``uq_users_phone``.
@@ -945,7 +724,7 @@ def check_unique_phone(folder: Path | str = ".") -> Report:
         "users.phone, unique, by a constraint with a name",
         success="The convention named the constraint: a later revision can drop it by that name, on any database.",
     )
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
         if "uq" not in (metadata.naming_convention or {}):
             report.add(
@@ -953,7 +732,7 @@ def check_unique_phone(folder: Path | str = ".") -> Report:
                 "The models' MetaData has no naming convention for unique constraints (`uq`) any more: "
                 "put back `metadata = MetaData(naming_convention=NAMING_CONVENTION)` in billtracker/data/modelbase.py.",
             )
-        if _check_column(report, metadata, "users", "User", "phone", String, "a String", "billtracker/data/users.py"):
+        if probes.check_column(report, metadata, "users", "User", "phone", String, "a String", "billtracker/data/users.py"):
             users = metadata.tables["users"]
             constraint = any(
                 isinstance(one, UniqueConstraint) and list(one.columns.keys()) == ["phone"] for one in users.constraints
@@ -969,12 +748,12 @@ def check_unique_phone(folder: Path | str = ".") -> Report:
                 )
             else:
                 report.add(False, "User.phone is not unique yet: add `unique=True` to its `mapped_column(...)`.")
-    script = _revisions(folder, report, 2)
+    script = probes.revisions(folder, report, 2)
     adding = None
     if script is not None:
-        adding = _revision_step(script, report, "users", "phone", "billtracker/data/users.py", 2)
+        adding = probes.revision_step(script, report, "users", "phone", "billtracker/data/users.py", 2)
         if adding:
-            named = _revision_calling(script, adding, "create_unique_constraint", "uq_users_phone")
+            named = probes.revision_calling(script, adding, "create_unique_constraint", "uq_users_phone")
             unnamed = [line for line in inspection.upgrade_source(script, adding).splitlines() if "create_unique_constraint(None" in line]
             unique_index = [
                 line for line in inspection.upgrade_source(script, adding).splitlines()
@@ -999,9 +778,9 @@ def check_unique_phone(folder: Path | str = ".") -> Report:
                     "you autogenerated. If it is not applied yet, delete the file and autogenerate again.",
                     2,
                 )
-        if _one_head(script, report, 2) and adding:
-            _at_head(folder, script, report, 3)
-    uniques = _database_answer(folder, report, 3, lambda inspector: (
+        if probes.one_head(script, report, 2) and adding:
+            probes.at_head(folder, script, report, 3)
+    uniques = probes.database_answer(folder, report, 3, lambda inspector: (
         [column["name"] for column in inspector.get_columns("users")],
         {one["name"]: one["column_names"] for one in inspector.get_unique_constraints("users")},
     ))
@@ -1033,20 +812,20 @@ def check_amount_due(folder: Path | str = ".") -> Report:
         "bills.amount_due: add, fill, constrain",
         success="Every bill got what is left to pay, and the column refuses NULL: a data migration of your own.",
     )
-    metadata = _models(folder, report)
-    if metadata is not None and _check_column(
+    metadata = probes.models(folder, report)
+    if metadata is not None and probes.check_column(
         report, metadata, "bills", "Bill", "amount_due", Float, "a Float", "billtracker/data/bills.py", nullable=False
     ):
         if metadata.tables["bills"].columns["amount_due"].nullable:
             report.findings.pop()
             report.add(False, "Bill.amount_due may be empty: every bill has an amount due, so make it NOT NULL (`Mapped[float]`).")
-    script = _revisions(folder, report, 2)
+    script = probes.revisions(folder, report, 2)
     adding = None
     if script is not None:
-        adding = _revision_step(script, report, "bills", "amount_due", "billtracker/data/bills.py", 2)
+        adding = probes.revision_step(script, report, "bills", "amount_due", "billtracker/data/bills.py", 2)
         if adding:
             report.add(True, f"Revision {adding} adds bills.amount_due.", 2)
-            _one_head(script, report, 2)
+            probes.one_head(script, report, 2)
             text = inspection.revision_source(script, adding)
             body = inspection.upgrade_source(script, adding)
             added = next(line for line in body.splitlines() if "add_column(" in line and "amount_due" in line)
@@ -1083,8 +862,8 @@ def check_amount_due(folder: Path | str = ".") -> Report:
                 "existing_type=sa.Float(), nullable=False)`.",
                 3,
             )
-            _at_head(folder, script, report, 4)
-    found = _database_answer(folder, report, 4, lambda inspector: {column["name"]: column for column in inspector.get_columns("bills")})
+            probes.at_head(folder, script, report, 4)
+    found = probes.database_answer(folder, report, 4, lambda inspector: {column["name"]: column for column in inspector.get_columns("bills")})
     if found is not None:
         if "amount_due" not in found:
             report.add(False, "The database's bills table has no amount_due column yet.", 4)
@@ -1095,7 +874,7 @@ def check_amount_due(folder: Path | str = ".") -> Report:
                 "The database's bills.amount_due still accepts NULL.",
                 4,
             )
-            rows = _database_answer(folder, report, 4, lambda inspector: _engine_rows(
+            rows = probes.database_answer(folder, report, 4, lambda inspector: probes.engine_rows(
                 inspector.bind, "SELECT description, total, paid, amount_due FROM bills ORDER BY id"
             ))
             if rows is not None:
@@ -1110,13 +889,6 @@ def check_amount_due(folder: Path | str = ".") -> Report:
                     4,
                 )
     return report
-
-
-def _engine_rows(engine, query: str) -> list[tuple]:
-    from sqlalchemy import text
-
-    with engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(text(query))]
 
 
 def _parents(revision) -> tuple[str, ...]:
@@ -1136,13 +908,13 @@ def check_second_merge(folder: Path | str = ".") -> Report:
     """
     folder = Path(folder).resolve()
     report = Report("a fork of your own, merged", success="Two heads became one again, and everyone's `alembic upgrade head` works.")
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
-        _check_column(report, metadata, "bills", "Bill", "note", String, "a String", "billtracker/data/bills.py")
-    script = _revisions(folder, report, 1)
+        probes.check_column(report, metadata, "bills", "Bill", "note", String, "a String", "billtracker/data/bills.py")
+    script = probes.revisions(folder, report, 1)
     if script is None:
         return report
-    note = _revision_step(script, report, "bills", "note", "billtracker/data/bills.py", 1)
+    note = probes.revision_step(script, report, "bills", "note", "billtracker/data/bills.py", 1)
     if note:
         report.add(True, f"Revision {note} adds bills.note.", 1)
     children = [
@@ -1174,8 +946,8 @@ def check_second_merge(folder: Path | str = ".") -> Report:
         newest = merges[0]
         report.add(True, f"Revision {newest.revision} merges {' and '.join(_parents(newest))}: one head again.", 3)
     if len(heads) == 1 and children and len(merges) >= 2:
-        _at_head(folder, script, report, 4)
-    table = _database_table(folder, report, "bills", 4)
+        probes.at_head(folder, script, report, 4)
+    table = probes.database_table(folder, report, "bills", 4)
     if table:
         column = table.column("note")
         report.add(column is not None, "The database has bills.note." if column else "The database's bills table has no note column yet.", 4)
@@ -1283,13 +1055,13 @@ def check_nickname_index(folder: Path | str = ".") -> Report:
         "an index on users.nickname, in a new revision",
         success="A change to an applied revision goes in a new one: every database that ran the old one gets it too.",
     )
-    metadata = _models(folder, report)
+    metadata = probes.models(folder, report)
     if metadata is not None:
-        _check_column(report, metadata, "users", "User", "nickname", String, "a String", "billtracker/data/users.py", index=True)
-    script = _revisions(folder, report, 2)
+        probes.check_column(report, metadata, "users", "User", "nickname", String, "a String", "billtracker/data/users.py", index=True)
+    script = probes.revisions(folder, report, 2)
     if script is not None:
         indexing = [
-            revision for revision in _revision_doing(script, "users", "create_index", "ix_users_nickname")
+            revision for revision in probes.revision_doing(script, "users", "create_index", "ix_users_nickname")
             if revision != NICKNAME_REVISION
         ]
         edited = NICKNAME_REVISION in {revision.revision for revision in script.walk_revisions()} and "create_index" in (
@@ -1302,16 +1074,16 @@ def check_nickname_index(folder: Path | str = ".") -> Report:
                 "will never run it again, here or anywhere. Put it back as it was, and make the index in a new revision.",
                 2,
             )
-        empty = _newest_is_empty(script)
+        empty = probes.newest_is_empty(script)
         if indexing:
             report.add(True, f"Revision {indexing[0]} creates the index ix_users_nickname.", 2)
         elif empty:
             report.add(False, f"The newest revision, {empty}, is empty: was users.py saved with `index=True` on nickname? Delete that file and autogenerate again.", 2)
         elif not edited:
             report.add(False, "No new revision creates an index on users.nickname yet: autogenerate one.", 2)
-        if _one_head(script, report, 2) and indexing:
-            _at_head(folder, script, report, 3)
-    users = _database_table(folder, report, "users", 3)
+        if probes.one_head(script, report, 2) and indexing:
+            probes.at_head(folder, script, report, 3)
+    users = probes.database_table(folder, report, "users", 3)
     if users:
         indexes = users.indexes_on("nickname")
         report.add(
@@ -1337,17 +1109,17 @@ def check_stamp_repair(folder: Path | str = ".") -> Report:
         "bills.reminder: repaired by hand, then stamped",
         success="Schema, alembic_version, revision and model agree again, and every other database will run the fixed revision.",
     )
-    script = _revisions(folder, report, 1)
+    script = probes.revisions(folder, report, 1)
     adding = None
     if script is not None:
-        adding = next(iter(_revision_doing(script, "bills", "add_column", "reminder")), None)
-        empty = _newest_is_empty(script)
+        adding = next(iter(probes.revision_doing(script, "bills", "add_column", "reminder")), None)
+        empty = probes.newest_is_empty(script)
         if not adding and empty:
             report.add(False, f"The newest revision, {empty}, does nothing yet: fill in its `upgrade()` and `downgrade()`.", 1)
         elif not adding:
             report.add(False, 'No revision adds bills.reminder yet: write one, `alembic revision -m "add a reminder to bills"`, and fill it in.', 1)
     if adding:
-        typo = _revision_calling(script, adding, "create_index", "ix_bills_reminder")
+        typo = probes.revision_calling(script, adding, "create_index", "ix_bills_reminder")
         right = [line for line in typo if re.search(r"\[\s*['\"]reminder['\"]\s*\]", line)]
         if not typo:
             report.add(False, f"Revision {adding} adds bills.reminder but creates no index `ix_bills_reminder`.", 1)
@@ -1360,7 +1132,7 @@ def check_stamp_repair(folder: Path | str = ".") -> Report:
                 "so that every other database runs it right.",
                 1,
             )
-    found = _database_answer(folder, report, 2, lambda inspector: (
+    found = probes.database_answer(folder, report, 2, lambda inspector: (
         [column["name"] for column in inspector.get_columns("bills")],
         {index["name"]: index["column_names"] for index in inspector.get_indexes("bills")},
     ))
@@ -1393,9 +1165,9 @@ def check_stamp_repair(folder: Path | str = ".") -> Report:
             )
         else:
             report.add(True, "The database has bills.reminder and its index ix_bills_reminder.", 2)
-            if _one_head(script, report, 2):
+            if probes.one_head(script, report, 2):
                 if recorded:
-                    _at_head(folder, script, report, 2)
+                    probes.at_head(folder, script, report, 2)
                 else:
                     report.add(
                         False,
@@ -1403,8 +1175,8 @@ def check_stamp_repair(folder: Path | str = ".") -> Report:
                         "record it, running nothing, with `alembic stamp head`.",
                         2,
                     )
-    metadata = _models(folder, report, step=3)
-    if metadata is not None and _check_column(
+    metadata = probes.models(folder, report, step=3)
+    if metadata is not None and probes.check_column(
         report, metadata, "bills", "Bill", "reminder", Date, "a Date", "billtracker/data/bills.py", index=True, step=3
     ):
         try:
@@ -1435,7 +1207,7 @@ def check_short_revision_ids(folder: Path | str = ".") -> Report:
         "revision ids that fit PostgreSQL",
         success="Every id fits `alembic_version.version_num`: the history can move to PostgreSQL.",
     )
-    script = _revisions(folder, report, 1)
+    script = probes.revisions(folder, report, 1)
     if script is None:
         return report
     revisions = {revision.revision for revision in script.walk_revisions()}
@@ -1446,7 +1218,7 @@ def check_short_revision_ids(folder: Path | str = ".") -> Report:
         f"Revision {long[0]} has {len(long[0])} characters; PostgreSQL's `alembic_version` holds {ID_LENGTH}: change "
         "`revision = ...` in its file (the docstring's Revision ID too, and the file's name, to keep them alike).",
     )
-    if long or not _one_head(script, report, 1):
+    if long or not probes.one_head(script, report, 1):
         return report
     try:
         current = inspection.current_revisions(folder)
@@ -1463,7 +1235,7 @@ def check_short_revision_ids(folder: Path | str = ".") -> Report:
             2,
         )
     else:
-        _at_head(folder, script, report, 2)
+        probes.at_head(folder, script, report, 2)
     return report
 
 
@@ -1683,8 +1455,8 @@ def check_branch_adopted(folder: Path | str = ".") -> Report:
     if not recorded:
         return report
 
-    script = _revisions(folder, report, 2)
-    if script is None or not _one_head(script, report, 2):
+    script = probes.revisions(folder, report, 2)
+    if script is None or not probes.one_head(script, report, 2):
         return report
     heads = sorted(script.get_heads())
     at_head = sorted(recorded) == heads
@@ -1816,10 +1588,8 @@ def check_rating(folder: Path | str = ".") -> Report:
         "Book.rating, never empty, with a server default",
         success="Every book has a rating, and the database fills it in for new ones, whoever inserts them.",
     )
-    try:
-        metadata = inspection.model_tables(folder, "bookshelf.models", "bookshelf.models:Base")
-    except inspection.ProjectProblem as problem:
-        report.add(False, f"Your models do not import, so nothing else can be checked: {problem}")
+    metadata = probes.models(folder, report, app="bookshelf")
+    if metadata is None:
         return report
     column = metadata.tables["books"].columns.get("rating") if "books" in metadata.tables else None
     if column is None:
@@ -1827,7 +1597,7 @@ def check_rating(folder: Path | str = ".") -> Report:
     else:
         problems = []
         if not isinstance(column.type, Integer):
-            problems.append(f"it is {_a(_type_name(column))} column; it should be an Integer")
+            problems.append(f"it is {probes.with_article(probes.type_name(column))} column; it should be an Integer")
         if column.nullable:
             problems.append("it may be empty: write `Mapped[int]`, not `Mapped[int | None]`")
         if column.server_default is None:
@@ -1840,12 +1610,12 @@ def check_rating(folder: Path | str = ".") -> Report:
             report.add(False, "Book.rating is there, but " + "; and ".join(problems) + ".")
         else:
             report.add(True, "Book has `rating` (an Integer, never empty, with a server default).")
-    script = _revisions(folder, report, 2)
-    if script is None or not _one_head(script, report, 2):
+    script = probes.revisions(folder, report, 2)
+    if script is None or not probes.one_head(script, report, 2):
         return report
-    adding = _revision_doing(script, "books", "add_column", "rating")
+    adding = probes.revision_doing(script, "books", "add_column", "rating")
     if not adding:
-        empty = _newest_is_empty(script)
+        empty = probes.newest_is_empty(script)
         report.add(False, "No revision adds books.rating yet: autogenerate one." if not empty else
                    f"No revision adds books.rating; the newest, {empty}, is empty: was bookshelf/models.py saved?", 2)
         return report
@@ -1885,8 +1655,7 @@ def check_rating(folder: Path | str = ".") -> Report:
             current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
             heads = tuple(sorted(script.get_heads()))
             if current != heads:
-                where = ", ".join(current) if current else "base (no revision applied)"
-                report.add(False, f"The database is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head`.", 3)
+                report.add(False, probes.not_at_head(current, heads), 3)
                 return report
             report.add(True, f"The database is at the head ({', '.join(heads)}).", 3)
             ratings = [row[0] for row in connection.execute(text("SELECT rating FROM books"))]
@@ -1955,13 +1724,11 @@ def check_paid_flag(folder: Path | str = ".") -> Report:
 
     folder = Path(folder).resolve()
     report = Report("a paid flag on the bills, from model to page", success="The page shows which bills are paid.")
-    try:
-        metadata = inspection.model_tables(folder, "fastbills.models", "fastbills.models:Base")
-    except inspection.ProjectProblem as problem:
-        report.add(False, f"Your models do not import, so nothing else can be checked: {problem}")
-        return report
-    if not _check_column(report, metadata, "bills", "Bill", "paid", Boolean, "a Boolean (`Mapped[bool]`)",
-                         "fastbills/models.py", nullable=False):
+    metadata = probes.models(folder, report, app="fastbills")
+    if metadata is None or not probes.check_column(
+        report, metadata, "bills", "Bill", "paid", Boolean, "a Boolean (`Mapped[bool]`)", "fastbills/models.py",
+        nullable=False,
+    ):
         return report
     column = metadata.tables["bills"].columns["paid"]
     if column.nullable:
@@ -1976,10 +1743,10 @@ def check_paid_flag(folder: Path | str = ".") -> Report:
         return report
     report.add(True, "Bill has `paid` (a Boolean, never empty, with a server default for the bills already there).")
 
-    script = _revisions(folder, report, 2)
-    if script is None or not _one_head(script, report, 2):
+    script = probes.revisions(folder, report, 2)
+    if script is None or not probes.one_head(script, report, 2):
         return report
-    adding = _revision_doing(script, "bills", "add_column", "paid")
+    adding = probes.revision_doing(script, "bills", "add_column", "paid")
     if not adding:
         report.add(False, 'No revision adds bills.paid yet: run `alembic revision --autogenerate -m "add a paid flag to bills"`.', 2)
         return report
@@ -2006,8 +1773,7 @@ def check_paid_flag(folder: Path | str = ".") -> Report:
         engine.dispose()
     heads = tuple(sorted(script.get_heads()))
     if current != heads or "paid" not in columns:
-        where = ", ".join(current) if current else "base (no revision applied)"
-        report.add(False, f"The database is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head`.", 3)
+        report.add(False, probes.not_at_head(current, heads), 3)
         return report
     report.add(True, f"The database is at the head ({', '.join(heads)}), and its bills table has `paid`.", 3)
 
@@ -2082,10 +1848,10 @@ def check_optional_note_body(folder: Path | str = ".") -> Report:
         "of `run_migrations_online()`.",
         2,
     )
-    script = _revisions(folder, report, 3)
+    script = probes.revisions(folder, report, 3)
     if script is None:
         return report
-    altering = _revision_doing(script, "notes", "alter_column", "body")
+    altering = probes.revision_doing(script, "notes", "alter_column", "body")
     in_batch = [revision for revision in altering if "batch_op.alter_column(" in inspection.upgrade_source(script, revision)]
     if in_batch:
         report.add(True, f"Revision {in_batch[0]} changes notes.body inside `batch_alter_table('notes')`.", 3)
@@ -2096,16 +1862,16 @@ def check_optional_note_body(folder: Path | str = ".") -> Report:
             "have run: delete its file, turn on batch mode in env.py, and autogenerate again.",
             3,
         )
-    elif _newest_is_empty(script):
+    elif probes.newest_is_empty(script):
         report.add(
             False,
-            f"The newest revision, {_newest_is_empty(script)}, is empty: was notes/models.py saved? Delete that file "
+            f"The newest revision, {probes.newest_is_empty(script)}, is empty: was notes/models.py saved? Delete that file "
             "and autogenerate again.",
             3,
         )
     else:
         report.add(False, "No revision changes notes.body yet: autogenerate one.", 3)
-    if not (_one_head(script, report, 3) and in_batch):
+    if not (probes.one_head(script, report, 3) and in_batch):
         return report
     engine = create_engine(url, poolclass=NullPool)
     try:
@@ -2118,12 +1884,8 @@ def check_optional_note_body(folder: Path | str = ".") -> Report:
         return report
     finally:
         engine.dispose()
-    heads = tuple(sorted(script.get_heads()))
-    if current != heads:
-        where = ", ".join(current) if current else "base (no revision applied)"
-        report.add(False, f"The database is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head`.", 4)
+    if not probes.at_head(folder, script, report, 4, recorded=current):
         return report
-    report.add(True, f"The database is at the head ({', '.join(heads)}): every revision is applied.", 4)
     body_nullable = columns.get("body", {}).get("nullable")
     report.add(
         bool(body_nullable),
@@ -2173,8 +1935,8 @@ def check_stock_release(folder: Path | str = ".") -> Report:
 
     folder = Path(folder).resolve()
     report = Report("release three: a stock count", success="Release three is out, deployed by the release step.")
-    metadata = _models_of(folder, report, "shop.models", "shop.models:Base")
-    if metadata is not None and _check_column(
+    metadata = probes.models(folder, report, app="shop")
+    if metadata is not None and probes.check_column(
         report, metadata, "products", "Product", "stock", Integer, "an Integer", "shop/models.py", nullable=False
     ):
         column = metadata.tables["products"].columns["stock"]
@@ -2185,10 +1947,10 @@ def check_stock_release(folder: Path | str = ".") -> Report:
             report.add(False, 'Product.stock has no `server_default="0"`: the products already there need a value.', 1)
         else:
             report.add(True, 'Product.stock defaults to 0 on the server (`server_default="0"`).', 1)
-    script = _revisions(folder, report, 2)
+    script = probes.revisions(folder, report, 2)
     if script is None:
         return report
-    adding = _revision_doing(script, "products", "add_column", "stock")
+    adding = probes.revision_doing(script, "products", "add_column", "stock")
     if not adding:
         report.add(False, 'No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, '
                           "then fill in its upgrade() and downgrade().", 2)
@@ -2201,11 +1963,11 @@ def check_stock_release(folder: Path | str = ".") -> Report:
                               "changes nothing). Add `server_default=\"0\"` to its `sa.Column(...)`.", 2)
         else:
             report.add(True, f"Revision {adding[0]} adds products.stock with a server default.", 2)
-        downgrade = inspection.revision_source(script, adding[0]).split("def downgrade()", 1)[-1]
+        downgrade = probes.downgrade_source(script, adding[0])
         if "drop_column(" not in downgrade or "stock" not in downgrade:
             report.add(False, f"Revision {adding[0]}'s downgrade() does not drop products.stock: "
                               'add `op.drop_column("products", "stock")`.', 2)
-    if not _one_head(script, report, 2):
+    if not probes.one_head(script, report, 2):
         return report
     env = folder / "alembic" / "env.py"
     code = [line.split("#", 1)[0] for line in (env.read_text(encoding="utf-8") if env.is_file() else "").splitlines()]
@@ -2243,10 +2005,3 @@ def check_stock_release(folder: Path | str = ".") -> Report:
     return report
 
 
-def _models_of(folder: Path, report: Report, module: str, base: str, step: int = 1):
-    """The MetaData of the models in ``module`` (an app of the project's own), or None and a finding."""
-    try:
-        return inspection.model_tables(folder, module, base)
-    except inspection.ProjectProblem as problem:
-        report.add(False, f"Your models do not import, so nothing else can be checked: {problem}", step)
-        return None
