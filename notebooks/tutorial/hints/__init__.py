@@ -40,7 +40,7 @@ from .registry import RULES, Hint, Rule, advise, arrange, diagnose, rule
 #   driver, or a project that lies beside a config file in another folder, "not
 #   installed";
 # - revision-without-message before plain-revision-models-differ: `alembic revision`
-#   without `-m` while the models differ is both; the first is told of the message;
+#   without `-m` while the models differ is both, and the learner hears of the `-m`;
 # - misspelled-database-variable before current-prints-nothing: an `alembic current`
 #   that printed nothing because a misspelled variable left the app on its fallback
 #   database is told of the variable (the cause), not of what that database holds.
