@@ -6,6 +6,6 @@
 - one module per notebook's exercise (:mod:`.core` for the core series, 01 to 05), each registering its
   checker when imported.
 
-They read the project through :mod:`tutorial.inspection`, :mod:`tutorial.terminal` and :mod:`tutorial.browser`,
-which never import them.
+They read the project through :mod:`tutorial.inspection`, :mod:`tutorial.terminal`, :mod:`tutorial.sandbox`,
+:mod:`tutorial.fresh` and :mod:`tutorial.browser`, which never import them.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import inspection, terminal
+from .. import inspection, sandbox
 from . import probes
 from .registry import exercise
 from .report import Report
@@ -17,14 +17,14 @@ def _notes_body_nullable(folder: Path, report: Report) -> tuple[bool, str] | Non
     import importlib
     import sys
 
-    with terminal.as_in_a_terminal(folder):  # forgets the cached modules, before and after
+    with sandbox.as_in_a_terminal(folder):  # forgets the cached modules, before and after
         sys.path.insert(0, str(folder))
         try:
             models = importlib.import_module("notes.models")
             settings = importlib.import_module("notes.settings")
             return bool(models.Note.__table__.c.body.nullable), settings.DATABASE_URL
         except Exception as error:
-            message = terminal.relative_paths(terminal.describe_exception(error, folder), folder)
+            message = sandbox.relative_paths(sandbox.describe_exception(error, folder), folder)
             report.add(False, f"Your notes app does not import, so nothing else can be checked: {message}")
             return None
 

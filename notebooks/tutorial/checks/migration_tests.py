@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import terminal
+from .. import sandbox
 from .registry import exercise
 from .report import Report
 
@@ -17,7 +17,7 @@ def _pytest(folder: Path, *arguments: str) -> tuple[int, str]:
     import subprocess
     import sys
 
-    environment = terminal.new_terminal_environment()  # none of a surrounding test run's PYTEST_* variables
+    environment = sandbox.new_terminal_environment()  # none of a surrounding test run's PYTEST_* variables
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--color=no", "--no-header", "-q", "-rA", "--tb=line",
          *arguments],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Integer
 
-from .. import inspection, terminal
+from .. import inspection, sandbox, terminal
 from . import probes
 from .registry import exercise
 from .report import Report
@@ -26,7 +26,7 @@ def _bookshelf_engine(folder: Path):
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    with terminal.as_in_a_terminal(folder):  # the settings as they are on disk now, cached copies forgotten
+    with sandbox.as_in_a_terminal(folder):  # the settings as they are on disk now, cached copies forgotten
         sys.path.insert(0, str(folder))
         try:
             url = importlib.import_module("bookshelf.settings").DATABASE_URL
@@ -45,7 +45,7 @@ def _ruff_formatted(path: Path) -> bool:
 
     process = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--check", "--quiet", str(path)],
-        cwd=path.parent, capture_output=True, text=True, env=terminal.new_terminal_environment(),
+        cwd=path.parent, capture_output=True, text=True, env=sandbox.new_terminal_environment(),
     )
     return process.returncode == 0
 
