@@ -20,7 +20,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-from tutorial import database, fresh, servers, terminal
+from tutorial import database, fresh, sandbox, servers, terminal
 
 # The notebooks that end, on purpose, with a project that is not healthy: what is wrong with it, and the
 # words of the notebook's last section that say so.
@@ -112,14 +112,14 @@ def _run(test, folder: Path, url: URL, settings: dict[str, str | None]) -> str |
     config = Config.from_raw_config({"file": str(folder / "alembic.ini"), "sqlalchemy.url": rendered.replace("%", "%%")})
     output = io.StringIO()
     try:
-        with _variables(dict.fromkeys(settings, rendered)), terminal.as_in_a_terminal(folder), \
+        with _variables(dict.fromkeys(settings, rendered)), sandbox.as_in_a_terminal(folder), \
                 contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             with runner(config=config, engine=engine) as alembic_runner:
-                terminal.outside_any_event_loop(test, alembic_runner)
+                sandbox.outside_any_event_loop(test, alembic_runner)
     except AlembicTestFailure as failure:
         return _in_a_line(failure)
     except Exception as error:  # raised by env.py, a model module, a revision or the database driver
-        return terminal.describe_exception(error, folder).splitlines()[0]
+        return sandbox.describe_exception(error, folder).splitlines()[0]
     finally:
         getattr(engine, "sync_engine", engine).dispose()
     return None
@@ -164,7 +164,7 @@ def _own_url(folder: Path, settings: dict[str, str | None]) -> URL | None:
     from alembic.config import Config as AlembicConfig
 
     candidates = []
-    with terminal.as_in_a_terminal(folder), contextlib.redirect_stdout(io.StringIO()):
+    with sandbox.as_in_a_terminal(folder), contextlib.redirect_stdout(io.StringIO()):
         for module in filter(None, settings.values()):
             try:
                 candidates.append(getattr(fresh.import_fresh(module, folder), "DATABASE_URL", None))

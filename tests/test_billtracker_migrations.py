@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 import tutorial
-from tutorial import fresh, story, terminal
+from tutorial import fresh, sandbox, stages
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def project(workspace):
     prepend_sys_path) and calls logging.config.fileConfig: the runner's isolation undoes all three.
     """
     project = tutorial.start("t-billtracker-migrations", stage="last_login-applied")
-    with terminal.as_in_a_terminal(project.folder):
+    with sandbox.as_in_a_terminal(project.folder):
         yield project
 
 
@@ -89,7 +89,7 @@ def test_two_heads_fail_the_single_head_test(project, alembic_config, alembic_en
 
 
 def test_a_model_change_without_its_migration_fails_the_model_definitions_test(project, alembic_runner):
-    story.replace(
+    stages.replace(
         project.path("billtracker/data/bills.py"),
         "    total: Mapped[float] = mapped_column(Float)\n",
         "    total: Mapped[float] = mapped_column(Float)\n"

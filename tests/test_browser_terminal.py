@@ -25,7 +25,7 @@ from test_browser import SCREENSHOTS, browser, chromium  # noqa: F401  (fixtures
 
 sys.path.insert(0, str(REPO / "notebooks"))
 
-from tutorial import project, terminal, web  # noqa: E402
+from tutorial import project, sandbox, terminal, web  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -154,7 +154,7 @@ class TerminalScreen:
         expected = [line for line in cell_output.splitlines() if line.strip()]
         deadline = time.monotonic() + TYPED_TIMEOUT / 1000
         while True:
-            shown = terminal.relative_paths(self.text(), folder).splitlines()
+            shown = sandbox.relative_paths(self.text(), folder).splitlines()
             if contains_in_order(shown, expected):
                 return
             if time.monotonic() > deadline:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect
 
 import tutorial
-from servers import require
+from servers_support import require
 from tutorial import database
 
 

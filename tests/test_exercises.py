@@ -13,7 +13,7 @@ import pytest
 
 import tutorial
 from conftest import NOTEBOOKS, REPOSITORY
-from servers import require
+from servers_support import require
 from tutorial import database, exercises, graph
 
 SOLUTIONS = NOTEBOOKS / "solutions"

@@ -17,7 +17,7 @@ import sqlalchemy
 
 import tutorial
 from conftest import NOTEBOOKS
-from servers import require
+from servers_support import require
 from tutorial import database, exercises
 from tutorial.progress import not_started
 

@@ -16,7 +16,7 @@ import pytest
 import project_health
 import tutorial
 from conftest import NOTEBOOKS
-from servers import require
+from servers_support import require
 from test_answer_key import lesson_cells
 from tutorial import database, exercises, live
 

@@ -15,8 +15,8 @@ from sqlalchemy import inspect, text
 
 import tutorial
 from conftest import NOTEBOOKS
-from servers import require
-from tutorial import servers, story
+from servers_support import require
+from tutorial import servers, stages
 from tutorial.terminal import CommandFailed, run
 
 NOTEBOOK = NOTEBOOKS / "17-survive-a-failed-migration.ipynb"
@@ -44,12 +44,12 @@ def scenario(workspace):
     first = project.newest_revision_file().name.split("_")[0]
     run(f'alembic revision -m "{MESSAGE}"', project.folder, echo=False)
     revision_file = project.newest_revision_file()
-    story.replace(
+    stages.replace(
         revision_file,
         '    """Upgrade schema."""\n    pass\n',
         f'    """Upgrade schema."""\n    {ADD_COLUMN}\n    {TYPO_INDEX}\n',
     )
-    story.replace(
+    stages.replace(
         revision_file,
         '    """Downgrade schema."""\n    pass\n',
         '    """Downgrade schema."""\n' + "".join(f"    {step}\n" for step in DOWNGRADE_STEPS),
@@ -84,7 +84,7 @@ def test_on_sqlite_the_first_step_stays_and_the_retry_fails(scenario):
     columns, indexes, version = state(engine)
     assert "due_date" in columns and "ix_bills_due_date" not in indexes and version == [first]
 
-    story.replace(revision_file, TYPO, FIXED)
+    stages.replace(revision_file, TYPO, FIXED)
     with pytest.raises(CommandFailed, match="duplicate column name: due_date"):
         run("alembic upgrade head", project.folder, echo=False)
     assert state(engine)[2] == [first]
@@ -101,7 +101,7 @@ def test_on_sqlite_finishing_by_hand_and_stamping_matches_the_revision(scenario)
     engine = project.engine()
     with pytest.raises(CommandFailed):
         run("alembic upgrade head", project.folder, echo=False)
-    story.replace(revision_file, TYPO, FIXED)
+    stages.replace(revision_file, TYPO, FIXED)
 
     with engine.begin() as connection:  # repair 2: run the missing step by hand, then record the revision
         connection.execute(text("CREATE INDEX ix_bills_due_date ON bills (due_date)"))
@@ -132,7 +132,7 @@ def test_on_postgresql_nothing_happens_and_the_fixed_revision_runs(postgres_serv
         columns, indexes, version = state(database.engine())
         assert "due_date" not in columns and version == [first]
 
-        story.replace(revision_file, TYPO, FIXED)
+        stages.replace(revision_file, TYPO, FIXED)
         assert servers.attempt(command, project.folder) is None
         columns, indexes, version = state(database.engine())
         assert indexes["ix_bills_due_date"] == ["due_date"] and version == [second]
@@ -149,7 +149,7 @@ def test_on_mariadb_the_first_step_stays_and_the_retry_fails(mariadb_server, sce
         columns, indexes, version = state(database.engine())
         assert "due_date" in columns and version == [first]
 
-        story.replace(revision_file, TYPO, FIXED)
+        stages.replace(revision_file, TYPO, FIXED)
         failure = servers.attempt(command, project.folder)
         assert failure is not None and "Duplicate column name 'due_date'" in failure.message
 

@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 from sqlalchemy.engine import make_url
 
 from conftest import NOTEBOOKS
-from servers import require
+from servers_support import require
 from test_notebooks_on_postgresql import create_role
 
 NO_RIGHT = "tutorial_no_createdb"  # a role that may log in, and no more

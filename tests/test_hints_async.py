@@ -4,7 +4,7 @@ async engine. Each fires for its mistake, made for real, and stays silent where 
 from __future__ import annotations
 
 import tutorial
-from test_hints import fires, message_fires, message_silent
+from hints_support import fires, message_fires, message_silent
 from tutorial import terminal
 
 GREENLET = (

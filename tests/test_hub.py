@@ -45,7 +45,7 @@ import pytest
 from conftest import NOTEBOOKS, REPOSITORY
 from hub_class import ROLE_SECRET, Hub, Roles, learner_roles, learner_url_template, require_proxy
 from remote_kernel import CellRun, NotebookFailed, RemoteServer
-from servers import require
+from servers_support import require
 from tutorial import database
 
 pytestmark = pytest.mark.hub

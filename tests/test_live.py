@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tutorial
-from servers import require
+from servers_support import require
 from tutorial import database, live, servers
 
 pytestmark = pytest.mark.postgres

@@ -7,7 +7,7 @@ import os
 import pytest
 
 import tutorial
-from tutorial import magics, story
+from tutorial import magics, stages
 
 
 def test_cd_moves_the_commands_after_it_for_the_rest_of_the_cell_only(workspace, capsys):
@@ -19,8 +19,8 @@ def test_cd_moves_the_commands_after_it_for_the_rest_of_the_cell_only(workspace,
     assert "No 'script_location' key found" in failure.value.message  # run in deploy/, which has no alembic.ini
     assert capsys.readouterr().out.startswith("$ cd deploy\n$ alembic current\n")
     assert os.getcwd() == str(project.folder)  # the kernel's folder is the project's still
-    story.replace(project.path("alembic.ini"), "prepend_sys_path = .", "prepend_sys_path = %(here)s")
-    story.replace(project.path("alembic.ini"), "sqlite:///billtracker", "sqlite:///%(here)s/billtracker")
+    stages.replace(project.path("alembic.ini"), "prepend_sys_path = .", "prepend_sys_path = %(here)s")
+    stages.replace(project.path("alembic.ini"), "sqlite:///billtracker", "sqlite:///%(here)s/billtracker")
     magics.terminal_cell("", "cd deploy\nalembic -c ../alembic.ini current\n")
     assert "(head)" in capsys.readouterr().out
 

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from conftest import NOTEBOOKS, all_notebooks
-from servers import require
+from servers_support import require
 from tutorial import database
 
 pytestmark = pytest.mark.postgres

@@ -15,8 +15,8 @@ from sqlalchemy.pool import NullPool
 
 import project_health
 import tutorial
-from servers import require
-from tutorial import database, servers, story
+from servers_support import require
+from tutorial import database, servers, stages, story
 
 FIRST_ONLY_AS_A_CONNECTION = '''\
     given = config.attributes.get("connection")
@@ -60,7 +60,7 @@ def test_a_revision_not_applied(workspace):
 
 def test_a_model_change_without_its_migration(workspace):
     project = tutorial.start("p-unmigrated", stage="tables")
-    story.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
+    stages.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
     found = project_health.problems(project.folder)
     assert len(found) == 2, found
     assert found[0].startswith("`alembic check` fails on its database: New upgrade operations detected")
@@ -83,7 +83,7 @@ def test_two_heads(workspace):
 def test_a_downgrade_that_fails(workspace):
     project = tutorial.start("p-downgrade", stage="last_login-applied")
     revision = project.newest_revision_file()
-    story.replace(revision, "op.drop_column('users', 'last_login')", "op.drop_column('users', 'no_such_column')")
+    stages.replace(revision, "op.drop_column('users', 'last_login')", "op.drop_column('users', 'no_such_column')")
     found = project_health.problems(project.folder)
     assert len(found) == 1, found
     assert found[0].startswith(
@@ -95,7 +95,7 @@ def test_a_downgrade_that_fails(workspace):
 def test_an_upgrade_that_fails(workspace):
     project = tutorial.start("p-upgrade", stage="last_login-applied")
     revision = project.newest_revision_file()
-    story.replace(revision, "op.add_column('users'", "op.add_column('no_such_table'")
+    stages.replace(revision, "op.add_column('users'", "op.add_column('no_such_table'")
     found = project_health.problems(project.folder)
     assert found[0] == ("pytest-alembic's `test_upgrade` fails on an empty database: sqlalchemy.exc.OperationalError: "
                         "(sqlite3.OperationalError) no such table: no_such_table"), found
@@ -104,7 +104,8 @@ def test_an_upgrade_that_fails(workspace):
 def test_an_env_py_that_takes_only_a_connection_fails_under_pytest_alembics_engine(workspace):
     """The mistake notebook 26 warns of: pytest-alembic puts an Engine where the cookbook puts a Connection."""
     project = tutorial.start("p-connection-only", stage="last_login-applied")
-    story.replace(project.path("alembic/env.py"), "    connectable = engine_from_config(\n", FIRST_ONLY_AS_A_CONNECTION)
+    env = project.path("alembic/env.py")
+    stages.replace(env, "    connectable = engine_from_config(\n", FIRST_ONLY_AS_A_CONNECTION)
     found = project_health.problems(project.folder)
     assert [problem.split(" fails on ")[0] for problem in found] == [
         "pytest-alembic's `test_upgrade`",
@@ -118,8 +119,8 @@ def test_an_env_py_that_takes_only_a_connection_fails_under_pytest_alembics_engi
 def test_an_env_py_that_takes_both_kinds_is_healthy(workspace):
     project = tutorial.start("p-both-kinds", stage="last_login-applied")
     env = project.path("alembic/env.py")
-    story.replace(env, "    connectable = engine_from_config(\n", BOTH_KINDS)
-    story.replace(env, "from sqlalchemy import pool\n", "from sqlalchemy import Connection, pool\n")
+    stages.replace(env, "    connectable = engine_from_config(\n", BOTH_KINDS)
+    stages.replace(env, "from sqlalchemy import pool\n", "from sqlalchemy import Connection, pool\n")
     text_of_env = env.read_text(encoding="utf-8")
     env.write_text(text_of_env.replace(  # the rest of the block moves under `if connectable is None:`
         '            config.get_section(config.config_ini_section, {}),\n            prefix="sqlalchemy.",\n'
@@ -160,7 +161,7 @@ def test_a_project_on_postgresql_is_tested_on_an_empty_database_there_dropped_af
         assert project_health.problems(project.folder) == []
         assert _state(project.engine()) == before and before["users"] == 2
 
-        story.replace(project.path("billtracker/data/bills.py"),
+        stages.replace(project.path("billtracker/data/bills.py"),
                       "    total: Mapped[float] = mapped_column(Float)\n",
                       "    total: Mapped[float] = mapped_column(Float)\n"
                       "    due_date: Mapped[datetime.datetime | None] = mapped_column(DateTime)\n")

@@ -7,9 +7,9 @@ import ast
 import nbformat
 
 from conftest import NOTEBOOKS
-from tutorial import story
+from tutorial import stages, story
 
-TEMPLATES = story.TEMPLATES / "billtracker"
+TEMPLATES = stages.TEMPLATES / "billtracker"
 
 
 def notebook_sources(name: str) -> list[str]:
@@ -52,7 +52,7 @@ def test_notebook_02_makes_the_edits_of_the_alembic_stage():
     assert ("alembic.ini", story.INI_URL_BEFORE, None) in calls
     assert ("alembic.ini", story.INI_KEYS_BEFORE, story.INI_KEYS_AFTER) in calls
     assert ("alembic.ini", story.INI_QUIET_BEFORE, story.INI_QUIET_AFTER) in calls
-    old_env, new_env = story.ENV_BEFORE, story.ENV_AFTER
+    old_env, new_env = story.ENV_BEFORE, story.env_after("billtracker")
     assert ("alembic/env.py", old_env, new_env) in calls
 
 

@@ -187,9 +187,10 @@ def test_the_guide_links_resolve_and_labels_its_minutes_as_estimates():
 
 
 def test_the_guide_quotes_what_the_tutorial_really_prints():
-    """The hints the guide quotes are the ones the tutorial's code prints (tests/test_hints.py proves them)."""
+    """The hints the guide quotes are the ones the tutorial's code prints (tests/test_hints_*.py prove them)."""
     text = " ".join((REPOSITORY / "TEACHING.md").read_text(encoding="utf-8").split())
-    source = " ".join((NOTEBOOKS / "tutorial" / "hints.py").read_text(encoding="utf-8").split())
+    hints = sorted((NOTEBOOKS / "tutorial" / "hints").glob("*.py"))  # the hint rules' modules
+    source = " ".join(" ".join(path.read_text(encoding="utf-8") for path in hints).split())
     for said in ("this migration is empty: your models and the database already match.",
                  "run `alembic upgrade head` first, then autogenerate.",
                  "this folder has no alembic.ini, so it is not an Alembic project."):

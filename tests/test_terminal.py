@@ -8,7 +8,7 @@ import os
 import pytest
 
 import tutorial
-from tutorial import story, terminal
+from tutorial import stages, story, terminal
 
 
 def test_a_failing_command_raises_with_alembics_own_message(workspace):
@@ -40,7 +40,7 @@ def test_a_model_with_a_typo_is_reported_with_its_file_and_line(workspace):
 def test_a_model_edit_is_seen_by_the_next_autogenerate(workspace):
     project = tutorial.start("t-edit", stage="tables")
     tutorial.run("alembic check", project.folder, echo=False)  # imports the models into this process
-    story.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
+    stages.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
     result = tutorial.run('alembic revision --autogenerate -m "add last_login"', project.folder, echo=False)
     assert "Detected added column 'users.last_login'" in result.output
     assert "op.add_column('users'" in project.newest_revision_file().read_text()
@@ -88,7 +88,7 @@ def test_an_empty_autogenerate_gets_a_hint(workspace, capsys):
 
 def test_a_healthy_autogenerate_gets_no_hint(workspace, capsys):
     project = tutorial.start("t-healthy", stage="tables")
-    story.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
+    stages.replace(project.path("billtracker/data/users.py"), story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
     capsys.readouterr()
     tutorial.run('alembic revision --autogenerate -m "add last_login"', project.folder)
     assert "Hint" not in capsys.readouterr().out
@@ -115,48 +115,6 @@ def test_the_learners_pytest_prints_as_in_a_terminal_even_on_a_ci_server(workspa
         terminal.run("pytest -q -p no:cacheprovider --color=no", folder)
     summary = capsys.readouterr().out.split("short test summary info")[1]
     assert "first line" in summary and "second line" not in summary
-
-
-def test_a_command_runs_outside_the_event_loop_that_a_kernel_runs():
-    """An async env.py calls asyncio.run(), which refuses to start inside a running loop; a terminal has none."""
-    import asyncio
-
-    async def answer():
-        return 42
-
-    async def in_a_kernel():
-        return terminal.outside_any_event_loop(asyncio.run, answer())
-
-    assert asyncio.run(in_a_kernel()) == 42
-    assert terminal.outside_any_event_loop(lambda: "no loop here") == "no loop here"
-
-
-def test_what_a_command_raises_outside_the_loop_is_raised_with_its_traceback():
-    import asyncio
-
-    def fail():
-        raise SystemExit(2)
-
-    async def in_a_kernel():
-        terminal.outside_any_event_loop(fail)
-
-    with pytest.raises(SystemExit) as stopped:
-        asyncio.run(in_a_kernel())
-    assert stopped.value.code == 2 and stopped.value.__traceback__ is not None
-
-
-def test_in_the_browser_a_command_runs_in_place_for_pyodide_has_no_threads(monkeypatch):
-    import asyncio
-    import threading
-
-    from tutorial import inbrowser
-
-    monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
-
-    async def in_the_browser():
-        return terminal.outside_any_event_loop(threading.current_thread)
-
-    assert asyncio.run(in_the_browser()) is threading.current_thread()
 
 
 def test_flask_runs_in_a_new_process_with_paths_shown_relative_to_the_project(tmp_path):

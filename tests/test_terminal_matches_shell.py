@@ -32,7 +32,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))
 
-from tutorial import story, terminal  # noqa: E402
+from tutorial import sandbox, stages, story, terminal  # noqa: E402
 
 TERMINAL_COLUMNS = 250
 
@@ -66,12 +66,12 @@ def make_edit(step: str, folder: Path) -> None:
     if step.startswith("write the billtracker models"):
         story.write_models(folder, folder.name)
     elif step.startswith("connect Alembic"):
-        story.replace(folder / "alembic.ini", story.INI_URL_BEFORE, "sqlalchemy.url = sqlite:///billtracker.sqlite")
-        story.replace(folder / "alembic.ini", story.INI_KEYS_BEFORE, story.INI_KEYS_AFTER)
-        story.replace(folder / "alembic.ini", story.INI_QUIET_BEFORE, story.INI_QUIET_AFTER)
-        story.replace(folder / "alembic" / "env.py", story.ENV_BEFORE, story.ENV_AFTER)
+        stages.replace(folder / "alembic.ini", story.INI_URL_BEFORE, "sqlalchemy.url = sqlite:///billtracker.sqlite")
+        stages.replace(folder / "alembic.ini", story.INI_KEYS_BEFORE, story.INI_KEYS_AFTER)
+        stages.replace(folder / "alembic.ini", story.INI_QUIET_BEFORE, story.INI_QUIET_AFTER)
+        stages.replace(folder / "alembic" / "env.py", story.ENV_BEFORE, story.env_after("billtracker"))
     elif step.startswith("add users.last_login"):
-        story.replace(folder / "billtracker" / "data" / "users.py", story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
+        stages.replace(folder / "billtracker" / "data" / "users.py", story.LAST_LOGIN_BEFORE, story.LAST_LOGIN_AFTER)
     else:
         raise ValueError(step)
 
@@ -94,7 +94,7 @@ def in_a_terminal(command: str, folder: Path) -> tuple[str, int]:
     # A new terminal's environment: nothing of the test run's, and its size from the terminal itself.
     environment = {
         name: value for name, value in os.environ.items()
-        if not name.startswith("PYTEST_") and name not in ("COLUMNS", "LINES", *terminal.CI_VARIABLES)
+        if not name.startswith("PYTEST_") and name not in ("COLUMNS", "LINES", *sandbox.CI_VARIABLES)
     }
     environment["PATH"] = str(Path(sys.executable).parent) + os.pathsep + environment.get("PATH", "")
     process = subprocess.Popen(
@@ -118,7 +118,7 @@ def in_a_terminal(command: str, folder: Path) -> tuple[str, int]:
 
 def as_the_runner_shows_it(output: str, folder: Path) -> str:
     """The terminal's output with the runner's deliberate changes (the module's docstring lists them)."""
-    output = terminal.relative_paths(output, folder)
+    output = sandbox.relative_paths(output, folder)
     output = re.sub(r"^ERROR \[alembic\.util\.messaging\] (.*)\n(?= *FAILED: \1$)", "", output, flags=re.MULTILINE)
     output = re.sub(r"^ *FAILED: ", "", output, flags=re.MULTILINE)
     return re.sub(r"^(alembic: error: )argument \{[^}]*\}: ", r"\1", output, flags=re.MULTILINE)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tutorial
-from tutorial import story
+from tutorial import stages
 
 
 def test_a_warning_is_shown_once_per_command_without_a_path(workspace):
     project = tutorial.start("t-warning", stage="last_login-applied")
-    story.replace(project.path("billtracker/data/bills.py"), 'ForeignKey("users.id")', 'ForeignKey("users.id", ondelete="CASCADE")')
+    stages.replace(project.path("billtracker/data/bills.py"),
+                   'ForeignKey("users.id")', 'ForeignKey("users.id", ondelete="CASCADE")')
     for message in ("first", "second"):
         result = tutorial.run(f'alembic revision --autogenerate -m "{message}"', project.folder, echo=False)
         lines = [line for line in result.output.splitlines() if "Warning" in line]

@@ -1,7 +1,8 @@
 """The hovershare app (scooter rentals), step by step, for the capstone: a second app, already set up.
 
-It mirrors :mod:`tutorial.story`: the same Alembic set-up (``alembic init``, the URL, the quiet
-logger, ``env.py`` importing every model), done quietly, for another package of models.
+It mirrors :mod:`tutorial.story`: built by the same engine (:mod:`tutorial.stages`), with the story's
+Alembic set-up (``alembic init``, the URL, the quiet logger, ``env.py`` importing every model), done
+quietly, for another package of models.
 ``tutorial.start(name, stage=..., app="hovershare")`` builds one of :data:`STAGES`.
 """
 
@@ -10,10 +11,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from . import story
+from . import stages, story
 
 SQLITE_FILE = "hovershare.sqlite"
-URL_VARIABLE = "HOVERSHARE_DATABASE_URL"  # read by hovershare/data/db_session.py
 
 FIRST_MESSAGE = "create users, locations, scooters and rentals tables"
 
@@ -27,11 +27,11 @@ STAGES = {
 
 def build(stage: str, folder: Path, project_name: str) -> None:
     """Bring the empty ``folder`` to ``stage`` (one of :data:`STAGES`)."""
-    story.build_stages(STAGES, STEPS, stage, folder, project_name)
+    stages.build_stages(STAGES, STEPS, stage, folder, project_name)
 
 
 def write_models(folder: Path, project_name: str) -> None:
-    shutil.copytree(story.TEMPLATES / "hovershare", folder, dirs_exist_ok=True)
+    shutil.copytree(stages.TEMPLATES / "hovershare", folder, dirs_exist_ok=True)
 
 
 STEPS = {

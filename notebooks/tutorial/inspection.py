@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from . import terminal, workspace
+from . import sandbox, workspace
 
 PLACEHOLDER_URL = "driver://user:pass@localhost/dbname"
 
@@ -169,7 +169,7 @@ def env_url(folder: Path) -> str | None:
     folder = Path(folder).resolve()
     config = alembic_config(folder)
     quiet = io.StringIO()
-    with terminal.as_in_a_terminal(folder), contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+    with sandbox.as_in_a_terminal(folder), contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         saved_connect = Engine.connect
         Engine.connect = stop
         try:
@@ -300,7 +300,7 @@ def differences(folder: Path) -> list:
         return []
 
     quiet = io.StringIO()
-    with terminal.as_in_a_terminal(folder), contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+    with sandbox.as_in_a_terminal(folder), contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         try:
             script = ScriptDirectory.from_config(config)  # here: it puts prepend_sys_path on sys.path
             with EnvironmentContext(config, script, fn=compare, as_sql=False):
@@ -362,7 +362,7 @@ def model_tables(folder: Path, module: str | list[str], base: str):
     """
     folder = Path(folder).resolve()
     base_module, _, base_name = base.partition(":")
-    with terminal.as_in_a_terminal(folder):  # forgets the cached modules, before and after
+    with sandbox.as_in_a_terminal(folder):  # forgets the cached modules, before and after
         sys.path.insert(0, str(folder))
         try:
             for name in [module] if isinstance(module, str) else module:
@@ -374,11 +374,11 @@ def model_tables(folder: Path, module: str | list[str], base: str):
 
 def _explain(error: Exception, folder: Path) -> str:
     """The error in one paragraph, with the file and line of the learner's code that raised it."""
-    return terminal.relative_paths(terminal.describe_exception(error, folder), folder)
+    return sandbox.relative_paths(sandbox.describe_exception(error, folder), folder)
 
 
 @contextlib.contextmanager
 def _inside(folder: Path):
     """Stand in ``folder``, as Alembic run from a terminal there would (``alembic.ini`` has relative paths)."""
-    with terminal.as_in_a_terminal(folder), contextlib.redirect_stderr(io.StringIO()):
+    with sandbox.as_in_a_terminal(folder), contextlib.redirect_stderr(io.StringIO()):
         yield

@@ -36,7 +36,7 @@ from typing import Iterator
 
 from sqlalchemy.engine import make_url
 
-from . import servers, terminal
+from . import sandbox, servers
 
 STATEMENT_TIMEOUT = "10s"  # no statement of a client runs longer
 IDLE_TIMEOUT = "30s"  # the server ends a transaction left open longer (a kernel killed mid-cell)
@@ -93,7 +93,6 @@ class Client:
     def __init__(self, name: str, conninfo: str):
         self.name = name
         self._jobs: queue.Queue = queue.Queue()
-        self._pending: list[Future] = []
         ready: Future = Future()
         self._thread = threading.Thread(target=self._serve, args=(conninfo, ready), name=name, daemon=True)
         self._thread.start()
@@ -102,16 +101,12 @@ class Client:
     def execute(self, sql: str) -> Future:
         """Send ``sql`` to run in this client's thread; return a future :class:`Outcome` at once."""
         future: Future = Future()
-        self._pending.append(future)
         self._jobs.put((sql, future))
         return future
 
     def run(self, sql: str) -> Outcome:
         """Run ``sql`` and wait for its :class:`Outcome` (at most :data:`WAIT` seconds)."""
         return self.execute(sql).result(timeout=WAIT)
-
-    def busy(self) -> bool:
-        return any(not future.done() for future in self._pending)
 
     def _serve(self, conninfo: str, ready: Future) -> None:
         import psycopg
@@ -185,7 +180,7 @@ class AlembicProcess:
             self.stop()
             raise
         seconds = time.perf_counter() - self.started
-        lines = terminal.relative_paths(output, self.folder).splitlines()
+        lines = sandbox.relative_paths(output, self.folder).splitlines()
         error = None
         if self._process.returncode != 0:  # the exception's own line, not the traceback above it
             raised = [line for line in lines if re.match(r"(?:[a-z_]+\.)+[A-Z]\w*: |FAILED: ", line)]
@@ -206,7 +201,7 @@ class AlembicProcess:
                 self._process.wait(timeout=3)
 
 
-class Site:
+class Sessions:
     """The sessions opened inside one ``with live.sessions(...)`` block."""
 
     def __init__(self, project):
@@ -226,7 +221,8 @@ class Site:
         return client
 
     def alembic(self, command: str) -> AlembicProcess:
-        """Start ``command`` (``alembic upgrade head``, or ``python release.py``) in the project folder, in a process of its own."""
+        """Start ``command`` (``alembic upgrade head``, or ``python release.py``) in the project folder, in a
+        process of its own."""
         process = AlembicProcess(command, Path(self.project.folder))
         self.processes.append(process)
         return process
@@ -279,9 +275,9 @@ class Site:
 
 
 @contextlib.contextmanager
-def sessions(project) -> Iterator[Site]:
+def sessions(project) -> Iterator[Sessions]:
     """Other sessions on ``project``'s PostgreSQL database for the ``with`` block, all ended on the way out."""
-    site = Site(project)
+    site = Sessions(project)
     try:
         yield site
     finally:

@@ -15,7 +15,7 @@ from . import database, fresh, hovershare, inbrowser, story, web, workspace
 # From notebook 21 on, a notebook may have the learner write an app instead: start(name, app="bookshelf")
 # gives an empty folder, and the app's SQLite file is bookshelf/bookshelf.sqlite, beside its settings.
 # On a database server, every app reads its URL from <APP>_DATABASE_URL, which start() sets.
-APPS = {"billtracker": (story, database.SQLITE_FILE), "hovershare": (hovershare, hovershare.SQLITE_FILE)}
+BUILT_APPS = {"billtracker": (story, database.SQLITE_FILE), "hovershare": (hovershare, hovershare.SQLITE_FILE)}
 
 
 @dataclass
@@ -41,7 +41,9 @@ class Project:
         """The revision files in ``alembic/versions``, oldest first (by creation time)."""
         versions = self.folder / "alembic" / "versions"
         if not versions.is_dir():
-            raise FileNotFoundError("This project has no alembic/versions folder yet: run `alembic init alembic` first.")
+            raise FileNotFoundError(
+                "This project has no alembic/versions folder yet: run `alembic init alembic` first."
+            )
         return sorted(versions.glob("*.py"), key=lambda path: path.stat().st_mtime_ns)
 
     def newest_revision_file(self) -> Path:
@@ -65,13 +67,13 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     are told where); on a database server, the notebook's database is recreated.
     The folder becomes the working directory, as if you had opened a terminal there.
     """
-    if app in APPS:
-        builder, sqlite_file = APPS[app]
+    if app in BUILT_APPS:
+        builder, sqlite_file = BUILT_APPS[app]
     elif app.isidentifier() and app.islower() and stage == "empty":
         builder, sqlite_file = None, f"{app}/{app}.sqlite"  # beside the app's settings module
     else:
         raise ValueError(
-            f"Unknown app {app!r} at stage {stage!r}: the tutorial builds {' and '.join(APPS)} stage by stage; "
+            f"Unknown app {app!r} at stage {stage!r}: the tutorial builds {' and '.join(BUILT_APPS)} stage by stage; "
             'an app you write yourself has a lower-case package name and starts at stage="empty".'
         )
     folder = workspace.root() / name

@@ -2,7 +2,8 @@
 
 Each stage repeats, quietly, what the notebooks before it had the learner do.
 The edits below are the very ones those notebooks show; a test checks that
-they agree.
+they agree. :mod:`tutorial.stages` runs the steps; :func:`connect_alembic` and
+:func:`create_tables`, notebook 02's set-up, serve the hovershare app too.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import shutil
 from pathlib import Path
 
 from . import database, fresh, terminal
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+from .stages import TEMPLATES, build_stages, replace
 
 INI_URL_BEFORE = "sqlalchemy.url = driver://user:pass@localhost/dbname"
 
@@ -39,8 +39,6 @@ def env_after(package: str) -> str:
         "target_metadata = SqlAlchemyBase.metadata\n"
     )
 
-
-ENV_AFTER = env_after("billtracker")
 
 LAST_LOGIN_BEFORE = """\
     created_date: Mapped[datetime.datetime] = mapped_column(DateTime, default=datetime.datetime.now, index=True)
@@ -81,22 +79,6 @@ def build(stage: str, folder: Path, project_name: str) -> None:
     build_stages(STAGES, STEPS, stage, folder, project_name, BUILT_ON)
 
 
-def build_stages(stages: dict, steps: dict, stage: str, folder: Path, project_name: str,
-                 built_on: dict | None = None) -> None:
-    """Run, in order, the ``steps`` of ``stage`` and of every stage it is built on (shared by the apps' stories).
-
-    A stage is built on the one listed before it, or on the one ``built_on`` names for it.
-    """
-    if stage not in stages:
-        raise ValueError(f"Unknown stage {stage!r}; choose one of: {', '.join(stages)}")
-    names, chain = list(stages), []
-    while stage != names[0]:
-        chain.append(stage)
-        stage = (built_on or {}).get(stage) or names[names.index(stage) - 1]
-    for step in reversed(chain):
-        steps[step](folder, project_name)
-
-
 def write_models(folder: Path, project_name: str) -> None:
     shutil.copytree(TEMPLATES / "billtracker", folder, dirs_exist_ok=True)
 
@@ -129,14 +111,6 @@ def apply_last_login(folder: Path, project_name: str) -> None:
     terminal.run("alembic upgrade head", folder, echo=False)
 
 
-def replace(path: Path, old: str, new: str) -> None:
-    """Replace ``old`` by ``new`` in a file; fail loudly if ``old`` is missing."""
-    text = path.read_text(encoding="utf-8")
-    if old not in text:
-        raise ValueError(f"{path.name} does not contain the expected text:\n{old}")
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 # Notebook 19's edits, in its order: alembic.ini quiets the PostgreSQL dialect's logger, env.py sets the
 # timeouts and gives each revision its own transaction, and four columns are added, one revision each.
 INI_POSTGRESQL_LOGGER_BEFORE = "qualname = alembic.runtime.plugins\n"
@@ -158,7 +132,9 @@ TIMEOUTS_AFTER = TIMEOUTS_BEFORE + (
     "    context.execute(f\"SET lock_timeout = '{LOCK_TIMEOUT}'\")\n"
     "    context.execute(f\"SET statement_timeout = '{STATEMENT_TIMEOUT}'\")\n"
 )
-PER_MIGRATION_BEFORE = "        context.configure(\n            connection=connection, target_metadata=target_metadata\n        )\n"
+PER_MIGRATION_BEFORE = (
+    "        context.configure(\n            connection=connection, target_metadata=target_metadata\n        )\n"
+)
 PER_MIGRATION_AFTER = (
     "        context.configure(\n            connection=connection, target_metadata=target_metadata,\n"
     "            transaction_per_migration=True,\n        )\n"
@@ -183,7 +159,8 @@ def set_lock_timeouts(folder: Path, project_name: str) -> None:
     replace(env, TIMEOUTS_BEFORE, TIMEOUTS_AFTER)
     for indent in ("    ", "        "):  # run_migrations_offline(), then run_migrations_online()
         before = f"\n{indent}with context.begin_transaction():\n{indent}    context.run_migrations()\n"
-        replace(env, before, before.replace("context.run_migrations()", "set_timeouts()\n" + indent + "    context.run_migrations()"))
+        after = before.replace("context.run_migrations()", f"set_timeouts()\n{indent}    context.run_migrations()")
+        replace(env, before, after)
     replace(env, PER_MIGRATION_BEFORE, PER_MIGRATION_AFTER)
     for file, line, column, message in LIVE_COLUMNS:
         replace(folder / "billtracker" / "data" / file, line, line + column)

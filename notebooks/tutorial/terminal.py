@@ -1,22 +1,19 @@
 """Run the commands a learner types in a terminal, from a notebook cell.
 
-``alembic ...`` runs inside the kernel (a few milliseconds instead of the
-half second a new Python process costs), but behaves as in a terminal
-opened in the project folder:
+``alembic ...`` runs inside the kernel, in :func:`tutorial.sandbox.as_in_a_terminal` (the project's
+modules re-read from disk, the project folder as working directory, the kernel's logging, working
+directory and ``sys.path`` restored afterwards) and outside any event loop, so that an async
+``env.py`` can call ``asyncio.run()``, as in a terminal. Its output is shown as a terminal shows it:
 
-- the project's modules are re-read from disk first, so a model the learner
-  just edited is what Alembic sees;
 - Alembic's log lines (sent to stderr by ``alembic.ini``) are shown as plain
   output, in the order a terminal would show them, not as red error text;
 - its messages are indented as in a terminal, but never wrapped (a terminal
   wraps them, and argparse's usage, at its width);
-- the kernel's own logging setup, working directory and ``sys.path`` are
-  restored afterwards (``env.py`` calls ``logging.config.fileConfig``);
-- a failing command raises :class:`CommandFailed` with Alembic's own message;
-- no event loop runs around it (the kernel's runs in its thread), so an async ``env.py`` can
-  call ``asyncio.run()``, as in a terminal.
+- a warning is shown once per command, without the path of the installed file that raised it;
+- a failing command raises :class:`CommandFailed` with Alembic's own message.
 
-``pytest ...``, ``ruff ...`` and ``flask ...`` (Flask-Migrate's ``flask db``) run in a new process of the kernel's Python.
+``pytest ...``, ``ruff ...`` and ``flask ...`` (Flask-Migrate's ``flask db``) run in a new process of the
+kernel's Python, in :func:`tutorial.sandbox.new_terminal_environment`.
 
 This module knows nothing of hints: whoever runs a command may pass an ``advise``
 function (the ``%%terminal`` cells pass :func:`tutorial.hints.advise`), whose
@@ -25,24 +22,27 @@ hint is shown under the output or the error.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
-import logging
 import os
 import re
 import shlex
 import subprocess
 import sys
 import textwrap
-import threading
-import traceback
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import fresh, inbrowser
+from . import inbrowser
+from .sandbox import (
+    as_in_a_terminal,
+    describe_exception,
+    new_terminal_environment,
+    outside_any_event_loop,
+    relative_paths,
+)
 
 SUPPORTED = ("alembic", "pytest", "ruff", "flask")
 WIDTH = 100  # characters per line of a message or hint
@@ -119,11 +119,6 @@ def _wrap(line: str, indent: str = "") -> list[str]:
     return textwrap.wrap(line, WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def relative_paths(text: str, folder: Path) -> str:
-    """Show paths inside the project relative to it, as the learner thinks of them."""
-    return text.replace(str(folder) + os.sep, "").replace(str(folder), ".")
-
-
 def _run_alembic(command: str, argv: list[str], folder: Path):
     from alembic import util
     from alembic.util import messaging
@@ -149,36 +144,6 @@ def _run_alembic(command: str, argv: list[str], folder: Path):
     if error is None:
         return result, None
     return result, CommandFailed(command, relative_paths(error, folder))
-
-
-def outside_any_event_loop(function: Callable, *arguments):
-    """``function(*arguments)``, in a thread of its own if this thread runs an event loop.
-
-    A kernel runs one in its main thread, and ``asyncio.run()`` (which the ``env.py`` of
-    ``alembic init -t async`` calls) refuses to start inside a running loop. A terminal has none.
-    Whatever ``function`` raises is raised here, with its traceback. In the browser, whose Python has
-    no threads, ``function`` runs in place.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return function(*arguments)
-    if inbrowser.IN_BROWSER:
-        return function(*arguments)
-    outcome: dict = {}
-
-    def call():
-        try:
-            outcome["value"] = function(*arguments)
-        except BaseException as error:  # SystemExit from argparse too: raised again below
-            outcome["error"] = error
-
-    thread = threading.Thread(target=call, name="alembic")
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def _usage_error(buffer: io.StringIO) -> str:
@@ -224,41 +189,6 @@ def _run_in_new_process(command: str, argv: list[str], folder: Path):
     return result, CommandFailed(command, f"exit status {process.returncode}")
 
 
-# What pytest takes as "running on a CI server" (_pytest.assertion.util.running_on_ci).
-CI_VARIABLES = ("CI", "BUILD_NUMBER")
-
-
-def new_terminal_environment() -> dict[str, str]:
-    """The kernel's environment, less what would make a program behave otherwise than in a new terminal.
-
-    A kernel started by a test run inherits that run's ``PYTEST_ADDOPTS``, ``PYTEST_PLUGINS``,
-    ``PYTEST_XDIST_WORKER`` and the like, and on a CI server ``CI`` (or ``BUILD_NUMBER``), which makes
-    ``pytest`` print whole failure messages in its summary; the learner's own ``pytest`` must not obey them.
-    """
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("PYTEST_") and name not in CI_VARIABLES
-    }
-    return {**environment, "COLUMNS": "100", "PYTHONDONTWRITEBYTECODE": "1"}
-
-
-def describe_exception(exc: Exception, folder: Path) -> str:
-    """One paragraph: the exception, and where in the learner's files it was raised."""
-    text = f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}".replace("builtins.", "")
-    frames = [
-        frame
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if Path(frame.filename).is_file() and Path(frame.filename).resolve().is_relative_to(folder)
-    ]
-    if isinstance(exc, SyntaxError) and exc.filename:
-        frames.append(traceback.FrameSummary(exc.filename, exc.lineno or 0, "<module>"))
-    if frames:
-        where = frames[-1]
-        text += f"\n  (raised in {where.filename}, line {where.lineno})"
-    return text
-
-
 @contextlib.contextmanager
 def _wider_than_any_line(messaging):
     """Let Alembic and argparse print as in a terminal of :data:`NO_WRAP_WIDTH` columns."""
@@ -288,53 +218,3 @@ def _short_warnings():
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     print("\n".join(_wrap(f"{category.__name__}: {message}", indent="  ")), file=sys.stderr)
-
-
-@contextlib.contextmanager
-def as_in_a_terminal(folder: Path):
-    """Run in ``folder`` as a fresh process would, then put the kernel back as it was."""
-    saved_cwd = os.getcwd()
-    saved_path = list(sys.path)
-    saved_bytecode = sys.dont_write_bytecode
-    saved_logging = _logging_state()
-    fresh.forget_project_modules(folder)
-    os.chdir(folder)
-    # A kernel imports from its working folder (''); the `alembic` program does not: only
-    # alembic.ini's prepend_sys_path puts the project on the path, as in a terminal.
-    sys.path[:] = [entry for entry in sys.path if entry not in ("", ".")]
-    sys.dont_write_bytecode = True
-    try:
-        yield
-    finally:
-        os.chdir(saved_cwd)
-        sys.path[:] = saved_path
-        sys.dont_write_bytecode = saved_bytecode
-        _restore_logging(saved_logging)
-        fresh.forget_project_modules(folder)
-
-
-def _logging_state():
-    root = logging.getLogger()
-    loggers = {
-        name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
-        for name, logger in logging.Logger.manager.loggerDict.items()
-        if isinstance(logger, logging.Logger)
-    }
-    return root.level, list(root.handlers), loggers
-
-
-def _restore_logging(state) -> None:
-    root_level, root_handlers, loggers = state
-    root = logging.getLogger()
-    root.setLevel(root_level)
-    root.handlers[:] = root_handlers
-    for name, logger in logging.Logger.manager.loggerDict.items():
-        if not isinstance(logger, logging.Logger):
-            continue
-        if name in loggers:
-            logger.disabled, level, handlers, logger.propagate = loggers[name]
-            logger.setLevel(level)
-            logger.handlers[:] = handlers
-        else:  # created by env.py or a model: keep it quiet in the kernel
-            logger.handlers.clear()
-            logger.propagate = True

@@ -1,0 +1,113 @@
+"""Notebook 26's exercise (26-migrate-at-deploy-time): a release deployed by the release step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Integer
+
+from .. import inspection
+from . import probes
+from .registry import exercise
+from .report import Report
+
+
+def _shop_database(folder: Path, report: Report, step: int):
+    """An engine on the shop's database, from the URL its ``shop/settings.py`` gives; None (and a finding) if none."""
+    import runpy
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    settings = folder / "shop" / "settings.py"
+    if not settings.is_file():
+        report.add(False, "There is no shop/settings.py: run the notebook's cells from the top first.", step)
+        return None
+    try:
+        url = runpy.run_path(str(settings))["DATABASE_URL"]
+        return create_engine(url, poolclass=NullPool)
+    except Exception as error:
+        report.add(False, f"shop/settings.py gives no database URL that works: {error}", step)
+        return None
+
+
+@exercise(
+    "26-migrate-at-deploy-time", "release three: a stock count", solutions="26_",
+    success="Release three is out, deployed by the release step.",
+)
+def check_stock_release(folder: Path, report: Report) -> None:
+    """Notebook 26: ``products.stock`` in the model, a revision adding it with a server default, deployed.
+
+    Steps: 1 the model, 2 the revision, 3 the database at the head, matching the models, env.py still locking.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    metadata = probes.models(folder, report, app="shop")
+    if metadata is not None and probes.check_column(
+        report, metadata, "products", "Product", "stock", Integer, "an Integer", "shop/models.py", nullable=False
+    ):
+        column = metadata.tables["products"].columns["stock"]
+        default = column.server_default
+        if column.nullable:
+            report.add(False, "Product.stock may be empty: a stock count is always a number, so write `Mapped[int]`.", 1)
+        elif default is None or str(getattr(default, "arg", "")) != "0":
+            report.add(False, 'Product.stock has no `server_default="0"`: the products already there need a value.', 1)
+        else:
+            report.add(True, 'Product.stock defaults to 0 on the server (`server_default="0"`).', 1)
+    script = probes.revisions(folder, report, 2)
+    if script is None:
+        return
+    adding = probes.revision_doing(script, "products", "add_column", "stock")
+    if not adding:
+        report.add(False, 'No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, '
+                          "then fill in its upgrade() and downgrade().", 2)
+    else:
+        body = inspection.upgrade_source(script, adding[0])
+        call = next(line for line in body.splitlines() if "add_column(" in line and "stock" in line)
+        if "server_default" not in call:
+            report.add(False, f"Revision {adding[0]} adds products.stock without a `server_default`: as a NOT NULL "
+                              "column, PostgreSQL refuses it on a table that has rows (the release fails, and "
+                              "changes nothing). Add `server_default=\"0\"` to its `sa.Column(...)`.", 2)
+        else:
+            report.add(True, f"Revision {adding[0]} adds products.stock with a server default.", 2)
+        downgrade = probes.downgrade_source(script, adding[0])
+        if "drop_column(" not in downgrade or "stock" not in downgrade:
+            report.add(False, f"Revision {adding[0]}'s downgrade() does not drop products.stock: "
+                              'add `op.drop_column("products", "stock")`.', 2)
+    if not probes.one_head(script, report, 2):
+        return
+    env = folder / "alembic" / "env.py"
+    code = [line.split("#", 1)[0] for line in (env.read_text(encoding="utf-8") if env.is_file() else "").splitlines()]
+    if not any("execute(" in line and ("pg_advisory" in line or "MIGRATION_LOCK" in line) for line in code):
+        report.add(False, "alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
+                          "runs cannot collide.", 3)
+    engine = _shop_database(folder, report, 3)
+    if engine is None:
+        return
+    heads = tuple(sorted(script.get_heads()))
+    try:
+        with engine.connect() as connection:
+            current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+            columns = [column["name"] for column in inspect(connection).get_columns("products")]
+            left = compare_metadata(MigrationContext.configure(connection), metadata) if metadata is not None else None
+    except Exception as error:
+        report.add(False, f"The database does not answer: {error}", 3)
+        return
+    finally:
+        engine.dispose()
+    if current != heads:
+        where = ", ".join(current) if current else "base"
+        report.add(False, f"The database is at {where}, not at the head ({', '.join(heads)}): deploy with "
+                          "`python release.py`, and read its line.", 3)
+    elif not adding:
+        return
+    elif "stock" not in columns:
+        report.add(False, "The database is at the head, yet products has no stock column: was the revision "
+                          "changed after it ran? Downgrade it, then release again.", 3)
+    else:
+        report.add(True, f"The database is at the head ({', '.join(heads)}), with products.stock.", 3)
+        if left is not None:
+            report.add(not left, "Models and database agree (`alembic check` finds nothing)." if not left else
+                       f"`alembic check` would still find: {'; '.join(inspection.describe(diff) for diff in left)}.", 3)

@@ -1,0 +1,55 @@
+"""Notebook 20's exercise (20-change-a-live-schema-safely): an index built concurrently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import String
+
+from .. import inspection
+from . import probes
+from .registry import exercise
+from .report import Report
+
+
+@exercise(
+    "20-change-a-live-schema-safely", "an index on users.phone, built without blocking writes", solutions="20_",
+    success="The index is there, and was built while the site could go on writing.",
+)
+def check_phone_index(folder: Path, report: Report) -> None:
+    """Notebook 20: an index on ``users.phone``, built concurrently: model, revision, and database.
+
+    Steps: 1 the model and the revision, 3 the revision builds (and drops) the index concurrently,
+    4 the database has it (steps as in the notebook; step 2 runs the linter).
+    """
+    metadata = probes.models(folder, report)
+    if metadata is not None:
+        probes.check_column(report, metadata, "users", "User", "phone", String, "a String", "billtracker/data/users.py", index=True)
+    script = probes.revisions(folder, report, 1)
+    if script is None:
+        return
+    indexing = probes.revision_doing(script, "users", "create_index", "phone")
+    if not indexing:
+        report.add(False, "No revision creates an index on users.phone yet: autogenerate one.", 1)
+    else:
+        report.add(True, f"Revision {indexing[0]} creates the index on users.phone.", 1)
+        text = inspection.revision_source(script, indexing[0])
+        upgrade, _, downgrade = text.split("def upgrade()", 1)[-1].partition("def downgrade()")
+        for function, body, operation in (("upgrade()", upgrade, "create_index"), ("downgrade()", downgrade, "drop_index")):
+            call = next((line for line in body.splitlines() if f"op.{operation}(" in line and "phone" in line), "")
+            if "postgresql_concurrently=True" not in call:
+                report.add(False, f"Its {function} calls `op.{operation}` without `postgresql_concurrently=True`: "
+                                  "a plain index build blocks every write to users.", 3)
+            elif "autocommit_block()" not in body:
+                report.add(False, f"Its {function} builds concurrently, but outside `op.get_context().autocommit_block()`: "
+                                  "PostgreSQL refuses CONCURRENTLY inside a transaction.", 3)
+            else:
+                report.add(True, f"Its {function} runs `op.{operation}(..., postgresql_concurrently=True)` in an autocommit block.", 3)
+        if probes.one_head(script, report, 4):
+            probes.at_head(folder, script, report, 4)
+    users = probes.database_table(folder, report, "users", 4)
+    if users is not False and users is not None:
+        if users.indexes_on("phone"):
+            report.add(True, f"The database has the index {users.indexes_on('phone')[0]} on users.phone.", 4)
+        else:
+            report.add(False, "The database has no index on users.phone yet.", 4)

@@ -1,0 +1,264 @@
+"""The steps several checkers share: a model's column, a revision doing an operation, one head, the database
+at the head, a database table, the page. Each adds its findings to the report it is given, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import browser, inspection
+from .report import Report
+
+# --------------------------------------------------------------------------- the models
+
+# Each app's models: the module that imports them all, and their declarative base.
+APPS = {
+    "billtracker": ("billtracker.data.__all_models", "billtracker.data.modelbase:SqlAlchemyBase"),
+    "hovershare": ("hovershare.data.__all_models", "hovershare.data.modelbase:SqlAlchemyBase"),
+    "bookshelf": ("bookshelf.models", "bookshelf.models:Base"),
+    "fastbills": ("fastbills.models", "fastbills.models:Base"),
+    "shop": ("shop.models", "shop.models:Base"),
+}
+
+
+def models(folder: Path, report: Report, app: str = "billtracker", step: int = 1):
+    """The models' MetaData, or None (and a finding saying why) when they do not import."""
+    module, base = APPS[app]
+    try:
+        return inspection.model_tables(folder, module, base)
+    except inspection.ProjectProblem as problem:
+        report.add(False, f"Your models do not import, so nothing else can be checked: {problem}", step)
+        return None
+
+
+def type_name(column) -> str:
+    """The name of a column's type, as the model writes it: "String", "DateTime"."""
+    return type(column.type).__name__
+
+
+def with_article(word: str) -> str:
+    """``word`` with its article: "a String", "an Integer"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def check_column(
+    report: Report, metadata, table: str, model: str, name: str, kind: type, kind_words: str,
+    file: str, nullable: bool = True, index: bool = False, step: int = 1,
+) -> bool:
+    """Check that the model of ``table`` has the column ``name`` of type ``kind``; one finding per problem."""
+    if table not in metadata.tables:
+        return report.add(False, f"There is no `{table}` table in your models any more: was {file} changed?", step)
+    column = metadata.tables[table].columns.get(name)
+    if column is None:
+        elsewhere = [other for other, defined in metadata.tables.items() if name in defined.columns]
+        if elsewhere:
+            return report.add(False, f"`{name}` is in the `{elsewhere[0]}` table; it belongs to {model} (table `{table}`), in {file}.", step)
+        return report.add(False, f"The {model} model has no `{name}` column yet ({file}).", step)
+    problems = []
+    if not isinstance(column.type, kind):
+        problems.append(f"it is {with_article(type_name(column))} column; it should be {kind_words}")
+    if nullable and not column.nullable:
+        problems.append(
+            "it is NOT NULL: the rows already in the table have no value for it, so it must be allowed to be "
+            "empty (`Mapped[... | None]`)"
+        )
+    indexed = column.index or any(name in index_.columns for index_ in metadata.tables[table].indexes)
+    if index and not indexed:
+        problems.append("it has no index: add `index=True` to its `mapped_column(...)`")
+    if problems:
+        return report.add(False, f"{model}.{name} is there, but " + "; and ".join(problems) + ".", step)
+    words = f"{kind_words}{', may be empty' if column.nullable else ''}{', indexed' if indexed else ''}"
+    return report.add(True, f"{model} has `{name}` ({words}).", step)
+
+
+# --------------------------------------------------------------------------- the revisions
+
+
+def revisions(folder: Path, report: Report, step: int):
+    """Alembic's ScriptDirectory, or None (and a finding saying why)."""
+    try:
+        return inspection.script_directory(folder)
+    except inspection.ProjectProblem as problem:
+        report.add(False, str(problem), step)
+        return None
+
+
+def one_head(script, report: Report, step: int) -> bool:
+    """Whether the history has one head; if not, a finding saying how to get there."""
+    heads = script.get_heads()
+    if len(heads) > 1:
+        return report.add(
+            False,
+            f"There are {len(heads)} heads ({', '.join(sorted(heads))}): two revisions follow the same one. "
+            "Delete the one you made by mistake (not applied yet), or merge them with `alembic merge heads`.",
+            step,
+        )
+    return True
+
+
+def revision_doing(script, table: str, operation: str, name: str) -> list[str]:
+    """The revisions whose ``upgrade()`` calls ``operation`` (e.g. ``add_column``) on ``table`` with ``name``."""
+    table_quoted, name_quoted = rf"['\"]{re.escape(table)}['\"]", rf"['\"]{re.escape(name)}['\"]"
+    found = []
+    for revision in script.walk_revisions():
+        body = inspection.upgrade_source(script, revision.revision)
+        in_batch = re.search(rf"batch_alter_table\(\s*{table_quoted}", body)
+        for line in body.splitlines():
+            if f"{operation}(" in line and re.search(name_quoted, line):
+                if re.search(table_quoted, line) or (in_batch and f"batch_op.{operation}(" in line):
+                    found.append(revision.revision)
+                    break
+    return found
+
+
+def revision_calling(script, revision: str, operation: str, name: str) -> list[str]:
+    """The lines of ``revision``'s ``upgrade()`` that call ``operation`` (e.g. ``create_unique_constraint``) with ``name``."""
+    body = inspection.upgrade_source(script, revision)
+    return [line.strip() for line in body.splitlines() if f"{operation}(" in line and re.search(rf"['\"]{re.escape(name)}['\"]", line)]
+
+
+def newest_is_empty(script) -> str | None:
+    """The newest revision, if its ``upgrade()`` does nothing (autogenerate found no change)."""
+    heads = script.get_heads()
+    if len(heads) != 1:
+        return None
+    body = inspection.upgrade_source(script, heads[0])
+    return heads[0] if "op." not in body and "batch_op." not in body else None
+
+
+def revision_step(script, report: Report, table: str, column: str, file: str, step: int) -> str | None:
+    """One finding on the revision that adds ``table.column``: its id, or None (with what to do)."""
+    adding = revision_doing(script, table, "add_column", column)
+    if adding:
+        return adding[0]
+    empty = newest_is_empty(script)
+    if empty and not script.get_revision(empty).is_merge_point:  # a merge is empty by design
+        report.add(
+            False,
+            f"The newest revision, {empty}, is empty: was {file} saved with {column} in it? "
+            "Delete that file and autogenerate again.",
+            step,
+        )
+    else:
+        report.add(False, f"No revision adds {table}.{column} yet: autogenerate one.", step)
+    return None
+
+
+def downgrade_source(script, revision: str) -> str:
+    """The text of the revision's ``downgrade()`` function."""
+    return inspection.revision_source(script, revision).split("def downgrade()", 1)[-1]
+
+
+def revision_words(script, revision: str) -> str:
+    """A revision as the history shows it: ``<id> (<message>)``."""
+    return f"{revision} ({script.get_revision(revision).doc})"
+
+
+# --------------------------------------------------------------------------- the database
+
+
+def database_table(folder: Path, report: Report, table: str, step: int):
+    """The database's ``table`` (inspector); None if it has no such table; False (and a finding) with no database."""
+    try:
+        return inspection.schema(folder).get(table)
+    except inspection.ProjectProblem as problem:
+        report.add(False, str(problem), step)
+        return False
+
+
+def current(folder: Path, script, report: Report, step: int) -> tuple[str, ...] | None:
+    """The database's revisions, or None (and a finding) when it cannot tell or names a revision with no file."""
+    try:
+        current = inspection.current_revisions(folder)
+    except inspection.ProjectProblem as problem:
+        report.add(False, str(problem), step)
+        return None
+    known = {revision.revision for revision in script.walk_revisions()}
+    lost = [revision for revision in current if revision not in known]
+    if lost:
+        report.add(
+            False,
+            f"The database is at {lost[0]}, but alembic/versions has no file for that revision any more: Alembic can "
+            "neither upgrade nor downgrade it. Put the file back (the editor's undo, or the backup), then go on.",
+            step,
+        )
+        return None
+    return current
+
+
+def at_head(folder: Path, script, report: Report, step: int, recorded: tuple[str, ...] | None = None) -> bool:
+    """One finding: whether the database is at the head.
+
+    :param recorded: the database's revisions, sorted, when the checker read them itself (its app's own
+        database); by default, those of the project's database.
+    """
+    if recorded is None:
+        try:
+            recorded = inspection.current_revisions(folder)
+        except inspection.ProjectProblem as problem:
+            return report.add(False, str(problem), step)
+    heads = tuple(sorted(script.get_heads()))
+    if recorded == heads:
+        return report.add(True, f"The database is at the head ({', '.join(heads)}): every revision is applied.", step)
+    return report.add(False, not_at_head(recorded, heads), step)
+
+
+def not_at_head(recorded: tuple[str, ...], heads: tuple[str, ...]) -> str:
+    """What to do when the database, at ``recorded``, is not at the head."""
+    where = ", ".join(recorded) if recorded else "base (no revision applied)"
+    return f"The database is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head`."
+
+
+def database_answer(folder: Path, report: Report, step: int, ask: Callable):
+    """``ask(inspector)`` on the project's database, or None (and a finding saying why) when it cannot be read."""
+    from sqlalchemy import inspect
+
+    try:
+        database = inspection.engine(folder)
+    except inspection.ProjectProblem as problem:
+        report.add(False, str(problem), step)
+        return None
+    try:
+        return ask(inspect(database))
+    except Exception as error:
+        report.add(False, f"The database does not answer: {error}", step)
+        return None
+    finally:
+        database.dispose()
+
+
+def rows(folder: Path, query: str) -> list[tuple]:
+    """The rows of a query on the project's database (read only)."""
+    database = inspection.engine(folder)
+    try:
+        return engine_rows(database, query)
+    finally:
+        database.dispose()
+
+
+def engine_rows(engine, query: str) -> list[tuple]:
+    """The rows of a query on ``engine``'s database, as tuples."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(query))]
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def page(folder: Path, report: Report, app: str, step: int, missing: str) -> bool:
+    """One finding: whether ``app``'s page works; if not, the first line of its error, then ``missing``."""
+    try:
+        page = browser.browse("/", app=f"{app}.app", folder=folder)
+    except Exception as error:  # the app does not import at all
+        return report.add(False, f"The app does not start: {type(error).__name__}: {error}", step)
+    if page.status_code == 200:
+        return report.add(True, "The page works (200 OK).", step)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page.text))
+    error = re.search(r"(\w+(Error|Exception): [^\n]*)", text)  # the first line of the error, as the page shows it
+    error = error.group(1).strip() if error else page.status
+    return report.add(False, f"The page fails ({page.status}): {error}. {missing}", step)
