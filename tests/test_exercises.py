@@ -409,6 +409,29 @@ def test_phone_index_concurrently_but_in_a_transaction(live_phone, shell):
     assert "outside `op.get_context().autocommit_block()`" in text and "not at the head" in text
 
 
+def test_phone_index_read_as_python_not_line_by_line(live_phone, shell):
+    """A call wrapped over several lines (as ruff or black write it) counts; one outside the block does not."""
+    solve(shell, live_phone, "20_", steps=2)
+    revision = live_phone.newest_revision_file()
+    text = revision.read_text(encoding="utf-8")
+    create = "    op.create_index(op.f('ix_users_phone'), 'users', ['phone'], unique=False)\n"
+    drop = "    op.drop_index(op.f('ix_users_phone'), table_name='users')\n"
+    assert create in text and drop in text
+    text = text.replace(create, (
+        "    with op.get_context().autocommit_block():\n"
+        "        op.create_index(\n            op.f('ix_users_phone'),\n            'users',\n            ['phone'],\n"
+        "            unique=False,\n            postgresql_concurrently=True,\n        )\n"
+    ))
+    text = text.replace(drop, (
+        "    with op.get_context().autocommit_block():\n        pass\n"
+        "    op.drop_index(op.f('ix_users_phone'), table_name='users', postgresql_concurrently=True)\n"
+    ))
+    revision.write_text(text, encoding="utf-8")
+    found = messages(exercises.check_phone_index())
+    assert "Its upgrade()" not in found
+    assert "Its downgrade() builds concurrently, but outside `op.get_context().autocommit_block()`" in found
+
+
 def test_phone_index_solution(live_phone, shell):
     solve(shell, live_phone, "20_")
     report = exercises.check_phone_index()

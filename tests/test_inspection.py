@@ -70,3 +70,38 @@ def test_no_url_in_alembic_ini_and_an_env_py_that_fails_say_so(workspace):
     (folder / "shop" / "settings.py").write_text("DATABASE_URL = NOT_DEFINED\n")
     with pytest.raises(inspection.ProjectProblem, match=r"names no database .* `alembic current` shows what goes wrong"):
         inspection.database_url(folder)
+
+
+def test_operations_are_read_as_python(tmp_path):
+    """A revision's operations: a wrapped call once, a commented-out one never, the block and batch each stands in."""
+    from types import SimpleNamespace
+
+    path = tmp_path / "revision.py"
+    path.write_text(
+        "def upgrade() -> None:\n"
+        "    # op.create_index('ix_old', 'users', ['phone'])\n"
+        "    with op.get_context().autocommit_block():\n"
+        "        if not op.get_context().as_sql:\n"
+        "            op.create_index(\n"
+        "                op.f('ix_users_phone'),\n"
+        "                'users',\n"
+        "                ['phone'],\n"
+        "                postgresql_concurrently=True,\n"
+        "            )\n"
+        "    with op.batch_alter_table('bills') as batch_op:\n"
+        "        batch_op.add_column(sa.Column('due', sa.DateTime()))\n"
+        "\n\n"
+        "def downgrade() -> None:\n"
+        "    op.drop_index(op.f('ix_users_phone'), table_name='users')\n",
+        encoding="utf-8",
+    )
+    script = SimpleNamespace(get_revision=lambda revision: SimpleNamespace(path=str(path)))
+    upgrade = [call for call in inspection.operations(script, "r") if call.name not in ("get_context", "f")]
+    assert [(call.name, call.in_autocommit_block, call.batch_table) for call in upgrade] == [
+        ("create_index", True, None), ("add_column", False, "bills"),
+    ]
+    assert upgrade[0].keywords == {"postgresql_concurrently": True} and upgrade[0].names("users", "phone")
+    assert upgrade[1].names("bills", "due") and not upgrade[1].names("users")
+    assert [call.name for call in inspection.operations(script, "r", "downgrade")] == ["drop_index", "f"]
+    path.write_text("def upgrade(:\n", encoding="utf-8")
+    assert inspection.operations(script, "r") == []  # a file that does not parse: running it says why

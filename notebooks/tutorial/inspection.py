@@ -9,6 +9,7 @@ raises :class:`ProjectProblem` with a message in plain words.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib
 import io
@@ -102,6 +103,80 @@ def script_directory(folder: Path):
 def revision_source(script, revision: str) -> str:
     """The text of a revision's file."""
     return Path(script.get_revision(revision).path).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One ``op.<name>(...)`` (or ``batch_op.<name>(...)``) call in a revision's function, as written.
+
+    :param strings: every string constant in the call, nested ones included (``'phone'`` in ``['phone']``).
+    :param keywords: its keyword arguments whose values are constants (``postgresql_concurrently=True``).
+    :param batch_table: for a ``batch_op`` call, the table of its ``op.batch_alter_table(...)``.
+    :param in_autocommit_block: whether it is inside ``with op.get_context().autocommit_block():``.
+    """
+
+    name: str
+    strings: tuple[str, ...]
+    keywords: dict
+    batch_table: str | None
+    in_autocommit_block: bool
+
+    def names(self, *words: str) -> bool:
+        """Whether the call names each of ``words`` (a table, a column): as a string, or as the batch's table."""
+        return all(word in self.strings or word == self.batch_table for word in words)
+
+
+def operations(script, revision: str, function: str = "upgrade") -> list[Operation]:
+    """The Alembic operations that ``function`` (``"upgrade"`` or ``"downgrade"``) of ``revision`` calls.
+
+    Read with :mod:`ast`, so a call wrapped over several lines counts once and a commented-out one does
+    not. A file that does not parse has none (running it says why).
+    """
+    try:
+        tree = ast.parse(revision_source(script, revision))
+    except SyntaxError:
+        return []
+    body = next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function), None)
+    found: list[Operation] = []
+
+    def strings_in(node) -> list[str]:
+        return [leaf.value for leaf in ast.walk(node) if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str)]
+
+    def calls_in(node, batch_table: str | None, autocommit: bool) -> None:
+        for call in ast.walk(node):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and isinstance(call.func.value, ast.Name) and call.func.value.id in ("op", "batch_op")):
+                continue
+            keywords = {k.arg: k.value.value for k in call.keywords if k.arg and isinstance(k.value, ast.Constant)}
+            batch = batch_table if call.func.value.id == "batch_op" else None
+            found.append(Operation(call.func.attr, tuple(strings_in(call)), keywords, batch, autocommit))
+
+    def visit(statements, batch_table: str | None, autocommit: bool) -> None:
+        for statement in statements:
+            if isinstance(statement, ast.With | ast.AsyncWith):
+                table, inner = batch_table, autocommit
+                for item in statement.items:
+                    context = item.context_expr
+                    if isinstance(context, ast.Call) and isinstance(context.func, ast.Attribute):
+                        if context.func.attr == "autocommit_block":
+                            inner = True
+                        elif context.func.attr == "batch_alter_table" and strings_in(context):
+                            table = strings_in(context)[0]
+                visit(statement.body, table, inner)
+            elif isinstance(statement, ast.If | ast.For | ast.While | ast.Try):
+                for header in (getattr(statement, "test", None), getattr(statement, "iter", None)):
+                    if header is not None:
+                        calls_in(header, batch_table, autocommit)
+                blocks = [statement.body, statement.orelse, getattr(statement, "finalbody", [])]
+                blocks += [handler.body for handler in getattr(statement, "handlers", [])]
+                for block in blocks:
+                    visit(block, batch_table, autocommit)
+            else:
+                calls_in(statement, batch_table, autocommit)
+
+    if body is not None:
+        visit(body.body, None, False)
+    return found
 
 
 def upgrade_source(script, revision: str) -> str:

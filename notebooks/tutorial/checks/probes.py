@@ -101,17 +101,10 @@ def one_head(script, report: Report, step: int) -> bool:
 
 def revision_doing(script, table: str, operation: str, name: str) -> list[str]:
     """The revisions whose ``upgrade()`` calls ``operation`` (e.g. ``add_column``) on ``table`` with ``name``."""
-    table_quoted, name_quoted = rf"['\"]{re.escape(table)}['\"]", rf"['\"]{re.escape(name)}['\"]"
-    found = []
-    for revision in script.walk_revisions():
-        body = inspection.upgrade_source(script, revision.revision)
-        in_batch = re.search(rf"batch_alter_table\(\s*{table_quoted}", body)
-        for line in body.splitlines():
-            if f"{operation}(" in line and re.search(name_quoted, line):
-                if re.search(table_quoted, line) or (in_batch and f"batch_op.{operation}(" in line):
-                    found.append(revision.revision)
-                    break
-    return found
+    return [
+        revision.revision for revision in script.walk_revisions()
+        if any(call.name == operation and call.names(table, name) for call in inspection.operations(script, revision.revision))
+    ]
 
 
 def revision_calling(script, revision: str, operation: str, name: str) -> list[str]:
