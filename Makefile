@@ -1,7 +1,7 @@
 # Two commands set everything up on a fresh Linux or macOS machine with Python 3.11+:
 #   make lab    a virtual environment in .venv with what the notebooks need (requirements.txt), then JupyterLab
 #   make test   the same environment plus the test tools (requirements-test.txt) and, with npm, the
-#               hub's proxy (hub/package.json), then every test
+#               hub's proxy (hub/package.json), then ruff's checks of the code, then every test
 # `make lab SERVERS=1` also installs the database drivers (requirements-servers.txt), for DATABASE_URL.
 # `make lite` builds the browser version (JupyterLite) into build/lite/ (requirements-lite.txt).
 PYTHON ?= python3
@@ -54,6 +54,7 @@ $(PROXY): hub/package.json hub/package-lock.json
 	fi
 
 test: $(TESTING) $(PROXY)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # The tutorial in the browser: a static JupyterLite site in build/lite/ (README: "Try it in your browser").

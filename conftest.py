@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-
-
 _workspace = None
 
 

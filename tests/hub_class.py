@@ -25,13 +25,13 @@ from pathlib import Path
 
 import psutil
 import pytest
+from remote_kernel import RemoteServer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from conftest import REPOSITORY
-from remote_kernel import RemoteServer
 
 HUB_FOLDER = REPOSITORY / "hub"
 sys.path.insert(0, str(HUB_FOLDER))

@@ -32,10 +32,8 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 import project_health
-from tutorial import servers
+import pytest
 from browser_support import (
     CHROMIUM_FLAGS,
     CHROMIUM_MISSING,
@@ -44,6 +42,8 @@ from browser_support import (
     copy_notebooks,
     find_chromium,
 )
+
+from tutorial import servers
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser_support import REPO, JupyterLab, copy_notebooks
 from test_browser import SCREENSHOTS, browser, chromium  # noqa: F401  (fixtures)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from lessons import SOLUTIONS, before_your_turn, solve
 
 import tutorial
 from conftest import NOTEBOOKS
-from lessons import SOLUTIONS, before_your_turn, solve
 from tutorial import exercises, rewrite
 from tutorial.progress import not_started
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from test_exercises_12_18 import clean_modules, lesson, messages, not_started, replace, solve  # noqa: F401
 
 import tutorial
-from test_exercises_12_18 import clean_modules, lesson, messages, not_started, replace, solve  # noqa: F401
 from tutorial import exercises
 
 NOTEBOOK = "21-configure-the-database-url"

@@ -11,13 +11,13 @@ import contextlib
 import shutil
 
 import nbformat
-import pytest
-
 import project_health
-import tutorial
-from conftest import NOTEBOOKS
+import pytest
 from servers_support import require
 from test_answer_key import lesson_cells
+
+import tutorial
+from conftest import NOTEBOOKS
 from tutorial import database, exercises, live
 
 pytestmark = pytest.mark.postgres

@@ -15,11 +15,11 @@ import socket
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from servers_support import require
 from sqlalchemy.engine import make_url
+from test_notebooks_on_postgresql import create_role
 
 from conftest import NOTEBOOKS
-from servers_support import require
-from test_notebooks_on_postgresql import create_role
 
 NO_RIGHT = "tutorial_no_createdb"  # a role that may log in, and no more
 
@@ -81,7 +81,7 @@ def test_a_learner_whose_role_may_not_create_databases(tmp_path):
     server = require("postgres")
     create_role(server, f"{NO_RIGHT} LOGIN NOCREATEDB")
     output = first_cell_output(make_url(server).set(username=NO_RIGHT).render_as_string(hide_password=False), tmp_path)
-    assert_one_clear_message(output, f"refused to create or drop alembic_tutorial_ada_", f"ALTER ROLE {NO_RIGHT} CREATEDB")
+    assert_one_clear_message(output, "refused to create or drop alembic_tutorial_ada_", f"ALTER ROLE {NO_RIGHT} CREATEDB")
 
 
 @pytest.mark.postgres

@@ -20,7 +20,6 @@ from sqlalchemy import text
 import tutorial
 from tutorial import hints, snapshot, story
 
-
 # --- a healthy project gets no hint -------------------------------------------------------------------
 
 

@@ -3,8 +3,9 @@ async engine. Each fires for its mistake, made for real, and stays silent where 
 
 from __future__ import annotations
 
-import tutorial
 from hints_support import fires, message_fires, message_silent
+
+import tutorial
 from tutorial import terminal
 
 GREENLET = (

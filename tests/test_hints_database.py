@@ -3,7 +3,7 @@ mistake, and stays silent where the project says otherwise."""
 
 from __future__ import annotations
 
-from hints_support import NOT_NULL_REVISION, first_revision, fires, message_fires, message_silent, outcome
+from hints_support import NOT_NULL_REVISION, fires, first_revision, message_fires, message_silent, outcome
 from sqlalchemy import text
 
 import tutorial

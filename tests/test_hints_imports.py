@@ -8,7 +8,6 @@ from hints_support import ALL_MODELS, edit_env, fires, message_fires, message_si
 import tutorial
 from tutorial import hints, story
 
-
 # --- the project's own modules ------------------------------------------------------------------------
 
 

@@ -28,9 +28,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 import lite_support
+import pytest
 from browser_support import CHROMIUM_MISSING, REPO, find_chromium, serve_folder
 from test_browser import check_cells, click_buttons, dialog_problems, screenshot, settled_report, skip_or_fail
 

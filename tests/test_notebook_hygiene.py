@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import nbformat
+import project_health
 import pytest
 
-import project_health
 from conftest import NOTEBOOKS, REPOSITORY, all_notebooks
 
 NOTEBOOK_PATHS = all_notebooks()

@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from test_exercises import solve
 
 import tutorial
 from conftest import NOTEBOOKS, REPOSITORY
-from test_exercises import solve
 from tutorial import exercises, progress
 
 

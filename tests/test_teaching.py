@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-
 from browser_support import serve_folder
+
 from conftest import NOTEBOOKS, REPOSITORY
 
 sys.path.insert(0, str(REPOSITORY / "tools"))

@@ -25,7 +25,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-
 from execute_notebooks import NOTEBOOKS, run
 
 READING_WORDS_PER_MINUTE = 130

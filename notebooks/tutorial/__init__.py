@@ -15,8 +15,8 @@ from .browser import browse  # noqa: E402
 from .display import edit_file, show_diff, show_file  # noqa: E402
 from .envcheck import check_environment  # noqa: E402
 from .inbrowser import download_project  # noqa: E402
-from .project import Project, start  # noqa: E402
 from .magics import run  # noqa: E402
+from .project import Project, start  # noqa: E402
 from .terminal import CommandFailed  # noqa: E402
 from .web import serve  # noqa: E402
 

@@ -16,8 +16,8 @@ import os
 import re
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import URL, make_url
 from sqlalchemy.dialects import registry
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 

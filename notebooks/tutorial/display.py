@@ -13,6 +13,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 
 from . import inbrowser, workspace
 
+
 class Highlighted:
     """Code highlighted with inline styles (no stylesheet to leak into the page), and as plain text."""
 

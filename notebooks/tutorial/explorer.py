@@ -24,6 +24,7 @@ import io
 from pathlib import Path
 
 import ipywidgets as widgets
+
 from . import graph, inspection, magics, terminal
 
 LOG_LENGTH = 12  # commands kept in the log

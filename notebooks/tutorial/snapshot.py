@@ -132,7 +132,8 @@ class Snapshot:
         """How many rows ``table`` holds; None if it cannot be read."""
         if self.tables is None or table not in self.tables:
             return None
-        from sqlalchemy import func, select, table as table_clause
+        from sqlalchemy import func, select
+        from sqlalchemy import table as table_clause
 
         try:
             with quiet():
