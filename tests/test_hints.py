@@ -129,7 +129,12 @@ def test_a_missing_driver_is_named_rather_than_called_not_installed(workspace):
     overlap("missing-driver", "module-not-found", outcome("alembic current", project.folder))
 
 
-def test_a_module_beside_a_config_elsewhere_is_named_rather_than_called_not_installed(workspace):
+def test_a_module_beside_a_config_elsewhere_is_named_rather_than_called_not_installed(workspace, monkeypatch):
+    # As in a new terminal: no billtracker imported or findable in this process from an earlier test's project,
+    # else module-not-found takes it for an installed package and stays silent.
+    for name in [name for name in sys.modules if name.split(".")[0] == "billtracker"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "path", [entry for entry in sys.path if not (Path(entry or ".") / "billtracker").is_dir()])
     project = tutorial.start("h-overlap-elsewhere", stage="tables")
     project.path("deploy").mkdir()
     overlap("module-beside-the-config", "module-not-found", outcome("alembic -c ../alembic.ini current", project.folder / "deploy"))
