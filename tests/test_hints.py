@@ -134,7 +134,9 @@ def test_a_module_beside_a_config_elsewhere_is_named_rather_than_called_not_inst
     # else module-not-found takes it for an installed package and stays silent.
     for name in [name for name in sys.modules if name.split(".")[0] == "billtracker"]:
         monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setattr(sys, "path", [entry for entry in sys.path if not (Path(entry or ".") / "billtracker").is_dir()])
+    # (an earlier test's lesson may leave "." on sys.path: here "." becomes the project folder)
+    monkeypatch.setattr(sys, "path", [entry for entry in sys.path
+                                      if Path(entry).is_absolute() and not (Path(entry) / "billtracker").is_dir()])
     project = tutorial.start("h-overlap-elsewhere", stage="tables")
     project.path("deploy").mkdir()
     overlap("module-beside-the-config", "module-not-found", outcome("alembic -c ../alembic.ini current", project.folder / "deploy"))
