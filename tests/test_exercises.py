@@ -318,15 +318,20 @@ def test_hovershare_page_works_after_start(hovershare):
 # --------------------------------------------------------------------------- 19: a due date, deployed on a busy table
 
 
-@pytest.fixture
-def live_due_date(workspace, monkeypatch):
-    """Notebook 19's project where its exercise starts: on PostgreSQL, as its lesson leaves it."""
+def live_project(name: str, monkeypatch):
+    """The project ``name`` on PostgreSQL, as notebook 19's lesson leaves it (the lock-timeouts stage); dropped after."""
     monkeypatch.setenv("DATABASE_URL", require("postgres"))
-    project = tutorial.start("19-migrate-a-live-database", stage="lock-timeouts")
+    project = tutorial.start(name, stage="lock-timeouts")
     try:
         yield project
     finally:
         database.drop(project.name)
+
+
+@pytest.fixture
+def live_due_date(workspace, monkeypatch):
+    """Notebook 19's project where its exercise starts."""
+    yield from live_project("19-migrate-a-live-database", monkeypatch)
 
 
 def test_due_date_on_a_busy_table_not_done(live_due_date):
@@ -375,13 +380,8 @@ def _revision_before_head(project) -> str:
 
 @pytest.fixture
 def live_phone(workspace, monkeypatch):
-    """Notebook 20's project where its exercise starts: on PostgreSQL, as notebook 19 leaves it (users.phone applied)."""
-    monkeypatch.setenv("DATABASE_URL", require("postgres"))
-    project = tutorial.start("20-change-a-live-schema-safely", stage="lock-timeouts")
-    try:
-        yield project
-    finally:
-        database.drop(project.name)
+    """Notebook 20's project where its exercise starts (users.phone applied)."""
+    yield from live_project("20-change-a-live-schema-safely", monkeypatch)
 
 
 def test_phone_index_not_done(live_phone):
