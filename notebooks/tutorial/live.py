@@ -213,6 +213,8 @@ class Sessions:
         self.conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.clients: list[Client] = []
         self.processes: list[AlembicProcess] = []
+        self._own = None  # the notebook's own connection, for sql(): one for the block, named "notebook"
+        self._own_lock = threading.Lock()
 
     def client(self, name: str) -> Client:
         """A new connection, shown as ``name`` in ``pg_stat_activity``."""
@@ -228,11 +230,18 @@ class Sessions:
         return process
 
     def sql(self, sql: str) -> list:
-        """Run ``sql`` on a connection of the notebook's own (not one of the clients); return its rows."""
+        """Run ``sql`` on the notebook's own connection (not one of the clients); return its rows.
+
+        The connection stays open for the block: a connection closed after each query would linger, for a
+        moment after it closed, in ``pg_stat_activity``, as an idle session in the queue it reads.
+        """
         import psycopg
 
-        with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=servers.CONNECT_TIMEOUT) as connection:
-            cursor = connection.execute(sql)
+        with self._own_lock:
+            if self._own is None or self._own.closed:
+                self._own = psycopg.connect(self.conninfo, autocommit=True, application_name="notebook",
+                                            connect_timeout=servers.CONNECT_TIMEOUT)
+            cursor = self._own.execute(sql)
             return cursor.fetchall() if cursor.description else []
 
     def wait_for_lock(self, name: str, timeout: float = PROCESS_LIMIT) -> None:
@@ -267,6 +276,9 @@ class Sessions:
                     self._terminate(pid)
         for client in self.clients:
             client.close(terminate=self._terminate)
+        with self._own_lock:
+            if self._own is not None:
+                self._own.close()
 
     def _terminate(self, pid: int) -> None:
         """End the server session ``pid``, and wait (briefly) until it is gone."""

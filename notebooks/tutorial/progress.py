@@ -46,7 +46,7 @@ def row(exercise: exercises.Exercise, root: Path | None = None) -> Row:
         return Row(exercise, WRONG, f"The check could not read your project ({type(error).__name__}: {error}): run notebook {number} again.")
     if report.passed:
         return Row(exercise, DONE, "")
-    return Row(exercise, NOT_STARTED if not_started(report) else WRONG, report.to_do[0].text)
+    return Row(exercise, NOT_STARTED if not_started(report) else WRONG, (report.to_do or report.waiting)[0].text)
 
 
 def not_started(report: exercises.Report) -> bool:

@@ -94,14 +94,13 @@ class Report:
 
     def close(self) -> Report:
         """Add a waiting finding for each declared step that no check reached, in step order."""
-        reached = {finding.step for finding in self.findings}
         for number, words in enumerate(self.steps, start=1):
-            if number not in reached:
-                self.findings.append(Finding(
-                    False, f"Step {number}, {words}: checked once the steps before it are done.", number,
-                    self._full(f"step{number}.waiting"), waiting=True,
-                ))
-        self.findings.sort(key=lambda finding: finding.step)  # stable: each step's findings keep their order
+            if any(finding.step == number for finding in self.findings):
+                continue
+            waiting = Finding(False, f"Step {number}, {words}: checked once the steps before it are done.", number,
+                              self._full(f"step{number}.waiting"), waiting=True)
+            before = [index for index, finding in enumerate(self.findings) if finding.step < number]
+            self.findings.insert(before[-1] + 1 if before else 0, waiting)  # the others keep their order
         return self
 
     def verdict(self) -> str:
