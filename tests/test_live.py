@@ -42,6 +42,34 @@ def test_a_failing_block_ends_every_session_and_process(project):
         assert site.sql("SELECT count(*) FROM bills") == [(3,)]  # the downgrade never ran
 
 
+def test_the_notebook_reads_the_server_on_one_connection_of_its_own(project):
+    with live.sessions(project) as site:
+        first, second = site.sql("SELECT pg_backend_pid()"), site.sql("SELECT pg_backend_pid()")
+        named = site.sql("SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+    assert first == second  # no closed connection left behind to linger in pg_stat_activity
+    assert named == [("notebook",)]
+
+
+def test_a_lock_timeout_that_ended_the_wait_before_a_look_counts_as_a_wait(project, monkeypatch):
+    monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=1ms")  # alembic's session gives up at once
+    with live.sessions(project) as site:
+        report = site.client("report")
+        report.run("BEGIN")
+        report.run("SELECT count(*) FROM bills")
+        downgrade = site.alembic("alembic downgrade base")
+        outcome = downgrade.wait()  # over before any look at pg_stat_activity
+        site.wait_for_lock("alembic")  # does not raise: the process's output shows it waited
+        report.run("COMMIT")
+    assert "lock timeout" in outcome.error
+
+
+def test_a_process_that_ended_without_waiting_is_reported(project):
+    with live.sessions(project) as site:
+        site.alembic("alembic downgrade base").wait()  # nothing holds bills: it runs through
+        with pytest.raises(RuntimeError, match="ended before waiting for a lock"):
+            site.wait_for_lock("alembic")
+
+
 def test_a_statement_error_is_postgresql_s_own_message(project):
     with live.sessions(project) as site:
         outcome = site.client("site").run("SELECT nothing FROM bills")
