@@ -70,6 +70,9 @@ AFTER_A_FAILURE = [
     "batch-leftover",
     "not-null-without-default",
     "already-there",
+    "existing-rows-break-the-change",
+    "cannot-cast-automatically",
+    "database-busy",
     # async engines and drivers (async_.py)
     "async-url-in-sync-env",
     "sync-url-in-async-env",
