@@ -56,6 +56,8 @@ AFTER_A_FAILURE = [
     "percent-in-config",
     "missing-driver",
     "wrong-password",
+    "no-such-database",
+    "sqlite-folder-missing",
     "module-beside-the-config",
     "module-not-found",
     "revision-misses-an-import",
