@@ -91,6 +91,7 @@ AFTER_SUCCESS = [
     "upgrade-after-editing-an-applied-revision",
     "misspelled-database-variable",
     "current-prints-nothing",
+    "no-revisions-yet",
 ]
 ORDER = AFTER_A_FAILURE + AFTER_SUCCESS
 
