@@ -3,9 +3,14 @@ a rule fires or stays silent, and a few edits of the billtracker project that ma
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from tutorial import hints, snapshot, story, terminal
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+import tutorial
+from tutorial import database, hints, sandbox, servers, snapshot, story, terminal
 
 PHONE_BEFORE = story.LAST_LOGIN_AFTER
 PHONE_AFTER = PHONE_BEFORE + "    phone: Mapped[str | None] = mapped_column(String)\n"
@@ -85,3 +90,55 @@ def edit_env(project, old: str, new: str) -> None:
 
 def first_revision(project) -> str:
     return project.revision_files()[0].name[:12]
+
+
+# --- errors of the real databases ---------------------------------------------------------------------
+
+SQLITE_URL = "sqlite:///billtracker.sqlite"  # alembic.ini's, in a project of the story
+
+
+def database_error(url: str, *statements: str, folder=".") -> str:
+    """Run ``statements`` on ``url`` in one transaction: the message of the failure, as a terminal cell shows it."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    except Exception as error:
+        return sandbox.describe_exception(error, Path(folder).resolve())
+    finally:
+        engine.dispose()
+    raise AssertionError(f"{statements} did not fail")
+
+
+def point_at(project, url: str) -> None:
+    """Make the project's alembic.ini name ``url`` instead of its SQLite file."""
+    story.replace(project.path("alembic.ini"), SQLITE_URL, url.replace("%", "%%"))
+
+
+@contextlib.contextmanager
+def project_on_server(kind: str, name: str, stage: str = "tables"):
+    """A project of the story whose alembic.ini names a new, empty database on the ``kind`` server (its URL
+    is yielded with the project); the database is dropped afterwards. Skips (or fails) without the server."""
+    from servers_support import require
+
+    require(kind)
+    project = tutorial.start(name, stage=stage)
+    database_name = database.database_name(name)
+    url = servers.create_database(kind, database_name).render_as_string(hide_password=False)
+    try:
+        point_at(project, url)
+        yield project, url
+    finally:
+        servers.drop_database(kind, database_name)
+
+
+def upgrade_with(project, *body: str) -> snapshot.Snapshot:
+    """Write a new revision whose upgrade() runs ``body`` (lines of Python), run `alembic upgrade head`: the
+    snapshot the rules see. The revision of an earlier call, which must have failed, is deleted first."""
+    for earlier in (project.folder / "alembic" / "versions").glob("*_step.py"):
+        earlier.unlink()
+    terminal.run('alembic revision -m "step"', project.folder, echo=False)
+    lines = "".join(f"    {line}\n" for line in body)
+    story.replace(project.newest_revision_file(), '"""Upgrade schema."""\n    pass\n', f'"""Upgrade schema."""\n{lines}')
+    return outcome("alembic upgrade head", project.folder)

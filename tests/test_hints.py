@@ -208,3 +208,12 @@ def test_no_models_or_no_database_means_no_comparison(workspace):
     assert snapshot.model_differences(project.folder) == []  # no database file: none is created
     assert not project.path("billtracker.sqlite").exists()
     assert snapshot.model_differences(Path(workspace)) == []
+
+
+def test_the_inventory_names_every_rule_and_no_other():
+    """tutorial/hints/INVENTORY.md names each rule in bold (**`id`**): the registry and the inventory cannot drift."""
+    inventory = (Path(tutorial.__file__).parent / "hints" / "INVENTORY.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\*\*`([\w-]+)`\*\*", inventory))
+    registered = {rule.id for rule in hints.RULES}
+    assert not registered - named, f"rules the inventory does not name: {sorted(registered - named)}"
+    assert not named - registered, f"rules the inventory names that do not exist: {sorted(named - registered)}"

@@ -4,7 +4,8 @@ say: each fires for its mistake, and stays silent where the project says otherwi
 from __future__ import annotations
 
 import pytest
-from hints_support import edit_env, fires, message_fires, message_silent, silent
+from hints_support import edit_env, fires, message_fires, message_silent, outcome, point_at, silent
+from sqlalchemy.engine import make_url
 
 import tutorial
 from tutorial import story
@@ -70,10 +71,45 @@ def test_a_refused_password_is_named_with_its_user(tmp_path):
 def test_a_wrong_password_on_a_real_server_gets_the_hint(workspace):
     """MariaDB refuses a wrong password for real (this machine's PostgreSQL trusts every local connection)."""
     from servers_support import require
-    from sqlalchemy.engine import make_url
 
     server = make_url(require("mariadb")).set(password="certainly-not-the-password")
     project = tutorial.start("h-password", stage="tables")
     story.replace(project.path("alembic.ini"), "sqlite:///billtracker.sqlite", server.render_as_string(hide_password=False))
     hint = fires("wrong-password", "alembic current", project.folder)
     assert hint.startswith(f"the server refused the password of its user {server.username}")
+
+
+# --- the database the URL names -----------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.mariadb
+def test_a_database_the_server_does_not_have(workspace):
+    """The servers, for real: PostgreSQL refuses the connection, MariaDB answers error 1049."""
+    from servers_support import require
+
+    for kind in ("postgres", "mariadb"):
+        server = make_url(require(kind))
+        project = tutorial.start(f"h-no-database-{kind}", stage="tables")
+        point_at(project, server.set(database="h_no_such_database").render_as_string(hide_password=False))
+        seen = outcome("alembic current", project.folder)
+        assert ('database "h_no_such_database" does not exist' if kind == "postgres"
+                else "(1049, \"Unknown database 'h_no_such_database'\")") in seen.message
+        assert "`CREATE DATABASE h_no_such_database;`" in fires("no-such-database", seen)
+    project = tutorial.start("h-no-role", stage="tables")
+    point_at(project, make_url(require("postgres")).set(username="h_no_such_role").render_as_string(hide_password=False))
+    seen = outcome("alembic current", project.folder)
+    assert 'role "h_no_such_role" does not exist' in seen.message
+    silent("no-such-database", seen)  # a role, not a database: the message names it
+
+
+def test_a_sqlite_file_in_a_folder_that_does_not_exist(workspace):
+    project = tutorial.start("h-sqlite-folder", stage="tables")
+    point_at(project, "sqlite:///data/billtracker.sqlite")
+    seen = outcome("alembic current", project.folder)
+    assert "(sqlite3.OperationalError) unable to open database file" in seen.message
+    assert "its folder, and the URL's folder `data` does not exist" in fires("sqlite-folder-missing", seen)
+    story.replace(project.path("alembic.ini"), "sqlite:///data/billtracker.sqlite", "sqlite:///alembic")
+    seen = outcome("alembic current", project.folder)  # a folder where the file should be: another cause
+    assert "(sqlite3.OperationalError) unable to open database file" in seen.message
+    silent("sqlite-folder-missing", seen)

@@ -3,7 +3,7 @@ each fires for its mistake, and stays silent where the project says otherwise.""
 
 from __future__ import annotations
 
-from hints_support import NOT_NULL_REVISION, edit_env, fires, first_revision, message_silent, silent
+from hints_support import NOT_NULL_REVISION, edit_env, fires, first_revision, message_silent, outcome, silent
 from sqlalchemy import inspect
 
 import tutorial
@@ -120,3 +120,14 @@ def test_current_prints_nothing_for_tables_made_without_alembic(workspace):
     tutorial.run("alembic stamp base", project.folder, echo=False)
     hint = fires("current-prints-nothing", "alembic current", project.folder)
     assert "yet the database has tables (bills, users)" in hint and "alembic stamp head" in hint
+
+
+def test_a_project_without_revisions(workspace):
+    project = tutorial.start("h-no-revisions", stage="alembic")
+    for command in ("alembic upgrade head", "alembic history", "alembic heads"):
+        seen = outcome(command, project.folder)
+        assert not seen.failed and "Running upgrade" not in seen.output
+        assert "writes the first one" in fires("no-revisions-yet", seen)
+    assert fires("current-prints-nothing", "alembic current", project.folder)  # that rule, for `current`
+    project = tutorial.start("h-at-head", stage="tables")
+    silent("no-revisions-yet", "alembic upgrade head", project.folder)  # at the head: nothing to do, nothing to say

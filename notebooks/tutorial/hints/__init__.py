@@ -56,6 +56,8 @@ AFTER_A_FAILURE = [
     "percent-in-config",
     "missing-driver",
     "wrong-password",
+    "no-such-database",
+    "sqlite-folder-missing",
     "module-beside-the-config",
     "module-not-found",
     "revision-misses-an-import",
@@ -70,6 +72,9 @@ AFTER_A_FAILURE = [
     "batch-leftover",
     "not-null-without-default",
     "already-there",
+    "existing-rows-break-the-change",
+    "cannot-cast-automatically",
+    "database-busy",
     # async engines and drivers (async_.py)
     "async-url-in-sync-env",
     "sync-url-in-async-env",
@@ -86,6 +91,7 @@ AFTER_SUCCESS = [
     "upgrade-after-editing-an-applied-revision",
     "misspelled-database-variable",
     "current-prints-nothing",
+    "no-revisions-yet",
 ]
 ORDER = AFTER_A_FAILURE + AFTER_SUCCESS
 

@@ -1,5 +1,6 @@
 """Hints about what env.py, alembic.ini and the environment tell Alembic: the models'
-metadata, a `%` that configparser reads, the URL's password, and a variable set under a
+metadata, a `%` that configparser reads, the URL's password, a database the server does
+not have, a SQLite file whose folder does not exist, and a variable set under a
 misspelled name."""
 
 from __future__ import annotations
@@ -18,6 +19,16 @@ WRONG_PASSWORD = [  # PostgreSQL's words, then MySQL's and MariaDB's
     re.compile(r'password authentication failed for user "([^"]+)"'),
     re.compile(r"Access denied for user '([^']+)'@'[^']*' \(using password: YES\)"),
 ]
+# The server has no database of the URL's name: PostgreSQL's refusal of the connection
+# (psycopg's OperationalError; the server's own text, unchanged since PostgreSQL 7), and
+# MySQL's error 1049.
+NO_SUCH_DATABASE = [
+    re.compile(r'\(psycopg2?\.OperationalError\)[^\n]*database "([^"]+)" does not exist'),
+    re.compile(r"""\(1049, ["']Unknown database '([^']+)'"""),
+]
+# SQLite's SQLITE_CANTOPEN, and the URL of alembic.ini.
+SQLITE_CANNOT_OPEN = re.compile(r"\(sqlite3\.OperationalError\) unable to open database file")
+SQLITE_URL = re.compile(r"^sqlalchemy\.url\s*=\s*sqlite:///(.+?)\s*$", re.MULTILINE)
 ENVIRONMENT_READ = re.compile(
     r"""(?:environ\.get\(|environ\[|getenv\()\s*["'](\w*DATABASE_URL)["']"""
 )
@@ -67,6 +78,44 @@ def _wrong_password(s: Snapshot) -> Hint | None:
                 "`%` is written percent-encoded: `p@ss` as `p%40ss`.",
             )
     return None
+
+
+@rule("no-such-database", "a URL that names a database the server does not have")
+def _no_such_database(s: Snapshot) -> Hint | None:
+    for pattern in NO_SUCH_DATABASE:
+        missing = pattern.search(s.message)
+        if missing:
+            name = missing.group(1)
+            return Hint(
+                f"the server has no database `{name}`: Alembic creates the tables in a "
+                "database, not the database itself.",
+                f"Create it first (`CREATE DATABASE {name};`, or PostgreSQL's "
+                f"`createdb {name}`), or correct its name in the URL.",
+            )
+    return None
+
+
+@rule(
+    "sqlite-folder-missing",
+    "a SQLite URL whose file lies in a folder that does not exist",
+)
+def _sqlite_folder_missing(s: Snapshot) -> Hint | None:
+    if not SQLITE_CANNOT_OPEN.search(s.message) or not s.own_config:
+        return None
+    url = SQLITE_URL.search(s.ini_text)
+    if not url or url.group(1).startswith(":memory:") or "%(" in url.group(1):
+        return None
+    folder = (s.folder / url.group(1)).parent  # a relative path is the terminal's
+    if folder.is_dir():
+        return None  # the folder is there: something else stops SQLite
+    shown = folder.relative_to(s.folder) if folder.is_relative_to(s.folder) else folder
+    return Hint(
+        "SQLite creates the database file, but not its folder, and the URL's folder "
+        f"`{shown.as_posix()}` does not exist.",
+        "Create the folder, or correct the path in alembic.ini: `sqlite:///name.sqlite` "
+        "is relative to the folder you run Alembic from, `sqlite:////home/...` (four "
+        "slashes) is absolute.",
+    )
 
 
 @rule(

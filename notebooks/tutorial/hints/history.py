@@ -1,6 +1,7 @@
 """Hints about where the database stands in the revision history: two heads, revisions
 not applied yet, a step past either end, a revision id no file has, an edit to a
-revision already run, and `alembic current` printing nothing."""
+revision already run, `alembic current` printing nothing, and a command that finds no
+revision at all."""
 
 from __future__ import annotations
 
@@ -217,4 +218,23 @@ def _current_prints_nothing(s: Snapshot) -> Hint | None:
         f"the database is at base: none of your {count} "
         f"revision{'s' if count > 1 else ''} is applied yet.",
         "`alembic upgrade head` applies them.",
+    )
+
+
+@rule(
+    "no-revisions-yet",
+    "`alembic upgrade`, `history` or `heads` in a project that has no revision",
+    after="success",
+)
+def _no_revisions_yet(s: Snapshot) -> Hint | None:
+    if s.subcommand not in ("upgrade", "history", "heads") or "--sql" in s.arguments:
+        return None
+    if s.script is None or s.revisions:
+        return None
+    did = {"upgrade": "nothing ran", "history": "there is no history to show"}
+    return Hint(
+        f"this project has no revision yet, so {did.get(s.subcommand, 'there is no head')}"
+        ": alembic/versions holds no file.",
+        '`alembic revision --autogenerate -m "..."` writes the first one from your '
+        "models; then `alembic upgrade head` applies it.",
     )
