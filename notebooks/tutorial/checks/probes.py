@@ -121,7 +121,10 @@ def revision_doing(script, table: str, operation: str, name: str) -> list[str]:
 
 
 def revision_calling(script, revision: str, operation: str, name: str) -> list[str]:
-    """The lines of ``revision``'s ``upgrade()`` that call ``operation`` (e.g. ``create_unique_constraint``) with ``name``."""
+    """The lines of ``revision``'s ``upgrade()`` that call ``operation`` (e.g. ``create_unique_constraint``) with ``name``.
+
+    Read as text, for the line itself (a checker shows it); :func:`calls` tells whether a revision calls it.
+    """
     body = inspection.upgrade_source(script, revision)
     return [line.strip() for line in body.splitlines() if f"{operation}(" in line and re.search(rf"['\"]{re.escape(name)}['\"]", line)]
 
