@@ -15,7 +15,7 @@ def _base_revision(script):
 
 
 @exercise(
-    "07-read-the-history", "the database of release 1.0", solutions="07_",
+    "07-read-the-history", "the database of release 1.0", solutions="07_", steps=("the database at release 1.0",),
     success="You found a revision in the history and went there by its id.",
 )
 def check_release_1(folder: Path, report: Report) -> None:
@@ -32,13 +32,15 @@ def check_release_1(folder: Path, report: Report) -> None:
         return
     heads = tuple(sorted(script.get_heads()))
     if current == (first,):
-        report.add(True, f"The database is at {probes.revision_words(script, first)}: the users and bills tables, no last_login yet.", 1)
+        report.add(True, f"The database is at {probes.revision_words(script, first)}: the users and bills tables, no last_login yet.", 1,
+                   id="database.at-release-1")
     elif not current:
         report.add(
             False,
             "The database is at base: it has no tables at all, and release 1.0 had users and bills. "
             "`alembic upgrade <id>`, with the id of the revision that creates them (`alembic history`).",
             1,
+            id="database.at-base",
         )
     elif current == heads:
         report.add(
@@ -46,6 +48,7 @@ def check_release_1(folder: Path, report: Report) -> None:
             f"The database is still at the head, {probes.revision_words(script, heads[0])}. Find release 1.0's revision in "
             "`alembic history` and go there with `alembic downgrade <id>`.",
             1,
+            id="database.still-at-head",
         )
     else:
         words = ", ".join(probes.revision_words(script, revision) for revision in current)
@@ -54,4 +57,5 @@ def check_release_1(folder: Path, report: Report) -> None:
             f"The database is at {words}, which came after release 1.0: go further back, to the revision whose "
             "parent is <base> (`alembic show <id>` prints the parent).",
             1,
+            id="database.after-release-1",
         )

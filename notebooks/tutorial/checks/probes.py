@@ -1,5 +1,9 @@
 """The steps several checkers share: a model's column, a revision doing an operation, one head, the database
 at the head, a database table, the page. Each adds its findings to the report it is given, and changes nothing.
+
+Each finding has an id, ``"<subject>.<what>"`` (the report puts the notebook's number first): a passing check's
+id names the check (``"database.at-head"``), a failing one's names what is wrong (``"revision.empty"``); a probe
+about a column or a table puts its name in (``"model.due_date.missing"``).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def models(folder: Path, report: Report, app: str = "billtracker", step: int = 1
     try:
         return inspection.model_tables(folder, module, base)
     except inspection.ProjectProblem as problem:
-        report.add(False, f"Your models do not import, so nothing else can be checked: {problem}", step)
+        report.add(False, f"Your models do not import, so nothing else can be checked: {problem}", step, id="models.not-importing")
         return None
 
 
@@ -48,30 +52,38 @@ def check_column(
     report: Report, metadata, table: str, model: str, name: str, kind: type, kind_words: str,
     file: str, nullable: bool = True, index: bool = False, step: int = 1,
 ) -> bool:
-    """Check that the model of ``table`` has the column ``name`` of type ``kind``; one finding per problem."""
+    """Check that the model of ``table`` has the column ``name`` of type ``kind``: one finding, ``model.<name>``
+    when it passes, else ``model.<name>.<what is wrong>`` (``missing``, ``no-table``, ``wrong-table``, ``wrong-type``,
+    ``not-nullable``, ``no-index``, several joined by ``-and-``)."""
     if table not in metadata.tables:
-        return report.add(False, f"There is no `{table}` table in your models any more: was {file} changed?", step)
+        return report.add(False, f"There is no `{table}` table in your models any more: was {file} changed?", step,
+                          id=f"model.{name}.no-table")
     column = metadata.tables[table].columns.get(name)
     if column is None:
         elsewhere = [other for other, defined in metadata.tables.items() if name in defined.columns]
         if elsewhere:
-            return report.add(False, f"`{name}` is in the `{elsewhere[0]}` table; it belongs to {model} (table `{table}`), in {file}.", step)
-        return report.add(False, f"The {model} model has no `{name}` column yet ({file}).", step)
-    problems = []
+            return report.add(False, f"`{name}` is in the `{elsewhere[0]}` table; it belongs to {model} (table `{table}`), in {file}.",
+                              step, id=f"model.{name}.wrong-table")
+        return report.add(False, f"The {model} model has no `{name}` column yet ({file}).", step, id=f"model.{name}.missing")
+    problems, wrong = [], []
     if not isinstance(column.type, kind):
+        wrong.append("wrong-type")
         problems.append(f"it is {with_article(type_name(column))} column; it should be {kind_words}")
     if nullable and not column.nullable:
+        wrong.append("not-nullable")
         problems.append(
             "it is NOT NULL: the rows already in the table have no value for it, so it must be allowed to be "
             "empty (`Mapped[... | None]`)"
         )
     indexed = column.index or any(name in index_.columns for index_ in metadata.tables[table].indexes)
     if index and not indexed:
+        wrong.append("no-index")
         problems.append("it has no index: add `index=True` to its `mapped_column(...)`")
     if problems:
-        return report.add(False, f"{model}.{name} is there, but " + "; and ".join(problems) + ".", step)
+        return report.add(False, f"{model}.{name} is there, but " + "; and ".join(problems) + ".", step,
+                          id=f"model.{name}." + "-and-".join(wrong))
     words = f"{kind_words}{', may be empty' if column.nullable else ''}{', indexed' if indexed else ''}"
-    return report.add(True, f"{model} has `{name}` ({words}).", step)
+    return report.add(True, f"{model} has `{name}` ({words}).", step, id=f"model.{name}")
 
 
 # --------------------------------------------------------------------------- the revisions
@@ -82,7 +94,7 @@ def revisions(folder: Path, report: Report, step: int):
     try:
         return inspection.script_directory(folder)
     except inspection.ProjectProblem as problem:
-        report.add(False, str(problem), step)
+        report.add(False, str(problem), step, id="revisions.unreadable")
         return None
 
 
@@ -95,6 +107,7 @@ def one_head(script, report: Report, step: int) -> bool:
             f"There are {len(heads)} heads ({', '.join(sorted(heads))}): two revisions follow the same one. "
             "Delete the one you made by mistake (not applied yet), or merge them with `alembic merge heads`.",
             step,
+            id="heads.several",
         )
     return True
 
@@ -108,35 +121,57 @@ def revision_doing(script, table: str, operation: str, name: str) -> list[str]:
 
 
 def revision_calling(script, revision: str, operation: str, name: str) -> list[str]:
-    """The lines of ``revision``'s ``upgrade()`` that call ``operation`` (e.g. ``create_unique_constraint``) with ``name``."""
+    """The lines of ``revision``'s ``upgrade()`` that call ``operation`` (e.g. ``create_unique_constraint``) with ``name``.
+
+    Read as text, for the line itself (a checker shows it); :func:`calls` tells whether a revision calls it.
+    """
     body = inspection.upgrade_source(script, revision)
     return [line.strip() for line in body.splitlines() if f"{operation}(" in line and re.search(rf"['\"]{re.escape(name)}['\"]", line)]
 
 
+def calls(script, revision: str, operation: str, *names: str, function: str = "upgrade") -> list[inspection.Operation]:
+    """The calls of ``operation`` (e.g. ``drop_index``) in ``revision``'s ``function`` that name each of ``names``."""
+    return [
+        call for call in inspection.operations(script, revision, function)
+        if call.name == operation and call.names(*names)
+    ]
+
+
 def newest_is_empty(script) -> str | None:
-    """The newest revision, if its ``upgrade()`` does nothing (autogenerate found no change)."""
+    """The newest revision, if its ``upgrade()`` calls no Alembic operation (autogenerate found no change)."""
     heads = script.get_heads()
     if len(heads) != 1:
         return None
-    body = inspection.upgrade_source(script, heads[0])
-    return heads[0] if "op." not in body and "batch_op." not in body else None
+    return heads[0] if not inspection.operations(script, heads[0]) else None
 
 
-def revision_step(script, report: Report, table: str, column: str, file: str, step: int) -> str | None:
-    """One finding on the revision that adds ``table.column``: its id, or None (with what to do)."""
-    adding = revision_doing(script, table, "add_column", column)
-    if adding:
-        return adding[0]
-    empty = newest_is_empty(script)
-    if empty and not script.get_revision(empty).is_merge_point:  # a merge is empty by design
-        report.add(
-            False,
-            f"The newest revision, {empty}, is empty: was {file} saved with {column} in it? "
-            "Delete that file and autogenerate again.",
-            step,
+def revision_step(
+    script, report: Report, table: str, column: str, file: str, step: int, operation: str = "add_column",
+    done: str = "", missing: str = "", empty: str = "",
+) -> str | None:
+    """The first revision whose ``upgrade()`` calls ``operation`` on ``table`` with ``column`` (a column, an index,
+    the table itself), or None; and its finding. In the texts, ``{revision}`` stands for the revision's id.
+
+    - ``revision.<operation>`` (``revision.add-column``), passing: ``done``; with no ``done``, no finding (the
+      caller goes on checking that revision);
+    - ``revision.empty``, when the newest revision (not a merge) calls no operation: ``empty``, by default
+      "The newest revision, <id>, is empty: was <file> saved with <column> in it? ...";
+    - ``revision.missing``, when no revision does it: ``missing``, by default "No revision adds <table>.<column> yet".
+    """
+    doing = revision_doing(script, table, operation, column)
+    if doing:
+        if done:
+            report.add(True, done.replace("{revision}", doing[0]), step, id=f"revision.{operation.replace('_', '-')}")
+        return doing[0]
+    newest = newest_is_empty(script)
+    if newest and not script.get_revision(newest).is_merge_point:  # a merge is empty by design
+        empty = empty or (
+            f"The newest revision, {{revision}}, is empty: was {file} saved with {column} in it? "
+            "Delete that file and autogenerate again."
         )
+        report.add(False, empty.replace("{revision}", newest), step, id="revision.empty")
     else:
-        report.add(False, f"No revision adds {table}.{column} yet: autogenerate one.", step)
+        report.add(False, missing or f"No revision adds {table}.{column} yet: autogenerate one.", step, id="revision.missing")
     return None
 
 
@@ -154,20 +189,22 @@ def revision_words(script, revision: str) -> str:
 
 
 def database_table(folder: Path, report: Report, table: str, step: int):
-    """The database's ``table`` (inspector); None if it has no such table; False (and a finding) with no database."""
+    """The database's ``table`` (inspector); None if it has no such table; False (and a finding,
+    ``database.<table>.unreadable``) with no database."""
     try:
         return inspection.schema(folder).get(table)
     except inspection.ProjectProblem as problem:
-        report.add(False, str(problem), step)
+        report.add(False, str(problem), step, id=f"database.{table}.unreadable")
         return False
 
 
 def current(folder: Path, script, report: Report, step: int) -> tuple[str, ...] | None:
-    """The database's revisions, or None (and a finding) when it cannot tell or names a revision with no file."""
+    """The database's revisions, or None (and a finding) when it cannot tell (``database.version-unknown``) or names
+    a revision with no file (``database.revision-file-missing``)."""
     try:
         current = inspection.current_revisions(folder)
     except inspection.ProjectProblem as problem:
-        report.add(False, str(problem), step)
+        report.add(False, str(problem), step, id="database.version-unknown")
         return None
     known = {revision.revision for revision in script.walk_revisions()}
     lost = [revision for revision in current if revision not in known]
@@ -177,13 +214,15 @@ def current(folder: Path, script, report: Report, step: int) -> tuple[str, ...] 
             f"The database is at {lost[0]}, but alembic/versions has no file for that revision any more: Alembic can "
             "neither upgrade nor downgrade it. Put the file back (the editor's undo, or the backup), then go on.",
             step,
+            id="database.revision-file-missing",
         )
         return None
     return current
 
 
 def at_head(folder: Path, script, report: Report, step: int, recorded: tuple[str, ...] | None = None) -> bool:
-    """One finding: whether the database is at the head.
+    """One finding: whether the database is at the head (``database.at-head``, ``database.not-at-head``, or
+    ``database.version-unknown``).
 
     :param recorded: the database's revisions, sorted, when the checker read them itself (its app's own
         database); by default, those of the project's database.
@@ -192,11 +231,12 @@ def at_head(folder: Path, script, report: Report, step: int, recorded: tuple[str
         try:
             recorded = inspection.current_revisions(folder)
         except inspection.ProjectProblem as problem:
-            return report.add(False, str(problem), step)
+            return report.add(False, str(problem), step, id="database.version-unknown")
     heads = tuple(sorted(script.get_heads()))
     if recorded == heads:
-        return report.add(True, f"The database is at the head ({', '.join(heads)}): every revision is applied.", step)
-    return report.add(False, not_at_head(recorded, heads), step)
+        return report.add(True, f"The database is at the head ({', '.join(heads)}): every revision is applied.", step,
+                          id="database.at-head")
+    return report.add(False, not_at_head(recorded, heads), step, id="database.not-at-head")
 
 
 def not_at_head(recorded: tuple[str, ...], heads: tuple[str, ...]) -> str:
@@ -205,19 +245,23 @@ def not_at_head(recorded: tuple[str, ...], heads: tuple[str, ...]) -> str:
     return f"The database is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head`."
 
 
-def database_answer(folder: Path, report: Report, step: int, ask: Callable):
-    """``ask(inspector)`` on the project's database, or None (and a finding saying why) when it cannot be read."""
+def database_answer(folder: Path, report: Report, step: int, ask: Callable, subject: str = "database"):
+    """``ask(inspector)`` on the project's database, or None (and a finding saying why) when it cannot be read.
+
+    :param subject: the findings' ids start with it: ``<subject>.unreadable``, ``<subject>.not-answering``
+        (a checker that asks twice gives each question its own, ``"database.rows"``).
+    """
     from sqlalchemy import inspect
 
     try:
         database = inspection.engine(folder)
     except inspection.ProjectProblem as problem:
-        report.add(False, str(problem), step)
+        report.add(False, str(problem), step, id=f"{subject}.unreadable")
         return None
     try:
         return ask(inspect(database))
     except Exception as error:
-        report.add(False, f"The database does not answer: {error}", step)
+        report.add(False, f"The database does not answer: {error}", step, id=f"{subject}.not-answering")
         return None
     finally:
         database.dispose()
@@ -244,14 +288,15 @@ def engine_rows(engine, query: str) -> list[tuple]:
 
 
 def page(folder: Path, report: Report, app: str, step: int, missing: str) -> bool:
-    """One finding: whether ``app``'s page works; if not, the first line of its error, then ``missing``."""
+    """One finding: whether ``app``'s page works (``page.works``); if not, the first line of its error, then
+    ``missing`` (``page.fails``, or ``app.not-starting``)."""
     try:
         page = browser.browse("/", app=f"{app}.app", folder=folder)
     except Exception as error:  # the app does not import at all
-        return report.add(False, f"The app does not start: {type(error).__name__}: {error}", step)
+        return report.add(False, f"The app does not start: {type(error).__name__}: {error}", step, id="app.not-starting")
     if page.status_code == 200:
-        return report.add(True, "The page works (200 OK).", step)
+        return report.add(True, "The page works (200 OK).", step, id="page.works")
     text = html.unescape(re.sub(r"<[^>]+>", " ", page.text))
     error = re.search(r"(\w+(Error|Exception): [^\n]*)", text)  # the first line of the error, as the page shows it
     error = error.group(1).strip() if error else page.status
-    return report.add(False, f"The page fails ({page.status}): {error}. {missing}", step)
+    return report.add(False, f"The page fails ({page.status}): {error}. {missing}", step, id="page.fails")
