@@ -45,13 +45,13 @@ def _fastbills_page(folder: Path, path: str):
 
 @exercise(
     "24-an-async-app-with-fastapi", "a paid flag on the bills, from model to page", solutions="24_",
-    steps=("the model", "the revision", "the database", "the page"),
+    steps=("the model", "the revision", "the upgrade and the page"),
     success="The page shows which bills are paid.",
 )
 def check_paid_flag(folder: Path, report: Report) -> None:
     """Notebook 24: ``Bill.paid``, a NOT NULL Boolean with a server default, migrated, and shown by /bills.
 
-    Steps: 1 the model, 2 the revision, 3 the database at the head with the column, 4 the page.
+    Steps (the notebook's): 1 the model, 2 the revision, 3 the database at the head with the column, and the page.
     """
     from sqlalchemy import Boolean, inspect
     from sqlalchemy import text as sql
@@ -118,16 +118,16 @@ def check_paid_flag(folder: Path, report: Report) -> None:
     try:
         page = _fastbills_page(folder, "/bills")
     except Exception as error:  # the app does not import at all
-        report.add(False, f"The app does not start: {type(error).__name__}: {error}", 4, id="app.does-not-start")
+        report.add(False, f"The app does not start: {type(error).__name__}: {error}", 3, id="app.does-not-start")
         return
     if page.status_code != 200:
-        report.add(False, f"GET /bills answers {page.status_code}: run `ask(\"/bills\")` to see what the app logged.", 4,
+        report.add(False, f"GET /bills answers {page.status_code}: run `ask(\"/bills\")` to see what the app logged.", 3,
                    id="page.fails")
         return
     bills = page.json()
     if not bills or any("paid" not in bill for bill in bills):
-        report.add(False, 'GET /bills works, but its bills have no "paid": add `"paid": bill.paid` in fastbills/app.py.', 4,
+        report.add(False, 'GET /bills works, but its bills have no "paid": add `"paid": bill.paid` in fastbills/app.py.', 3,
                    id="page.no-paid")
         return
-    report.add(True, f"GET /bills answers 200, with paid for each bill ({', '.join(str(bill['paid']) for bill in bills)}).", 4,
+    report.add(True, f"GET /bills answers 200, with paid for each bill ({', '.join(str(bill['paid']) for bill in bills)}).", 3,
                id="page.shows-paid")
