@@ -331,21 +331,24 @@ def live_due_date(workspace, monkeypatch):
 
 
 def test_due_date_on_a_busy_table_not_done(live_due_date):
-    assert messages(exercises.check_due_date_on_a_busy_table()).splitlines() == [
+    report = exercises.check_due_date_on_a_busy_table()
+    assert messages(report).splitlines()[:2] == [  # the shared probes' findings
         "The Bill model has no `due_date` column yet (billtracker/data/bills.py).",
         "No revision adds bills.due_date yet: autogenerate one.",
-        "The database has no bills.due_date yet: when the report has ended, run `alembic upgrade head`.",
     ]
+    assert report.missing[2:] == ["19.step2.waiting", "19.database.no-due-date"]  # no revision: its SQL waits
+    assert report.verdict() == "Not done yet: 3 things to do (marked ✗), then 1 step to check (marked ○)."
 
 
 def test_due_date_on_a_busy_table_deployed_while_the_report_reads(live_due_date, shell):
     solve(shell, live_due_date, "19_", steps=3)  # the deploy failed on the lock timeout; no retry yet
     assert "canceling statement due to lock timeout" in shell.user_ns["deploy"].error
-    assert messages(exercises.check_due_date_on_a_busy_table()).splitlines() == [
-        (f"The database is at {_revision_before_head(live_due_date)}, not at the head "
-         f"({_head(live_due_date)}): run `alembic upgrade head`."),
-        "The database has no bills.due_date yet: when the report has ended, run `alembic upgrade head`.",
-    ]
+    report = exercises.check_due_date_on_a_busy_table()
+    assert messages(report).splitlines()[0] == (
+        f"The database is at {_revision_before_head(live_due_date)}, not at the head "
+        f"({_head(live_due_date)}): run `alembic upgrade head`."
+    )
+    assert report.missing[1:] == ["19.database.no-due-date"]
 
 
 def test_due_date_on_a_busy_table_without_the_timeouts(live_due_date, shell):
@@ -353,14 +356,14 @@ def test_due_date_on_a_busy_table_without_the_timeouts(live_due_date, shell):
     replace(live_due_date, "alembic/env.py", "        set_timeouts()\n            context.run_migrations()",
             "        context.run_migrations()")
     replace(live_due_date, "alembic/env.py", "    set_timeouts()\n        context.run_migrations()", "    context.run_migrations()")
-    assert "Its SQL sets no lock_timeout before the ALTER TABLE" in messages(exercises.check_due_date_on_a_busy_table())
+    assert "19.revision.no-lock-timeout" in exercises.check_due_date_on_a_busy_table().missing
 
 
 def test_due_date_on_a_busy_table_solution(live_due_date, shell):
     solve(shell, live_due_date, "19_")
     report = exercises.check_due_date_on_a_busy_table()
     assert report.passed, report.text()
-    assert "Its SQL sets a lock_timeout before the ALTER TABLE: a blocked deploy fails fast." in report.text()
+    assert "19.revision.sets-lock-timeout" in report.ids
 
 
 def _head(project) -> str:
@@ -381,19 +384,19 @@ def live_phone(workspace, monkeypatch):
 
 
 def test_phone_index_not_done(live_phone):
-    assert messages(exercises.check_phone_index()).splitlines() == [
-        "User.phone is there, but it has no index: add `index=True` to its `mapped_column(...)`.",
-        "No revision creates an index on users.phone yet: autogenerate one.",
-        "The database has no index on users.phone yet.",
-    ]
+    report = exercises.check_phone_index()
+    assert messages(report).splitlines()[0] == (  # the shared probe's finding
+        "User.phone is there, but it has no index: add `index=True` to its `mapped_column(...)`."
+    )
+    # No revision yet: the concurrent build (the notebook's step 3) waits for it; the database is checked.
+    assert report.missing[1:] == ["20.revision.no-phone-index", "20.step2.waiting", "20.database.no-phone-index"]
 
 
 def test_phone_index_built_plainly(live_phone, shell):
     solve(shell, live_phone, "20_", steps=2)
     alembic(live_phone, "upgrade head")
-    text = messages(exercises.check_phone_index())
-    assert "Its upgrade() calls `op.create_index` without `postgresql_concurrently=True`" in text
-    assert "Its downgrade() calls `op.drop_index` without `postgresql_concurrently=True`" in text
+    missing = exercises.check_phone_index().missing
+    assert "20.revision.upgrade-not-concurrent" in missing and "20.revision.downgrade-not-concurrent" in missing
 
 
 def test_phone_index_concurrently_but_in_a_transaction(live_phone, shell):
@@ -401,8 +404,10 @@ def test_phone_index_concurrently_but_in_a_transaction(live_phone, shell):
     revision = live_phone.newest_revision_file()
     text = revision.read_text(encoding="utf-8").replace("unique=False)", "unique=False, postgresql_concurrently=True)")
     revision.write_text(text.replace("table_name='users')", "table_name='users', postgresql_concurrently=True)"), encoding="utf-8")
-    text = messages(exercises.check_phone_index())
-    assert "outside `op.get_context().autocommit_block()`" in text and "not at the head" in text
+    report = exercises.check_phone_index()
+    assert "20.revision.upgrade-outside-autocommit-block" in report.missing
+    assert "20.revision.downgrade-outside-autocommit-block" in report.missing
+    assert "not at the head" in messages(report)  # the shared probe's finding
 
 
 def test_phone_index_read_as_python_not_line_by_line(live_phone, shell):
@@ -423,9 +428,9 @@ def test_phone_index_read_as_python_not_line_by_line(live_phone, shell):
         "    op.drop_index(op.f('ix_users_phone'), table_name='users', postgresql_concurrently=True)\n"
     ))
     revision.write_text(text, encoding="utf-8")
-    found = messages(exercises.check_phone_index())
-    assert "Its upgrade()" not in found
-    assert "Its downgrade() builds concurrently, but outside `op.get_context().autocommit_block()`" in found
+    report = exercises.check_phone_index()
+    assert "20.revision.upgrade-concurrent" in report.ids
+    assert [id for id in report.missing if id.startswith("20.revision.")] == ["20.revision.downgrade-outside-autocommit-block"]
 
 
 def test_phone_index_solution(live_phone, shell):
@@ -433,6 +438,7 @@ def test_phone_index_solution(live_phone, shell):
     report = exercises.check_phone_index()
     assert report.passed, report.text()
     assert "The database has the index ix_users_phone on users.phone." in report.text()
+    assert "20.database.has-phone-index" in report.ids
 
 
 def test_start_refuses_an_unknown_app(workspace):

@@ -45,9 +45,16 @@ def test_the_solution_passes(project, shell):
 def test_the_lesson_alone_is_not_started(project):
     report = check(project)
     assert not_started(report)
-    assert "There is no notes/settings.py yet" in messages(report)
-    assert "notes/alembic.ini still has a sqlalchemy.url" in messages(report)
-    assert "wrote SQL for another database" in messages(report)  # env.py still reads alembic.ini's URL
+    assert "21.settings.missing" in report.missing
+    assert "21.config.has-url" in report.missing
+    assert "21.env.ignores-setting" in report.missing  # env.py still reads alembic.ini's URL
+
+
+def test_without_the_notes_project_the_later_steps_wait(project):
+    project.path("notes/pyproject.toml").unlink()
+    report = check(project)
+    assert report.missing == ["21.project.missing", "21.step2.waiting", "21.step3.waiting"]
+    assert report.verdict() == "Not done yet: 1 thing to do (marked ✗), then 2 steps to check (marked ○)."
 
 
 def test_a_relative_default_path_is_named(project):
@@ -55,15 +62,15 @@ def test_a_relative_default_path_is_named(project):
         "f\"sqlite:///{Path(__file__).resolve().parent / 'notes.sqlite'}\"", '"sqlite:///notes.sqlite"'
     ))
     report = check(project)
-    assert "a relative path, which depends on the folder" in messages(report)
-    assert "With NOTES_DATABASE_URL set, DATABASE_URL is its value." in report.text()
+    assert "21.settings.relative-path" in report.missing
+    assert "21.settings.reads-variable" in report.ids and "21.settings.reads-variable" not in report.missing
 
 
 def test_a_setting_that_ignores_the_variable_is_named(project):
     project.path("notes/settings.py").write_text(SETTINGS.replace('os.environ.get("NOTES_DATABASE_URL") or ', ""))
     report = check(project)
-    assert "With NOTES_DATABASE_URL set, DATABASE_URL is still" in messages(report)
-    assert "✓ Without NOTES_DATABASE_URL, DATABASE_URL is notes.sqlite beside settings.py" in report.text()
+    assert "21.settings.ignores-variable" in report.missing
+    assert "21.settings.absolute-default" in report.ids and "21.settings.absolute-default" not in report.missing
 
 
 def test_the_url_through_set_main_option_fails_on_the_percent(project, shell):
@@ -74,34 +81,34 @@ def test_the_url_through_set_main_option_fails_on_the_percent(project, shell):
     replace(project, "notes/alembic.ini", "sqlalchemy.url = sqlite:///%(here)s/notes.sqlite\n", "")
     replace(project, "notes/pyproject.toml", '    "."\n', '    "%(here)s"\n')
     report = check(project)
-    assert messages(report).startswith("With a `%` in the URL's password, env.py fails in configparser")
+    assert report.missing[0] == "21.env.url-through-configparser"
 
 
 def test_a_relative_prepend_sys_path_is_named(project, shell):
     solve(shell, "21_")
     replace(project, "notes/pyproject.toml", '    "%(here)s"\n', '    "."\n')
     report = check(project)
-    assert "cannot import settings from this folder" in messages(report)
+    assert "21.env.cannot-import-settings" in report.missing
 
 
 def test_a_url_left_in_alembic_ini_is_named(project, shell):
     solve(shell, "21_")
     replace(project, "notes/alembic.ini", "[alembic]\n", "[alembic]\nsqlalchemy.url = sqlite:///%(here)s/notes.sqlite\n")
-    assert messages(check(project)) == (
-        "notes/alembic.ini still has a sqlalchemy.url: delete it, so that the setting is the only copy."
-    )
+    assert check(project).missing == ["21.config.has-url"]
 
 
 def test_a_stray_database_is_named(project, shell):
     solve(shell, "21_")
     project.path("deploy/notes.sqlite").write_bytes(b"")
-    assert "A stray database deploy/notes.sqlite appeared" in messages(check(project))
+    report = check(project)
+    assert report.missing == ["21.database.stray"]
+    assert "A stray database deploy/notes.sqlite appeared" in messages(report)  # it names the file
 
 
 def test_a_database_below_the_head_is_named(project, shell):
     solve(shell, "21_")
     tutorial.run(f"{NOTES} downgrade base", project.folder, echo=False)
-    assert "notes.sqlite is not at the head" in messages(check(project))
+    assert check(project).missing == ["21.database.not-at-head"]
 
 
 def test_the_checker_leaves_the_variable_as_it_found_it(project, shell, monkeypatch):

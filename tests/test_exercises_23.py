@@ -36,7 +36,8 @@ def test_not_started(project):
     report = exercises.check_rating()
     assert not report.passed
     assert [finding.ok for finding in report.findings if finding.step == 1] == [False]
-    assert "The Book model has no `rating` column yet (bookshelf/models.py)." in messages(report)
+    assert report.missing == ["23.model.rating.missing", "23.revision.missing", "23.step3.waiting"]  # no revision to apply
+    assert report.verdict() == "Not done yet: 2 things to do (marked ✗), then 1 step to check (marked ○)."
 
 
 def test_the_solution_passes(project, shell):
@@ -44,7 +45,7 @@ def test_the_solution_passes(project, shell):
     report = exercises.check_rating()
     assert report.passed, report.text()
     assert "All 2 books have rating 0." in report.text()
-    assert "Its file name starts with the date" in report.text()
+    assert "23.revision.dated-name" in report.ids and "23.command.check-passes" in report.ids
 
 
 def test_step_by_step(project, shell):
@@ -53,18 +54,19 @@ def test_step_by_step(project, shell):
     solve(shell, "23_rating_2")
     report = exercises.check_rating()
     assert report.up_to(2).passed, report.text()
-    assert "not at the head" in messages(report) and "run `alembic upgrade head`" in messages(report)
+    assert report.missing == ["23.database.not-at-head"]
 
 
 def test_a_python_default_is_not_enough(project, shell):
     add_rating("    rating: Mapped[int] = mapped_column(default=0)\n")
-    assert "it has `default=` only, which the database never sees" in messages(exercises.check_rating())
+    report = exercises.check_rating()
+    assert "23.model.rating.wrong" in report.missing
+    assert "it has `default=` only, which the database never sees" in messages(report)  # the words say which mistake
     solve(shell, "23_rating_2")
     # What the solution's note warns of: the rows already there get no value for a NOT NULL column.
     with pytest.raises(tutorial.CommandFailed, match="Cannot add a NOT NULL column with default value NULL"):
         tutorial.run("alembic upgrade head", echo=False)
-    report = exercises.check_rating()
-    assert "adds books.rating without a server default" in messages(report)
+    assert "23.revision.no-server-default" in exercises.check_rating().missing
 
 
 def test_a_rating_that_may_be_empty(project):
@@ -82,7 +84,7 @@ def test_the_hooks_were_removed(project, shell):
     start, end = text.index("hooks = ruff_fix"), text.index("# post_write_hooks defines")
     (project.folder / "alembic.ini").write_text(text[:start] + text[end:])
     solve(shell, "23_")
-    assert "ruff would reformat" in messages(exercises.check_rating())
+    assert exercises.check_rating().missing == ["23.revision.not-formatted"]
 
 
 def test_the_file_template_was_removed(project, shell):
@@ -92,16 +94,17 @@ def test_the_file_template_was_removed(project, shell):
         "# (no file_template)\n",
     )
     solve(shell, "23_")
-    assert "has no date: is `file_template` still set in alembic.ini?" in messages(exercises.check_rating())
+    assert exercises.check_rating().missing == ["23.revision.undated-name"]
 
 
 def test_a_different_default(project, shell):
     add_rating('    rating: Mapped[int] = mapped_column(server_default="3")\n')
     solve(shell, "23_rating_2", "23_rating_3")
-    assert "Some books have a rating other than 0 (3)" in messages(exercises.check_rating())
+    report = exercises.check_rating()
+    assert "23.model.rating.wrong" not in report.ids and "23.database.ratings-not-zero" in report.missing
 
 
 def test_the_model_changed_after_the_upgrade(project, shell):
     solve(shell, "23_")
     tutorial.edit_file("bookshelf/models.py", 'server_default="0"', 'server_default="1"')
-    assert "`alembic check` fails" in messages(exercises.check_rating())
+    assert exercises.check_rating().missing == ["23.command.check-fails"]

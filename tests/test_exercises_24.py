@@ -40,7 +40,9 @@ def alembic(project, command: str) -> None:
 def test_paid_flag_not_started(fastbills):
     report = exercises.check_paid_flag()
     assert not_started(report)
-    assert messages(report) == "The Bill model has no `paid` column yet (fastbills/models.py)."
+    assert messages(report) == "The Bill model has no `paid` column yet (fastbills/models.py)."  # the shared probe's
+    assert report.missing[1:] == ["24.step2.waiting", "24.step3.waiting"]  # no model: nothing after it
+    assert report.verdict() == "Not done yet: 1 thing to do (marked ✗), then 2 steps to check (marked ○)."
 
 
 def test_paid_flag_solution(fastbills, shell):
@@ -50,26 +52,26 @@ def test_paid_flag_solution(fastbills, shell):
     report = exercises.check_paid_flag()
     assert report.passed, report.text()
     assert report.findings[-1].text == "GET /bills answers 200, with paid for each bill (False, False)."
+    assert report.ids[-1] == "24.page.shows-paid"
     # The project left is healthy: one head, models match the database, up from empty and down to base.
     assert problems(fastbills.folder) == []
 
 
 def test_paid_flag_without_server_default(fastbills):
     replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool]\n")
-    assert "has no `server_default`" in messages(exercises.check_paid_flag())
+    report = exercises.check_paid_flag()
+    assert report.missing == ["24.model.paid.no-server-default", "24.step2.waiting", "24.step3.waiting"]
 
 
 def test_paid_flag_may_be_empty(fastbills):
     replace(fastbills, "fastbills/models.py", DUE_DATE, DUE_DATE + "    paid: Mapped[bool | None]\n")
-    assert messages(exercises.check_paid_flag()) == (
-        "Bill.paid may be empty: make it `Mapped[bool]` (not `bool | None`), never empty."
-    )
+    assert exercises.check_paid_flag().missing[0] == "24.model.paid.may-be-empty"
 
 
 def test_paid_flag_model_without_a_revision(fastbills, shell):
     solve(shell, "24_", steps=1)
     report = exercises.check_paid_flag()
-    assert messages(report) == 'No revision adds bills.paid yet: run `alembic revision --autogenerate -m "add a paid flag to bills"`.'
+    assert report.missing == ["24.revision.missing", "24.step3.waiting"]
 
 
 def test_paid_flag_revision_written_before_the_server_default(fastbills, shell):
@@ -77,26 +79,26 @@ def test_paid_flag_revision_written_before_the_server_default(fastbills, shell):
     alembic(fastbills, 'revision --autogenerate -m "add a paid flag to bills"')
     solve(shell, "24_", steps=1)  # the server default added after the autogenerate
     replace(fastbills, "fastbills/models.py", "    paid: Mapped[bool]\n", "")
-    assert "without its server default" in messages(exercises.check_paid_flag())
+    assert exercises.check_paid_flag().missing[0] == "24.revision.no-server-default"
 
 
 def test_paid_flag_not_upgraded(fastbills, shell):
     solve(shell, "24_", steps=2)
-    assert "run `alembic upgrade head`" in messages(exercises.check_paid_flag())
+    assert exercises.check_paid_flag().missing == ["24.database.not-at-head"]
 
 
 def test_paid_flag_not_on_the_page(fastbills, shell):
     solve(shell, "24_")
     replace(fastbills, "fastbills/app.py", '        "paid": bill.paid,\n', "")
-    assert messages(exercises.check_paid_flag()) == (
-        'GET /bills works, but its bills have no "paid": add `"paid": bill.paid` in fastbills/app.py.'
-    )
+    assert exercises.check_paid_flag().missing == ["24.page.no-paid"]
 
 
 def test_paid_flag_page_fails(fastbills, shell):
     solve(shell, "24_")
     replace(fastbills, "fastbills/app.py", '"paid": bill.paid', '"paid": bill.paid_on')
-    assert messages(exercises.check_paid_flag()).startswith("GET /bills answers 500")
+    report = exercises.check_paid_flag()
+    assert report.missing == ["24.page.fails"]
+    assert messages(report).startswith("GET /bills answers 500")  # it gives the status
 
 
 def test_every_solution_file_is_offered_by_the_notebook_and_registered():

@@ -92,15 +92,14 @@ def edit(project, path: str, old: str, new: str) -> None:
 
 
 def test_not_started_then_a_model_that_may_be_empty_or_has_no_default(shop):
-    assert to_do() == [
-        "The Product model has no `stock` column yet (shop/models.py).",
-        ('No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, then fill in its '
-         "upgrade() and downgrade()."),
-    ]
+    report = exercises.check_stock_release()
+    assert to_do(report)[0] == "The Product model has no `stock` column yet (shop/models.py)."  # the shared probe's
+    assert report.missing[1:] == ["26.revision.missing", "26.step3.waiting"]  # no revision: nothing to deploy yet
+    assert report.verdict() == "Not done yet: 2 things to do (marked ✗), then 1 step to check (marked ○)."
     edit(shop, "shop/models.py", "    price_cents: Mapped[int]\n", "    price_cents: Mapped[int]\n    stock: Mapped[int | None]\n")
-    assert "Product.stock may be empty: a stock count is always a number, so write `Mapped[int]`." in to_do()
+    assert "26.model.stock.may-be-empty" in exercises.check_stock_release().missing
     edit(shop, "shop/models.py", "stock: Mapped[int | None]", "stock: Mapped[int]")
-    assert 'Product.stock has no `server_default="0"`: the products already there need a value.' in to_do()
+    assert "26.model.stock.no-server-default" in exercises.check_stock_release().missing
 
 
 def test_a_revision_without_server_default_fails_to_deploy_and_the_checker_says_why(shop, shell):
@@ -108,26 +107,32 @@ def test_a_revision_without_server_default_fails_to_deploy_and_the_checker_says_
     edit(shop, "alembic/versions/0003_add_stock.py", ', server_default="0"', "")
     failed = release(shop)
     assert failed.status == 1 and "NotNullViolation" in failed.rows[0] and "still at 0002" in failed.rows[0]
-    text = "\n".join(to_do())
-    assert "Revision 0003 adds products.stock without a `server_default`" in text
-    assert "The database is at 0002, not at the head (0003): deploy with `python release.py`" in text
+    assert exercises.check_stock_release().missing == ["26.revision.no-server-default", "26.database.not-at-head"]
 
 
 def test_env_py_without_the_lock_is_named(shop, shell):
     solve(shell, shop)
     edit(shop, "alembic/env.py", "            context.execute(MIGRATION_LOCK)", "            pass")
-    assert to_do() == [("alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
-                        "runs cannot collide.")]
+    assert exercises.check_stock_release().missing == ["26.env.no-advisory-lock"]
+
+
+def test_a_downgrade_that_keeps_the_column_is_named_and_a_batch_one_counts(shop, shell):
+    solve(shell, shop, slice(3))
+    edit(shop, "alembic/versions/0003_add_stock.py", 'op.drop_column("products", "stock")',
+         '# op.drop_column("products", "stock")\n    pass')
+    assert "26.revision.downgrade-keeps-stock" in exercises.check_stock_release().missing  # a comment drops nothing
+    edit(shop, "alembic/versions/0003_add_stock.py", '# op.drop_column("products", "stock")\n    pass',
+         'with op.batch_alter_table("products") as batch_op:\n        batch_op.drop_column("stock")')
+    assert "26.revision.downgrade-keeps-stock" not in exercises.check_stock_release().ids
 
 
 def test_the_solution_passes_and_leaves_a_healthy_project(shop, shell):
     solve(shell, shop, slice(3))
-    assert to_do() == ["The database is at 0002, not at the head (0003): deploy with `python release.py`, and read its line."]
+    assert exercises.check_stock_release().missing == ["26.database.not-at-head"]
     solve(shell, shop, slice(3, 4))
     report = exercises.check_stock_release()
     assert report.passed, report.text()
-    assert "The database is at the head (0003), with products.stock." in report.text()
-    assert "Models and database agree (`alembic check` finds nothing)." in report.text()
+    assert "26.database.at-head" in report.ids and "26.database.matches-models" in report.ids
     for command in ("alembic check", "alembic downgrade base", "alembic upgrade head", "alembic check"):
         tutorial.run(command, shop.folder, echo=False)
     assert tutorial.run("alembic heads", shop.folder, echo=False).output.strip() == "0003 (head)"

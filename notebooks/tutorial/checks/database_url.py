@@ -16,6 +16,7 @@ NOTES_COMMAND = "alembic -c notes/pyproject.toml -c notes/alembic.ini"
 
 @exercise(
     "21-configure-the-database-url", "notes: one setting, from the environment", solutions="21_",
+    steps=("the setting", "env.py and the config files", "the database"),
     success="One URL, in the project's own code; Alembic takes it from there, from any folder, whatever it holds.",
 )
 def check_notes_settings(folder: Path, report: Report) -> None:
@@ -37,13 +38,15 @@ def check_notes_settings(folder: Path, report: Report) -> None:
 
     notes = folder / "notes"
     if not (notes / "pyproject.toml").is_file() or not (notes / "alembic" / "env.py").is_file():
-        report.add(False, "There is no notes project (notes/pyproject.toml, notes/alembic/) yet: run the lesson's cells first.")
+        report.add(False, "There is no notes project (notes/pyproject.toml, notes/alembic/) yet: run the lesson's cells first.",
+                   id="project.missing")
         return
 
     # Step 1: the setting, with and without the variable.
     default = None
     if not (notes / "settings.py").is_file():
-        report.add(False, "There is no notes/settings.py yet: write it with `%%writefile notes/settings.py`.")
+        report.add(False, "There is no notes/settings.py yet: write it with `%%writefile notes/settings.py`.",
+                   id="settings.missing")
     else:
         saved = os.environ.pop(NOTES_VARIABLE, None)
         try:
@@ -52,7 +55,8 @@ def check_notes_settings(folder: Path, report: Report) -> None:
             chosen = getattr(fresh.import_fresh("settings", notes), "DATABASE_URL", None)
         except Exception as error:
             default = chosen = None
-            report.add(False, f"notes/settings.py does not import: {type(error).__name__}: {error}")
+            report.add(False, f"notes/settings.py does not import: {type(error).__name__}: {error}",
+                       id="settings.does-not-import")
         finally:
             os.environ.pop(NOTES_VARIABLE, None)
             if saved is not None:
@@ -60,25 +64,30 @@ def check_notes_settings(folder: Path, report: Report) -> None:
             fresh.forget_project_modules(notes)
         expected = (notes / "notes.sqlite").as_posix()
         if default is None and not report.findings:
-            report.add(False, "notes/settings.py defines no `DATABASE_URL`.")
+            report.add(False, "notes/settings.py defines no `DATABASE_URL`.", id="settings.no-database-url")
         elif default is not None:
             path = default.removeprefix("sqlite:///") if isinstance(default, str) and default.startswith("sqlite:///") else None
             if path is None:
-                report.add(False, f"Without {NOTES_VARIABLE}, DATABASE_URL is {default!r}: it should be a SQLite URL, `sqlite:///...`.")
+                report.add(False, f"Without {NOTES_VARIABLE}, DATABASE_URL is {default!r}: it should be a SQLite URL, `sqlite:///...`.",
+                           id="settings.not-sqlite")
             elif not Path(path).is_absolute():
                 report.add(
                     False,
                     f"Without {NOTES_VARIABLE}, DATABASE_URL is {default!r}, a relative path, which depends on the folder a "
                     "command runs from: build it from the module's own folder, `Path(__file__).resolve().parent`.",
+                    id="settings.relative-path",
                 )
             elif Path(path).as_posix() != expected:
-                report.add(False, f"Without {NOTES_VARIABLE}, DATABASE_URL names {path}: it should be notes.sqlite beside settings.py.")
+                report.add(False, f"Without {NOTES_VARIABLE}, DATABASE_URL names {path}: it should be notes.sqlite beside settings.py.",
+                           id="settings.wrong-file")
             else:
-                report.add(True, f"Without {NOTES_VARIABLE}, DATABASE_URL is notes.sqlite beside settings.py, as an absolute path.")
+                report.add(True, f"Without {NOTES_VARIABLE}, DATABASE_URL is notes.sqlite beside settings.py, as an absolute path.",
+                           id="settings.absolute-default")
             report.add(
                 chosen == "sqlite:///from-the-variable.sqlite",
                 f"With {NOTES_VARIABLE} set, DATABASE_URL is its value." if chosen == "sqlite:///from-the-variable.sqlite" else
                 f"With {NOTES_VARIABLE} set, DATABASE_URL is still {chosen!r}: read `os.environ.get({NOTES_VARIABLE!r})` first.",
+                id="settings.reads-variable" if chosen == "sqlite:///from-the-variable.sqlite" else "settings.ignores-variable",
             )
     setting_ok = report.passed
 
@@ -91,6 +100,7 @@ def check_notes_settings(folder: Path, report: Report) -> None:
         "notes/alembic.ini has no sqlalchemy.url: nobody can read a second copy." if not has_url else
         "notes/alembic.ini still has a sqlalchemy.url: delete it, so that the setting is the only copy.",
         2,
+        id="config.no-url" if not has_url else "config.has-url",
     )
     saved = os.environ.get(NOTES_VARIABLE)
     os.environ[NOTES_VARIABLE] = PERCENT_URL
@@ -109,6 +119,7 @@ def check_notes_settings(folder: Path, report: Report) -> None:
             f"`{NOTES_COMMAND} ...` cannot import settings from this folder: make notes/pyproject.toml's "
             '`prepend_sys_path` the folder of the config, `["%(here)s"]` (or env.py does not import it yet).',
             2,
+            id="env.cannot-import-settings",
         )
     elif failure and "interpolation" in failure:
         report.add(
@@ -116,18 +127,22 @@ def check_notes_settings(folder: Path, report: Report) -> None:
             "With a `%` in the URL's password, env.py fails in configparser: it passes the URL through "
             "`config.set_main_option()`. Give DATABASE_URL straight to `context.configure(url=...)` and `create_engine()`.",
             2,
+            id="env.url-through-configparser",
         )
     elif failure:
-        report.add(False, f"notes' env.py fails, offline, with {NOTES_VARIABLE} naming PostgreSQL: {failure.splitlines()[0]}", 2)
+        report.add(False, f"notes' env.py fails, offline, with {NOTES_VARIABLE} naming PostgreSQL: {failure.splitlines()[0]}", 2,
+                   id="env.fails")
     elif "PostgresqlImpl" not in offline.output:
         report.add(
             False,
             f"With {NOTES_VARIABLE} naming PostgreSQL, notes' env.py still wrote SQL for another database: "
             "make it use DATABASE_URL from settings (`from settings import DATABASE_URL`), in both modes.",
             2,
+            id="env.ignores-setting",
         )
     else:
-        report.add(True, f"notes' env.py uses {NOTES_VARIABLE}, `%` and all, from this folder (offline, PostgreSQL's SQL).", 2)
+        report.add(True, f"notes' env.py uses {NOTES_VARIABLE}, `%` and all, from this folder (offline, PostgreSQL's SQL).", 2,
+                   id="env.uses-setting")
 
     # Step 3: the database the setting names is at the head, and no other appeared.
     strays = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("notes.sqlite") if path.parent != notes)
@@ -136,6 +151,7 @@ def check_notes_settings(folder: Path, report: Report) -> None:
         "No stray notes.sqlite outside notes/." if not strays else
         f"A stray database {strays[0]} appeared: a relative path was used from another folder. Delete it.",
         3,
+        id="database.no-stray" if not strays else "database.stray",
     )
     if setting_ok and default is not None and (notes / "notes.sqlite").is_file():
         config = Config(file_=str(notes / "alembic.ini"), toml_file=str(notes / "pyproject.toml"))
@@ -153,6 +169,8 @@ def check_notes_settings(folder: Path, report: Report) -> None:
             "notes.sqlite is at the head." if current == heads else
             f"notes.sqlite is not at the head: run `{NOTES_COMMAND} upgrade head`.",
             3,
+            id="database.at-head" if current == heads else "database.not-at-head",
         )
     elif setting_ok:
-        report.add(False, f"There is no notes/notes.sqlite: run `{NOTES_COMMAND} upgrade head`.", 3)
+        report.add(False, f"There is no notes/notes.sqlite: run `{NOTES_COMMAND} upgrade head`.", 3,
+                   id="database.missing")

@@ -21,18 +21,21 @@ def _shop_database(folder: Path, report: Report, step: int):
 
     settings = folder / "shop" / "settings.py"
     if not settings.is_file():
-        report.add(False, "There is no shop/settings.py: run the notebook's cells from the top first.", step)
+        report.add(False, "There is no shop/settings.py: run the notebook's cells from the top first.", step,
+                   id="settings.missing")
         return None
     try:
         url = runpy.run_path(str(settings))["DATABASE_URL"]
         return create_engine(url, poolclass=NullPool)
     except Exception as error:
-        report.add(False, f"shop/settings.py gives no database URL that works: {error}", step)
+        report.add(False, f"shop/settings.py gives no database URL that works: {error}", step,
+                   id="settings.no-database-url")
         return None
 
 
 @exercise(
     "26-migrate-at-deploy-time", "release three: a stock count", solutions="26_",
+    steps=("the model", "the revision", "the deploy"),
     success="Release three is out, deployed by the release step.",
 )
 def check_stock_release(folder: Path, report: Report) -> None:
@@ -51,38 +54,42 @@ def check_stock_release(folder: Path, report: Report) -> None:
         column = metadata.tables["products"].columns["stock"]
         default = column.server_default
         if column.nullable:
-            report.add(False, "Product.stock may be empty: a stock count is always a number, so write `Mapped[int]`.", 1)
+            report.add(False, "Product.stock may be empty: a stock count is always a number, so write `Mapped[int]`.", 1,
+                       id="model.stock.may-be-empty")
         elif default is None or str(getattr(default, "arg", "")) != "0":
-            report.add(False, 'Product.stock has no `server_default="0"`: the products already there need a value.', 1)
+            report.add(False, 'Product.stock has no `server_default="0"`: the products already there need a value.', 1,
+                       id="model.stock.no-server-default")
         else:
-            report.add(True, 'Product.stock defaults to 0 on the server (`server_default="0"`).', 1)
+            report.add(True, 'Product.stock defaults to 0 on the server (`server_default="0"`).', 1,
+                       id="model.stock-defaults-to-zero")
     script = probes.revisions(folder, report, 2)
     if script is None:
         return
     adding = probes.revision_doing(script, "products", "add_column", "stock")
     if not adding:
         report.add(False, 'No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, '
-                          "then fill in its upgrade() and downgrade().", 2)
+                          "then fill in its upgrade() and downgrade().", 2, id="revision.missing")
     else:
-        body = inspection.upgrade_source(script, adding[0])
-        call = next(line for line in body.splitlines() if "add_column(" in line and "stock" in line)
-        if "server_default" not in call:
+        if "server_default" not in inspection.upgrade_source(script, adding[0]):  # a keyword of the sa.Column inside
             report.add(False, f"Revision {adding[0]} adds products.stock without a `server_default`: as a NOT NULL "
                               "column, PostgreSQL refuses it on a table that has rows (the release fails, and "
-                              "changes nothing). Add `server_default=\"0\"` to its `sa.Column(...)`.", 2)
+                              "changes nothing). Add `server_default=\"0\"` to its `sa.Column(...)`.", 2,
+                       id="revision.no-server-default")
         else:
-            report.add(True, f"Revision {adding[0]} adds products.stock with a server default.", 2)
-        downgrade = probes.downgrade_source(script, adding[0])
-        if "drop_column(" not in downgrade or "stock" not in downgrade:
+            report.add(True, f"Revision {adding[0]} adds products.stock with a server default.", 2,
+                       id="revision.adds-stock-with-default")
+        downgrade = inspection.operations(script, adding[0], "downgrade")
+        if not any(call.name == "drop_column" and call.names("products", "stock") for call in downgrade):
             report.add(False, f"Revision {adding[0]}'s downgrade() does not drop products.stock: "
-                              'add `op.drop_column("products", "stock")`.', 2)
+                              'add `op.drop_column("products", "stock")`.', 2,
+                       id="revision.downgrade-keeps-stock")
     if not probes.one_head(script, report, 2):
         return
     env = folder / "alembic" / "env.py"
     code = [line.split("#", 1)[0] for line in (env.read_text(encoding="utf-8") if env.is_file() else "").splitlines()]
     if not any("execute(" in line and ("pg_advisory" in line or "MIGRATION_LOCK" in line) for line in code):
         report.add(False, "alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
-                          "runs cannot collide.", 3)
+                          "runs cannot collide.", 3, id="env.no-advisory-lock")
     engine = _shop_database(folder, report, 3)
     if engine is None:
         return
@@ -93,21 +100,25 @@ def check_stock_release(folder: Path, report: Report) -> None:
             columns = [column["name"] for column in inspect(connection).get_columns("products")]
             left = compare_metadata(MigrationContext.configure(connection), metadata) if metadata is not None else None
     except Exception as error:
-        report.add(False, f"The database does not answer: {error}", 3)
+        report.add(False, f"The database does not answer: {error}", 3, id="database.unreadable")
         return
     finally:
         engine.dispose()
     if current != heads:
         where = ", ".join(current) if current else "base"
         report.add(False, f"The database is at {where}, not at the head ({', '.join(heads)}): deploy with "
-                          "`python release.py`, and read its line.", 3)
+                          "`python release.py`, and read its line.", 3,
+                   id="database.not-at-head")
     elif not adding:
         return
     elif "stock" not in columns:
         report.add(False, "The database is at the head, yet products has no stock column: was the revision "
-                          "changed after it ran? Downgrade it, then release again.", 3)
+                          "changed after it ran? Downgrade it, then release again.", 3,
+                   id="database.no-stock")
     else:
-        report.add(True, f"The database is at the head ({', '.join(heads)}), with products.stock.", 3)
+        report.add(True, f"The database is at the head ({', '.join(heads)}), with products.stock.", 3,
+                   id="database.at-head")
         if left is not None:
             report.add(not left, "Models and database agree (`alembic check` finds nothing)." if not left else
-                       f"`alembic check` would still find: {'; '.join(inspection.describe(diff) for diff in left)}.", 3)
+                       f"`alembic check` would still find: {'; '.join(inspection.describe(diff) for diff in left)}.", 3,
+                       id="database.matches-models" if not left else "database.differs-from-models")
