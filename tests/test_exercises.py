@@ -389,7 +389,7 @@ def test_phone_index_not_done(live_phone):
         "User.phone is there, but it has no index: add `index=True` to its `mapped_column(...)`."
     )
     # No revision yet: the concurrent build (the notebook's step 3) waits for it; the database is checked.
-    assert report.missing[1:] == ["20.revision.no-phone-index", "20.step2.waiting", "20.database.no-phone-index"]
+    assert report.missing[1:] == ["20.revision.no-phone-index", "20.step3.waiting", "20.database.no-phone-index"]
 
 
 def test_phone_index_built_plainly(live_phone, shell):

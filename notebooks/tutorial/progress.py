@@ -50,8 +50,9 @@ def row(exercise: exercises.Exercise, root: Path | None = None) -> Row:
 
 
 def not_started(report: exercises.Report) -> bool:
-    """A failed report counts as *not started* when every finding of its first step fails."""
-    first_step = [finding for finding in report.findings if finding.step == 1]
+    """A failed report counts as *not started* when every finding of its first checked step fails."""
+    first = min((finding.step for finding in report.findings if not finding.waiting), default=None)
+    first_step = [finding for finding in report.findings if finding.step == first]
     return bool(first_step) and not any(finding.ok for finding in first_step)
 
 

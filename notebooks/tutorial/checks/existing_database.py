@@ -20,13 +20,15 @@ RELEASE_1 = "release-1"  # the copy of release 1's alembic.ini and alembic/ that
 
 @exercise(
     "22-adopt-an-existing-database", "the branch's old database, brought to release 2's head", solutions="22_",
-    steps=("the stamp", "the upgrade"),
+    steps=(None, "the stamp", "the upgrade"),  # 1: the setting, which 2 needs
     success="The branch's database took release 1's baseline by stamp, then both releases' revisions, rows and all.",
 )
 def check_branch_adopted(folder: Path, report: Report) -> None:
     """Notebook 22: ``bookshelf/branch.sqlite`` (made before Alembic) stamped, upgraded to the head, rows kept.
 
-    Steps: 1 a revision recorded in its ``alembic_version``, 2 at the head with the models' schema and its rows.
+    Steps, as the notebook numbers them: (1 points the app's setting at it, which the next steps need: nothing
+    checks it alone), 2 a revision recorded in its ``alembic_version``, 3 at the head with the models' schema and
+    its rows.
     """
     from sqlalchemy import create_engine, inspect, text
     from sqlalchemy.pool import NullPool
@@ -34,7 +36,7 @@ def check_branch_adopted(folder: Path, report: Report) -> None:
     path = folder / BRANCH_DATABASE
     if not path.is_file():
         report.add(False, f"There is no {BRANCH_DATABASE}: run the cell under *A second old database* to make it.",
-                   id="branch.missing")
+                   step=2, id="branch.missing")
         return
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
     try:
@@ -54,47 +56,47 @@ def check_branch_adopted(folder: Path, report: Report) -> None:
     if recorded is None:
         report.add(False, f"{BRANCH_DATABASE} has no alembic_version table yet: Alembic has not touched it. Point "
                           "`BOOKSHELF_DATABASE_URL` at it, then record (`alembic stamp`) the baseline its tables match.",
-                   id="branch.not-stamped")
+                   step=2, id="branch.not-stamped")
     elif not recorded:
         report.add(False, f"{BRANCH_DATABASE} has an alembic_version table with no revision in it (a failed `alembic "
                           "upgrade` or `stamp` leaves it so): record the baseline its tables match with `alembic stamp`. "
-                          "Which release still has that baseline?", id="branch.no-revision-recorded")
+                          "Which release still has that baseline?", step=2, id="branch.no-revision-recorded")
     else:
-        report.add(True, f"{BRANCH_DATABASE} records a revision ({', '.join(recorded)}).", id="branch.stamped")
+        report.add(True, f"{BRANCH_DATABASE} records a revision ({', '.join(recorded)}).", step=2, id="branch.stamped")
     if found is None:
         report.add(False, f"{BRANCH_DATABASE} has lost its authors or books table: run the cell under *A second old "
-                          "database* again (it makes the file afresh), then start over.", 2, id="branch.tables-lost")
+                          "database* again (it makes the file afresh), then start over.", 3, id="branch.tables-lost")
         return
     rows_kept = {table: [tuple(row) for row in rows] for table, rows in found.items()} == BRANCH_ROWS
     if not recorded:
         return
 
-    script = probes.revisions(folder, report, 2)
-    if script is None or not probes.one_head(script, report, 2):
+    script = probes.revisions(folder, report, 3)
+    if script is None or not probes.one_head(script, report, 3):
         return
     heads = sorted(script.get_heads())
     at_head = sorted(recorded) == heads
     if at_head:
-        report.add(True, f"It is at the head of release 2 ({', '.join(heads)}).", 2, id="branch.at-head")
+        report.add(True, f"It is at the head of release 2 ({', '.join(heads)}).", 3, id="branch.at-head")
     else:
         in_release_2 = {revision.revision for revision in script.walk_revisions()}
         release_1 = set(_release_1_revisions(folder))
         where = recorded[0]
         if where in in_release_2:
-            report.add(False, f"It is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head` on it.", 2,
+            report.add(False, f"It is at {where}, not at the head ({', '.join(heads)}): run `alembic upgrade head` on it.", 3,
                        id="branch.not-at-head")
         elif where in release_1:
             report.add(False, f"It is at {where}, a revision of release 1 that release 2 squashed: upgrade it with release 1 "
-                              f"first (`alembic -c {RELEASE_1}/alembic.ini upgrade head`), then `alembic upgrade head`.", 2,
+                              f"first (`alembic -c {RELEASE_1}/alembic.ini upgrade head`), then `alembic upgrade head`.", 3,
                        id="branch.at-release-1")
         else:
             report.add(False, f"It records {where}, a revision neither release has: stamp it again, with the "
-                              "baseline its tables match (`alembic stamp --purge <id>`).", 2,
+                              "baseline its tables match (`alembic stamp --purge <id>`).", 3,
                        id="branch.unknown-revision")
     if at_head:
         differences = _differences_from_models(folder, path)
         if differences is None:
-            report.add(False, "Your models (bookshelf/models.py) do not import: run the lesson's %%writefile cells again.", 2,
+            report.add(False, "Your models (bookshelf/models.py) do not import: run the lesson's %%writefile cells again.", 3,
                        id="models.do-not-import")
         elif differences:
             baseline = next((revision for revision, parent in _release_1_revisions(folder).items() if parent is None),
@@ -102,15 +104,15 @@ def check_branch_adopted(folder: Path, report: Report) -> None:
             report.add(False, f"It says it is at the head, but its tables differ from the models ({differences}): it was "
                               "stamped past revisions that never ran on it. Record what it really has, release 1's baseline "
                               f"(`alembic -c {RELEASE_1}/alembic.ini stamp --purge {baseline}`), then upgrade with release 1, "
-                              "then with release 2.", 2, id="branch.stamped-past-its-schema")
+                              "then with release 2.", 3, id="branch.stamped-past-its-schema")
         else:
-            report.add(True, "Its tables match the models: `alembic check` would pass on it.", 2, id="branch.matches-models")
+            report.add(True, "Its tables match the models: `alembic check` would pass on it.", 3, id="branch.matches-models")
     report.add(
         rows_kept,
         "Its authors and books are all there, as the branch entered them." if rows_kept else
         "Its rows are not the branch's any more: a database you adopt keeps its rows. Run the cell under *A second old "
         "database* again (it makes the file afresh), then stamp and upgrade it.",
-        2,
+        3,
         id="branch.rows-kept" if rows_kept else "branch.rows-lost",
     )
 

@@ -14,14 +14,14 @@ from .report import Report
 
 @exercise(
     "20-change-a-live-schema-safely", "an index on users.phone, built without blocking writes", solutions="20_",
-    steps=("the model and the revision", "a concurrent build", "the database"),
+    steps=("the model and the revision", None, "a concurrent build", "the database"),  # 2: squawk, the test above
     success="The revision builds and drops the index concurrently, and the database has it.",
 )
 def check_phone_index(folder: Path, report: Report) -> None:
     """Notebook 20: an index on ``users.phone``, built concurrently: model, revision, and database.
 
-    Steps: 1 the model and the revision, 2 the revision builds (and drops) the index concurrently, 3 the database
-    has it (the notebook's steps 1, 3 and 4: its step 2 runs the linter, which nothing checks).
+    Steps, as the notebook numbers them: 1 the model and the revision, (2 runs the linter, which nothing checks),
+    3 the revision builds (and drops) the index concurrently, 4 the database has it.
     """
     metadata = probes.models(folder, report)
     if metadata is not None:
@@ -39,21 +39,21 @@ def check_phone_index(folder: Path, report: Report) -> None:
                      if call.name == operation and any("phone" in text for text in call.strings)]
             if not any(call.keywords.get("postgresql_concurrently") is True for call in calls):
                 report.add(False, f"Its {function}() calls `op.{operation}` without `postgresql_concurrently=True`: "
-                                  "a plain index build blocks every write to users.", 2,
+                                  "a plain index build blocks every write to users.", 3,
                            id=f"revision.{function}-not-concurrent")
             elif not any(call.in_autocommit_block for call in calls if call.keywords.get("postgresql_concurrently") is True):
                 report.add(False, f"Its {function}() builds concurrently, but outside `op.get_context().autocommit_block()`: "
-                                  "PostgreSQL refuses CONCURRENTLY inside a transaction.", 2,
+                                  "PostgreSQL refuses CONCURRENTLY inside a transaction.", 3,
                            id=f"revision.{function}-outside-autocommit-block")
             else:
-                report.add(True, f"Its {function}() runs `op.{operation}(..., postgresql_concurrently=True)` in an autocommit block.", 2,
+                report.add(True, f"Its {function}() runs `op.{operation}(..., postgresql_concurrently=True)` in an autocommit block.", 3,
                            id=f"revision.{function}-concurrent")
-        if probes.one_head(script, report, 3):
-            probes.at_head(folder, script, report, 3)
-    users = probes.database_table(folder, report, "users", 3)
+        if probes.one_head(script, report, 4):
+            probes.at_head(folder, script, report, 4)
+    users = probes.database_table(folder, report, "users", 4)
     if users is not False and users is not None:
         if users.indexes_on("phone"):
-            report.add(True, f"The database has the index {users.indexes_on('phone')[0]} on users.phone.", 3,
+            report.add(True, f"The database has the index {users.indexes_on('phone')[0]} on users.phone.", 4,
                        id="database.has-phone-index")
         else:
-            report.add(False, "The database has no index on users.phone yet.", 3, id="database.no-phone-index")
+            report.add(False, "The database has no index on users.phone yet.", 4, id="database.no-phone-index")

@@ -17,7 +17,7 @@ class Exercise:
     title: str  # what the learner does, in a few words; also the title of the checker's report
     check: Callable[..., Report]
     solutions: str  # the solution files' prefix, "04_": they run in order, as the exercise's cells
-    steps: tuple[str, ...] = ()  # the steps, in a few words each ("the model", "the revision", "the database")
+    steps: tuple[str | None, ...] = ()  # the steps, in a few words each ("the model", "the revision", "the database")
 
     @property
     def number(self) -> str:
@@ -28,14 +28,15 @@ class Exercise:
 EXERCISES: dict[str, Exercise] = {}  # every notebook's exercise, by notebook, in the order of the series
 
 
-def exercise(notebook: str, title: str, solutions: str, steps: tuple[str, ...] = (), success: str = ""):
+def exercise(notebook: str, title: str, solutions: str, steps: tuple[str | None, ...] = (), success: str = ""):
     """Register the decorated function as ``notebook``'s exercise (see :data:`EXERCISES`).
 
     The decorated function takes the project folder and an empty :class:`Report` titled ``title``, and adds its
     findings to it. What the decorator returns is the checker: it takes a folder (the current one by default)
     and returns that report.
 
-    :param steps: the exercise's steps in a few words each; a step that no check reached is reported as waiting.
+    :param steps: the exercise's steps in a few words each (``None`` for a step with nothing to check); a step
+        that no check reached is reported as waiting.
     :param success: what the report says after "All done!".
     """
     number = notebook.split("-", 1)[0]

@@ -40,6 +40,8 @@ class Report:
 
     :param prefix: the notebook's number, which starts every finding's id ("04").
     :param steps: the exercise's steps, in a few words each, in order; a step with no finding is waiting.
+        ``None`` stands for a step of the notebook that has nothing to check (running a test, say), so that
+        the others keep the numbers the notebook gives them.
     """
 
     title: str
@@ -47,7 +49,7 @@ class Report:
     success: str = ""
     partial: bool = False  # only the checks of the first steps (see up_to)
     prefix: str = ""
-    steps: tuple[str, ...] = ()
+    steps: tuple[str | None, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -95,7 +97,7 @@ class Report:
     def close(self) -> Report:
         """Add a waiting finding for each declared step that no check reached, in step order."""
         for number, words in enumerate(self.steps, start=1):
-            if any(finding.step == number for finding in self.findings):
+            if words is None or any(finding.step == number for finding in self.findings):
                 continue
             waiting = Finding(False, f"Step {number}, {words}: checked once the steps before it are done.", number,
                               self._full(f"step{number}.waiting"), waiting=True)
