@@ -22,6 +22,7 @@ TEAMMATE_REVISION = "1f3c9a7e2b04"  # notebook 14's teammate's "add phone to use
 
 @exercise(
     "14-branch-and-merge", "a fork of your own, merged", solutions="14_",
+    steps=("the model and its revision", "the teammate's revision", "the merge", "the database"),
     success="Two heads became one again, and everyone's `alembic upgrade head` works.",
 )
 def check_second_merge(folder: Path, report: Report) -> None:
@@ -37,21 +38,24 @@ def check_second_merge(folder: Path, report: Report) -> None:
         return
     note = probes.revision_step(script, report, "bills", "note", "billtracker/data/bills.py", 1)
     if note:
-        report.add(True, f"Revision {note} adds bills.note.", 1)
+        report.add(True, f"Revision {note} adds bills.note.", 1, id="revision.adds-note")
     children = [
         revision.revision for revision in script.walk_revisions()
         if TEAMMATE_REVISION in _parents(revision) and not revision.is_merge_point
     ]
     if TEAMMATE_REVISION not in {revision.revision for revision in script.walk_revisions()}:
-        report.add(False, f"Your teammate's revision {TEAMMATE_REVISION} is gone: run the notebook again from its first cell.", 2)
+        report.add(False, f"Your teammate's revision {TEAMMATE_REVISION} is gone: run the notebook again from its first cell.", 2,
+                   id="revision.teammate-gone")
     elif children:
-        report.add(True, f"Revision {children[0]} follows your teammate's {TEAMMATE_REVISION}: the history forked there.", 2)
+        report.add(True, f"Revision {children[0]} follows your teammate's {TEAMMATE_REVISION}: the history forked there.", 2,
+                   id="revision.follows-teammate")
     else:
         report.add(
             False,
             f"No revision follows your teammate's {TEAMMATE_REVISION} yet, besides the merge: "
             f'`alembic revision -m "..." --head {TEAMMATE_REVISION} --splice`.',
             2,
+            id="revision.nothing-follows-teammate",
         )
     merges = [revision for revision in script.walk_revisions() if revision.is_merge_point]
     heads = script.get_heads()
@@ -60,15 +64,18 @@ def check_second_merge(folder: Path, report: Report) -> None:
             False,
             f"There are {len(heads)} heads ({', '.join(sorted(heads))}): join them with `alembic merge heads -m \"...\"`.",
             3,
+            id="heads.several",
         )
     elif children and len(merges) < 2:
-        report.add(False, "There is one head, but no second merge revision: did a revision take the place of the merge?", 3)
+        report.add(False, "There is one head, but no second merge revision: did a revision take the place of the merge?", 3,
+                   id="revision.no-second-merge")
     elif children:
         newest = merges[0]
-        report.add(True, f"Revision {newest.revision} merges {' and '.join(_parents(newest))}: one head again.", 3)
+        report.add(True, f"Revision {newest.revision} merges {' and '.join(_parents(newest))}: one head again.", 3, id="revision.merges")
     if len(heads) == 1 and children and len(merges) >= 2:
         probes.at_head(folder, script, report, 4)
     table = probes.database_table(folder, report, "bills", 4)
     if table:
         column = table.column("note")
-        report.add(column is not None, "The database has bills.note." if column else "The database's bills table has no note column yet.", 4)
+        report.add(column is not None, "The database has bills.note." if column else "The database's bills table has no note column yet.", 4,
+                   id="database.has-note" if column else "database.note.missing")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .. import inspection
@@ -13,6 +12,7 @@ from .report import Report
 
 @exercise(
     "17-survive-a-failed-migration", "bills.reminder: repaired by hand, then stamped", solutions="17_",
+    steps=("the revision", "the database repaired and recorded", "the model"),
     success="Schema, alembic_version, revision and model agree again, and every other database will run the fixed revision.",
 )
 def check_stamp_repair(folder: Path, report: Report) -> None:
@@ -29,22 +29,29 @@ def check_stamp_repair(folder: Path, report: Report) -> None:
         adding = next(iter(probes.revision_doing(script, "bills", "add_column", "reminder")), None)
         empty = probes.newest_is_empty(script)
         if not adding and empty:
-            report.add(False, f"The newest revision, {empty}, does nothing yet: fill in its `upgrade()` and `downgrade()`.", 1)
+            report.add(False, f"The newest revision, {empty}, does nothing yet: fill in its `upgrade()` and `downgrade()`.", 1,
+                       id="revision.empty")
         elif not adding:
-            report.add(False, 'No revision adds bills.reminder yet: write one, `alembic revision -m "add a reminder to bills"`, and fill it in.', 1)
+            report.add(False, 'No revision adds bills.reminder yet: write one, `alembic revision -m "add a reminder to bills"`, and fill it in.', 1,
+                       id="revision.missing")
     if adding:
-        typo = probes.revision_calling(script, adding, "create_index", "ix_bills_reminder")
-        right = [line for line in typo if re.search(r"\[\s*['\"]reminder['\"]\s*\]", line)]
-        if not typo:
-            report.add(False, f"Revision {adding} adds bills.reminder but creates no index `ix_bills_reminder`.", 1)
-        elif right:
-            report.add(True, f"Revision {adding} adds bills.reminder, then its index on `reminder`.", 1)
+        indexing = [
+            operation for operation in inspection.operations(script, adding)
+            if operation.name == "create_index" and "ix_bills_reminder" in operation.strings
+        ]
+        if not indexing:
+            report.add(False, f"Revision {adding} adds bills.reminder but creates no index `ix_bills_reminder`.", 1,
+                       id="revision.no-index")
+        elif any("reminder" in operation.strings for operation in indexing):
+            report.add(True, f"Revision {adding} adds bills.reminder, then its index on `reminder`.", 1, id="revision.adds-index")
         else:
+            columns = [word for word in indexing[0].strings if word not in ("ix_bills_reminder", "bills")]
             report.add(
                 False,
-                f"Revision {adding} still creates its index on a column that does not exist ({typo[0]}): fix the typo, "
-                "so that every other database runs it right.",
+                f"Revision {adding} still creates its index on a column that does not exist "
+                f"({', '.join(f'`{column}`' for column in columns)}): fix the typo, so that every other database runs it right.",
                 1,
+                id="revision.index-typo",
             )
     found = probes.database_answer(folder, report, 2, lambda inspector: (
         [column["name"] for column in inspector.get_columns("bills")],
@@ -56,7 +63,7 @@ def check_stamp_repair(folder: Path, report: Report) -> None:
             current = inspection.current_revisions(folder)
         except inspection.ProjectProblem as problem:
             current = ()
-            report.add(False, str(problem), 2)
+            report.add(False, str(problem), 2, id="database.unreadable")
         recorded = adding in current
         if "reminder" not in columns:
             report.add(
@@ -66,6 +73,7 @@ def check_stamp_repair(folder: Path, report: Report) -> None:
                    "(`alembic stamp -1`) and upgrade." if recorded else
                    "upgrade once, with the typo in, to see it fail halfway (SQLite keeps the column)."),
                 2,
+                id="database.reminder.missing-but-recorded" if recorded else "database.reminder.missing",
             )
         elif indexes.get("ix_bills_reminder") != ["reminder"]:
             report.add(
@@ -76,9 +84,10 @@ def check_stamp_repair(folder: Path, report: Report) -> None:
                    ", and `alembic_version` does not name the revision: the failed upgrade left the column behind. "
                    "Finish by hand (`CREATE INDEX ix_bills_reminder ON bills (reminder)`), then `alembic stamp head`."),
                 2,
+                id="database.stamped-without-index" if recorded else "database.index.missing",
             )
         else:
-            report.add(True, "The database has bills.reminder and its index ix_bills_reminder.", 2)
+            report.add(True, "The database has bills.reminder and its index ix_bills_reminder.", 2, id="database.repaired")
             if probes.one_head(script, report, 2):
                 if recorded:
                     probes.at_head(folder, script, report, 2)
@@ -88,6 +97,7 @@ def check_stamp_repair(folder: Path, report: Report) -> None:
                         f"The database has everything revision {adding} makes, but `alembic_version` does not name it: "
                         "record it, running nothing, with `alembic stamp head`.",
                         2,
+                        id="database.not-stamped",
                     )
     metadata = probes.models(folder, report, step=3)
     if metadata is not None and probes.check_column(
@@ -96,11 +106,12 @@ def check_stamp_repair(folder: Path, report: Report) -> None:
         try:
             left = inspection.differences(folder)
         except inspection.ProjectProblem as problem:
-            report.add(False, str(problem), 3)
+            report.add(False, str(problem), 3, id="check.cannot-compare")
         else:
             report.add(
                 not left,
                 "`alembic check` finds nothing to do: models and database agree." if not left else
                 f"`alembic check` would still find: {'; '.join(inspection.describe(diff) for diff in left)}.",
                 3,
+                id="check.passes" if not left else "check.differences",
             )

@@ -14,6 +14,7 @@ from .report import Report
 
 @exercise(
     "09-keep-models-and-database-in-sync", "an index on bills.user_id, with both checks green", solutions="09_",
+    steps=("the model", "the revision", "the upgrade and both checks"),
     success="`alembic current --check-heads` and `alembic check` both pass.",
 )
 def check_user_index(folder: Path, report: Report) -> None:
@@ -33,30 +34,31 @@ def check_user_index(folder: Path, report: Report) -> None:
     indexing = probes.revision_doing(script, "bills", "create_index", "user_id")
     empty = probes.newest_is_empty(script)
     if indexing:
-        report.add(True, f"Revision {indexing[0]} creates the index on bills.user_id.", 2)
+        report.add(True, f"Revision {indexing[0]} creates the index on bills.user_id.", 2, id="revision.adds-index")
     elif empty:
-        report.add(False, f"The newest revision, {empty}, is empty: was bills.py saved with `index=True` on user_id? Delete that file and autogenerate again.", 2)
+        report.add(False, f"The newest revision, {empty}, is empty: was bills.py saved with `index=True` on user_id? Delete that file and autogenerate again.", 2, id="revision.empty")
     else:
-        report.add(False, "No revision creates an index on bills.user_id yet: `alembic check` tells you one is needed; autogenerate it.", 2)
+        report.add(False, "No revision creates an index on bills.user_id yet: `alembic check` tells you one is needed; autogenerate it.", 2, id="revision.missing")
     if not (probes.one_head(script, report, 3) and probes.current(folder, script, report, 3) is not None):
         return
     current = inspection.current_revisions(folder)
     heads = tuple(sorted(script.get_heads()))
     if current == heads:
-        report.add(True, "`alembic current --check-heads` passes: the database is at the head.", 3)
+        report.add(True, "`alembic current --check-heads` passes: the database is at the head.", 3, id="database.at-head")
     else:
         where = ", ".join(current) if current else "base"
-        report.add(False, f"`alembic current --check-heads` fails: the database is at {where}, the head is {', '.join(heads)}. Run `alembic upgrade head`.", 3)
+        report.add(False, f"`alembic current --check-heads` fails: the database is at {where}, the head is {', '.join(heads)}. Run `alembic upgrade head`.", 3, id="database.not-at-head")
     try:
         differences = inspection.differences(folder)
     except inspection.ProjectProblem as problem:
-        report.add(False, f"`alembic check` cannot compare: {problem}", 3)
+        report.add(False, f"`alembic check` cannot compare: {problem}", 3, id="check.cannot-compare")
         return
     if differences:
         report.add(
             False,
             "`alembic check` fails: it finds " + "; ".join(inspection.describe(diff) for diff in differences) + ".",
             3,
+            id="check.differences",
         )
     else:
-        report.add(True, "`alembic check` passes: models and database agree.", 3)
+        report.add(True, "`alembic check` passes: models and database agree.", 3, id="check.passes")

@@ -28,6 +28,7 @@ def _pytest(folder: Path, *arguments: str) -> tuple[int, str]:
 
 @exercise(
     "15-test-your-migrations", "a test of the due_date migration, with rows", solutions="15_",
+    steps=("the test file", "the test passes"),
     success="pytest-alembic now checks what the migration does to existing rows, on every run of your tests.",
 )
 def check_data_test(folder: Path, report: Report) -> None:
@@ -37,7 +38,7 @@ def check_data_test(folder: Path, report: Report) -> None:
     """
     file = folder / DATA_TEST
     if not file.is_file():
-        report.add(False, f"There is no {DATA_TEST} yet: write it with `%%writefile {DATA_TEST}`.")
+        report.add(False, f"There is no {DATA_TEST} yet: write it with `%%writefile {DATA_TEST}`.", id="test.file-missing")
         return
     text = file.read_text(encoding="utf-8")
     used = ["alembic_runner", "migrate_up_before", "insert_into", "migrate_up_one"]
@@ -47,6 +48,7 @@ def check_data_test(folder: Path, report: Report) -> None:
         f"{DATA_TEST} uses {', '.join(f'`{name}`' for name in used)}." if not missing else
         f"{DATA_TEST} does not use {', '.join(f'`{name}`' for name in missing)}: stop before the revision, "
         "insert a row, then upgrade one step, with `alembic_runner`.",
+        id="test.uses-runner" if not missing else "test.runner-calls-missing",
     )
     if re.search(r"sqlite:///[^'\"]*billtracker\.sqlite|project\.engine\(|^\s*(from|import) billtracker", text, re.MULTILINE):
         report.add(
@@ -54,12 +56,13 @@ def check_data_test(folder: Path, report: Report) -> None:
             f"{DATA_TEST} reaches for your own database or models: a migration test uses only the empty database "
             "pytest-alembic hands it (`alembic_engine`, `alembic_runner`), as tests/test_migrations.py does. "
             "(The check does not run it: it would migrate your database down and up.)",
+            id="test.own-database",
         )
         return
     try:
         status, output = _pytest(folder)
     except Exception as error:  # pytest missing or hung
-        report.add(False, f"pytest did not run: {type(error).__name__}: {error}", 2)
+        report.add(False, f"pytest did not run: {type(error).__name__}: {error}", 2, id="test.pytest-did-not-run")
         return
     results = dict(
         (match[2], match[1]) for match in re.finditer(r"^(PASSED|FAILED|ERROR) (\S+)", output, re.MULTILINE)
@@ -75,14 +78,16 @@ def check_data_test(folder: Path, report: Report) -> None:
                 "a test is a function whose name starts with `test_`, taking `alembic_runner`."
             ),
             2,
+            id="test.none-ran",
         )
     elif all(result == "PASSED" for result in ours.values()):
-        report.add(True, f"pytest runs {len(ours)} test{'s' if len(ours) > 1 else ''} of {DATA_TEST}, and {'they pass' if len(ours) > 1 else 'it passes'}.", 2)
+        report.add(True, f"pytest runs {len(ours)} test{'s' if len(ours) > 1 else ''} of {DATA_TEST}, and {'they pass' if len(ours) > 1 else 'it passes'}.", 2,
+                   id="test.passes")
     else:
         failed = [name for name, result in ours.items() if result != "PASSED"]
         where = re.search(rf"^\S*{re.escape(DATA_TEST)}:(\d+): (.+)$", output, re.MULTILINE)  # --tb=line's line
         why = f"line {where[1]}: {where[2]}" if where else output.strip().splitlines()[-1]
-        report.add(False, f"{failed[0].split('::')[-1]} fails, {why}", 2)
+        report.add(False, f"{failed[0].split('::')[-1]} fails, {why}", 2, id="test.fails")
     others = {name: result for name, result in results.items() if not name.startswith(DATA_TEST)}
     broken = [name.split("::")[-1] for name, result in others.items() if result != "PASSED"]
     report.add(
@@ -90,4 +95,5 @@ def check_data_test(folder: Path, report: Report) -> None:
         f"The {len(others)} other tests pass too." if others and not broken else
         f"Another test fails: {', '.join(broken)}." if broken else "pytest ran none of the tests of tests/test_migrations.py.",
         2,
+        id="test.others-pass" if others and not broken else "test.other-fails" if broken else "test.others-not-run",
     )

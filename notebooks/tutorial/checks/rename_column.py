@@ -10,8 +10,17 @@ from .registry import exercise
 from .report import Report
 
 
+def _renames(script, revision: str, function: str, old: str, new: str) -> bool:
+    """Whether ``function`` (``"upgrade"`` or ``"downgrade"``) of ``revision`` renames column ``old`` to ``new``."""
+    return any(
+        operation.name == "alter_column" and old in operation.strings and operation.keywords.get("new_column_name") == new
+        for operation in inspection.operations(script, revision, function)
+    )
+
+
 @exercise(
     "11-rename-a-column-safely", "bills.description renamed to details, with its values", solutions="11_",
+    steps=("the model", "autogenerate", "the revision rewritten as a rename", "the upgrade"),
     success="A rename, not a drop and an add: every description kept.",
 )
 def check_details(folder: Path, report: Report) -> None:
@@ -23,35 +32,43 @@ def check_details(folder: Path, report: Report) -> None:
     if metadata is not None and "bills" in metadata.tables:
         columns = metadata.tables["bills"].columns
         if "details" in columns and "description" in columns:
-            report.add(False, "Bill has both `details` and `description`: rename the attribute, do not add a second one.", 1)
+            report.add(False, "Bill has both `details` and `description`: rename the attribute, do not add a second one.", 1,
+                       id="model.details-and-description")
         elif "details" in columns:
-            report.add(True, "The Bill model has `details`, and no `description`.", 1)
+            report.add(True, "The Bill model has `details`, and no `description`.", 1, id="model.has-details")
         else:
-            report.add(False, "The Bill model has no `details` column yet: rename `description` in billtracker/data/bills.py.", 1)
+            report.add(False, "The Bill model has no `details` column yet: rename `description` in billtracker/data/bills.py.", 1,
+                       id="model.details.missing")
     script = probes.revisions(folder, report, 2)
     if script is None:
         return
-    renaming = probes.revision_doing(script, "bills", "alter_column", "description")
-    renaming = [r for r in renaming if "new_column_name='details'" in inspection.upgrade_source(script, r).replace('"', "'")]
+    renaming = [
+        revision for revision in probes.revision_doing(script, "bills", "alter_column", "description")
+        if _renames(script, revision, "upgrade", "description", "details")
+    ]
     dropping = probes.revision_doing(script, "bills", "drop_column", "description")
     if renaming:
-        report.add(True, f"Revision {renaming[0]} is about bills.details.", 2)
-        downgrade = probes.downgrade_source(script, renaming[0]).replace('"', "'")
+        report.add(True, f"Revision {renaming[0]} is about bills.details.", 2, id="revision.about-details")
+        back = _renames(script, renaming[0], "downgrade", "details", "description") and not any(
+            operation.name == "drop_column" for operation in inspection.operations(script, renaming[0], "downgrade")
+        )
         report.add(
-            "new_column_name='description'" in downgrade and "drop_column" not in downgrade,
+            back,
             f"Revision {renaming[0]} renames description to details, and its downgrade() renames it back."
-            if "new_column_name='description'" in downgrade and "drop_column" not in downgrade else
+            if back else
             f"Revision {renaming[0]}'s upgrade() renames, but its downgrade() does not rename back: rewrite it with "
             "`batch_op.alter_column('details', new_column_name='description')`.",
             3,
+            id="revision.renames-back" if back else "revision.downgrade-not-a-rename",
         )
     elif dropping:
-        report.add(True, f"Revision {dropping[0]} is about bills.details.", 2)
+        report.add(True, f"Revision {dropping[0]} is about bills.details.", 2, id="revision.about-details")
         report.add(
             False,
             f"Revision {dropping[0]} drops bills.description and adds details, as autogenerate wrote it: the "
             "descriptions would be lost. Rewrite upgrade() and downgrade() as a rename (`rewrite.function`, as above).",
             3,
+            id="revision.drops-and-adds",
         )
     else:
         empty = probes.newest_is_empty(script)
@@ -60,6 +77,7 @@ def check_details(folder: Path, report: Report) -> None:
             f"The newest revision, {empty}, is empty: was bills.py saved? Delete that file and autogenerate again." if empty
             else "No revision is about bills.details yet: autogenerate one, then read it.",
             2,
+            id="revision.empty" if empty else "revision.missing",
         )
     if probes.one_head(script, report, 4) and (renaming or dropping) and probes.current(folder, script, report, 4) is not None:
         probes.at_head(folder, script, report, 4)
@@ -73,6 +91,8 @@ def check_details(folder: Path, report: Report) -> None:
             "the descriptions are gone. Run `alembic downgrade -1`, rewrite the revision as a rename, and run the "
             "notebook again from the top to get the bills back (your files are kept in a backup).",
             4,
+            id="database.descriptions-kept" if count and count == kept else "database.descriptions-lost",
         )
     elif bills is not False:
-        report.add(False, "The database's bills table has no details column yet: run `alembic upgrade head`.", 4)
+        report.add(False, "The database's bills table has no details column yet: run `alembic upgrade head`.", 4,
+                   id="database.details.missing")

@@ -16,6 +16,7 @@ NICKNAME_REVISION = "5eed1e55f00d"  # notebook 16's teammate's "add nickname to 
 
 @exercise(
     "16-troubleshoot-common-errors", "an index on users.nickname, in a new revision", solutions="16_",
+    steps=("the model", "the revision", "the database"),
     success="A change to an applied revision goes in a new one: every database that ran the old one gets it too.",
 )
 def check_nickname_index(folder: Path, report: Report) -> None:
@@ -32,8 +33,8 @@ def check_nickname_index(folder: Path, report: Report) -> None:
             revision for revision in probes.revision_doing(script, "users", "create_index", "ix_users_nickname")
             if revision != NICKNAME_REVISION
         ]
-        edited = NICKNAME_REVISION in {revision.revision for revision in script.walk_revisions()} and "create_index" in (
-            inspection.upgrade_source(script, NICKNAME_REVISION)
+        edited = NICKNAME_REVISION in {revision.revision for revision in script.walk_revisions()} and any(
+            operation.name == "create_index" for operation in inspection.operations(script, NICKNAME_REVISION)
         )
         if edited:
             report.add(
@@ -41,14 +42,16 @@ def check_nickname_index(folder: Path, report: Report) -> None:
                 f"Revision {NICKNAME_REVISION} (add nickname to users) creates an index now, but it ran already: Alembic "
                 "will never run it again, here or anywhere. Put it back as it was, and make the index in a new revision.",
                 2,
+                id="revision.applied-one-edited",
             )
         empty = probes.newest_is_empty(script)
         if indexing:
-            report.add(True, f"Revision {indexing[0]} creates the index ix_users_nickname.", 2)
+            report.add(True, f"Revision {indexing[0]} creates the index ix_users_nickname.", 2, id="revision.creates-index")
         elif empty:
-            report.add(False, f"The newest revision, {empty}, is empty: was users.py saved with `index=True` on nickname? Delete that file and autogenerate again.", 2)
+            report.add(False, f"The newest revision, {empty}, is empty: was users.py saved with `index=True` on nickname? Delete that file and autogenerate again.", 2,
+                       id="revision.empty")
         elif not edited:
-            report.add(False, "No new revision creates an index on users.nickname yet: autogenerate one.", 2)
+            report.add(False, "No new revision creates an index on users.nickname yet: autogenerate one.", 2, id="revision.missing")
         if probes.one_head(script, report, 2) and indexing:
             probes.at_head(folder, script, report, 3)
     users = probes.database_table(folder, report, "users", 3)
@@ -59,4 +62,5 @@ def check_nickname_index(folder: Path, report: Report) -> None:
             f"The database has an index on users.nickname ({indexes[0]})." if indexes else
             "The database has no index on users.nickname yet.",
             3,
+            id="database.nickname-indexed" if indexes else "database.nickname.no-index",
         )
