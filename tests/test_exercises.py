@@ -162,7 +162,7 @@ def test_payments_models_not_importing_leave_the_registration_waiting(tables):
     replace(tables, "billtracker/data/bills.py", BILL_TOTAL, BILL_TOTAL + "    due_date: Mapped[\n")
     report = exercises.check_payments()
     assert report.missing[:3] == ["02.model.payments-file.missing", "02.models.not-importing", "02.step2.waiting"]
-    assert "○ Step 2, its registration: checked once the steps before it are done." in report.text()
+    assert "○ Its registration: checked once the steps before it are done." in report.text()
 
 
 def test_payments_solution(tables, shell):

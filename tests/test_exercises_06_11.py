@@ -170,7 +170,7 @@ def test_downgrade_sql_with_two_heads_leaves_the_database_waiting(offline):
     alembic(f'revision -m "another branch" --head {first} --splice')
     report = exercises.check_downgrade_sql()
     assert report.missing == ["08.heads.several", "08.step2.waiting"]
-    assert "○ Step 2, the database, unchanged: checked once the steps before it are done." in report.text()
+    assert "○ The database, unchanged: checked once the steps before it are done." in report.text()
 
 
 def test_downgrade_sql_solution(offline, shell):
@@ -318,7 +318,7 @@ def test_details_not_started_waits_for_a_revision_to_read(rename):
     report = exercises.check_details()
     assert [finding.id for finding in report.waiting] == ["11.step3.waiting"]
     lines = report.text().splitlines()
-    assert lines[3] == "○ Step 3, the revision rewritten as a rename: checked once the steps before it are done."
+    assert lines[3] == "○ The revision rewritten as a rename: checked once the steps before it are done."
     assert lines[-1] == "Not done yet: 3 things to do (marked ✗), then 1 step to check (marked ○)."
 
 

@@ -15,7 +15,7 @@ from .report import Report
 
 @exercise(
     "13-migrate-data", "bills.amount_due: add, fill, constrain", solutions="13_",
-    steps=("the model", "the revision", "its add, fill, constrain", "the database and its rows"),
+    steps=("the model", "the revision", "the revision's add, fill and constrain", "the database and its rows"),
     success="Every bill got what is left to pay, and the column refuses NULL: a data migration of your own.",
 )
 def check_amount_due(folder: Path, report: Report) -> None:

@@ -99,7 +99,7 @@ class Report:
         for number, words in enumerate(self.steps, start=1):
             if words is None or any(finding.step == number for finding in self.findings):
                 continue
-            waiting = Finding(False, f"Step {number}, {words}: checked once the steps before it are done.", number,
+            waiting = Finding(False, f"{words[:1].upper()}{words[1:]}: checked once the steps before it are done.", number,
                               self._full(f"step{number}.waiting"), waiting=True)
             before = [index for index, finding in enumerate(self.findings) if finding.step < number]
             self.findings.insert(before[-1] + 1 if before else 0, waiting)  # the others keep their order
