@@ -1,24 +1,13 @@
-"""Shared by the tests: the helper package on the path, the notebooks, and a fresh workspace fixture."""
+"""The fixtures the tests share: the environment restored after each module, an IPython shell, a fresh workspace.
+
+The helpers they share are in ``tests/support/``; ``notebooks`` and ``tests`` are on the path (pytest's ``pythonpath``).
+"""
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
-
-REPOSITORY = Path(__file__).resolve().parents[1]
-NOTEBOOKS = REPOSITORY / "notebooks"
-sys.path.insert(0, str(NOTEBOOKS))
-
-
-def all_notebooks() -> list[Path]:
-    """Every tutorial notebook; fails loudly when there is none."""
-    notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
-    if not notebooks:
-        raise AssertionError(f"No notebooks found in {NOTEBOOKS}")
-    return notebooks
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -16,7 +16,7 @@ import sys
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, REPOSITORY
+from support.paths import NOTEBOOKS, REPOSITORY
 from tutorial import exercises, servers
 
 sys.path.insert(0, str(REPOSITORY / "tools"))

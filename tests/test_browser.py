@@ -32,23 +32,23 @@ import os
 import time
 from pathlib import Path
 
-import project_health
 import pytest
-from browser_support import (
+
+from support import project_health
+from support.browser import (
     CHROMIUM_FLAGS,
     CHROMIUM_MISSING,
-    REPO,
+    REPOSITORY,
     JupyterLab,
     copy_notebooks,
     find_chromium,
 )
-
 from tutorial import servers
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+NOTEBOOKS = sorted((REPOSITORY / "notebooks").glob("*.ipynb"))
+SCREENSHOTS = REPOSITORY / "test-artifacts" / "screenshots"
 NOTEBOOK_TIMEOUT = float(os.environ.get("TUTORIAL_BROWSER_TIMEOUT", "120"))  # seconds per notebook
 # Notebooks given a multiple of that: the cells of notebooks 19, 20 and 26 wait for locks, and start Alembic processes, on purpose.
 SLOWER = {"19-migrate-a-live-database": 3, "20-change-a-live-schema-safely": 3, "26-migrate-at-deploy-time": 3}
@@ -129,7 +129,7 @@ def browser(chromium, lab):
 
 
 def test_notebooks_exist():
-    assert NOTEBOOKS, f"no notebooks found in {REPO / 'notebooks'}"
+    assert NOTEBOOKS, f"no notebooks found in {REPOSITORY / 'notebooks'}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])

@@ -19,12 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_support import REPO, JupyterLab, copy_notebooks
 from test_browser import SCREENSHOTS, browser, chromium  # noqa: F401  (fixtures)
 
-sys.path.insert(0, str(REPO / "notebooks"))
-
-from tutorial import project, sandbox, terminal, web  # noqa: E402
+from support.browser import JupyterLab, copy_notebooks
+from tutorial import project, sandbox, terminal, web
 
 pytestmark = pytest.mark.browser
 

@@ -10,10 +10,10 @@ import re
 
 import nbformat
 import pytest
-from servers_support import require
 
 import tutorial
-from conftest import NOTEBOOKS, REPOSITORY
+from support.paths import NOTEBOOKS, REPOSITORY
+from support.servers import require
 from tutorial import database, exercises, graph
 
 SOLUTIONS = NOTEBOOKS / "solutions"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from lessons import SOLUTIONS, before_your_turn, solve
 
 import tutorial
-from conftest import NOTEBOOKS
+from support.lessons import SOLUTIONS, before_your_turn, solve
+from support.paths import NOTEBOOKS
 from tutorial import exercises, rewrite
 from tutorial.progress import not_started
 

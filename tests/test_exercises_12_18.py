@@ -14,10 +14,10 @@ import sys
 import nbformat
 import pytest
 import sqlalchemy
-from servers_support import require
 
 import tutorial
-from conftest import NOTEBOOKS
+from support.paths import NOTEBOOKS
+from support.servers import require
 from tutorial import database, exercises
 from tutorial.progress import not_started
 

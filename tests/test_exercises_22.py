@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 import tutorial
-from conftest import NOTEBOOKS
+from support.paths import NOTEBOOKS
 from tutorial import exercises
 
 NOTEBOOK = "22-adopt-an-existing-database"

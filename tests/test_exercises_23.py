@@ -8,9 +8,9 @@ an IPython shell, as in its kernel; then the solution files (or a mistake) run a
 from __future__ import annotations
 
 import pytest
-from lessons import before_your_turn, solve
 
 import tutorial
+from support.lessons import before_your_turn, solve
 from tutorial import exercises
 
 NOTEBOOK = "23-tune-autogenerate"

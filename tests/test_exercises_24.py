@@ -11,11 +11,11 @@ import sys
 
 import nbformat
 import pytest
-from project_health import problems
 from test_exercises_12_18 import LOAD, SOLUTION_NAME, SOLUTIONS, lesson, messages, not_started, replace, solve  # noqa: F401
 
 import tutorial
-from conftest import NOTEBOOKS
+from support.paths import NOTEBOOKS
+from support.project_health import problems
 from tutorial import exercises
 
 NOTEBOOK = "24-an-async-app-with-fastapi"

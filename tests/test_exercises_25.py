@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 import tutorial
-from conftest import NOTEBOOKS
+from support.paths import NOTEBOOKS
 from tutorial import exercises, fresh, magics
 
 NOTEBOOK = "25-flask-migrate-and-sqlmodel"

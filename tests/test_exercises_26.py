@@ -11,13 +11,13 @@ import contextlib
 import shutil
 
 import nbformat
-import project_health
 import pytest
-from servers_support import require
 from test_answer_key import lesson_cells
 
 import tutorial
-from conftest import NOTEBOOKS
+from support import project_health
+from support.paths import NOTEBOOKS
+from support.servers import require
 from tutorial import database, exercises, live
 
 pytestmark = pytest.mark.postgres

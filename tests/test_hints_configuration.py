@@ -4,9 +4,9 @@ say: each fires for its mistake, and stays silent where the project says otherwi
 from __future__ import annotations
 
 import pytest
-from hints_support import edit_env, fires, message_fires, message_silent, silent
 
 import tutorial
+from support.hints import edit_env, fires, message_fires, message_silent, silent
 from tutorial import story
 
 # --- env.py and the models ----------------------------------------------------------------------------

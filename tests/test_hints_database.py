@@ -3,10 +3,10 @@ mistake, and stays silent where the project says otherwise."""
 
 from __future__ import annotations
 
-from hints_support import NOT_NULL_REVISION, fires, first_revision, message_fires, message_silent, outcome
 from sqlalchemy import text
 
 import tutorial
+from support.hints import NOT_NULL_REVISION, fires, first_revision, message_fires, message_silent, outcome
 from tutorial import story
 
 

@@ -10,7 +10,7 @@ import pytest
 from test_exercises import solve
 
 import tutorial
-from conftest import NOTEBOOKS, REPOSITORY
+from support.paths import NOTEBOOKS, REPOSITORY
 from tutorial import exercises, progress
 
 

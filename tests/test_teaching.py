@@ -16,17 +16,16 @@ from __future__ import annotations
 import io
 import os
 import re
-import sys
 from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from browser_support import serve_folder
 
-from conftest import NOTEBOOKS, REPOSITORY
+from support.browser import serve_folder
+from support.paths import NOTEBOOKS, REPOSITORY
+from support.tools import tool
 
-sys.path.insert(0, str(REPOSITORY / "tools"))
-import build_teaching  # noqa: E402
+build_teaching = tool("build_teaching")
 
 SCREENSHOTS = REPOSITORY / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = [*build_teaching.CHROMIUM_FLAGS, "--disable-quic"]

@@ -193,7 +193,8 @@ def browser_times() -> list[Row]:
     """The browser version: build, size, page load to kernel ready, and the core notebooks beside CPython."""
     sys.path.insert(0, str(REPOSITORY / "tests"))
     import build_lite
-    import lite_support
+
+    from support import lite as lite_support
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="alembic-tutorial-lite-") as folder:

@@ -25,8 +25,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-LAB_CONFIG = REPO / "lab" / "jupyter_server_config.py"
+from support.paths import REPOSITORY
+
+LAB_CONFIG = REPOSITORY / "lab" / "jupyter_server_config.py"
 
 CHROMIUM_MISSING = (
     "Chromium not found: install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) "
@@ -102,12 +103,12 @@ def free_port() -> int:
 def copy_notebooks(target: Path) -> None:
     """Copy ``notebooks/`` (with the helper package) and the requirements the start page checks into ``target``."""
     shutil.copytree(
-        REPO / "notebooks",
+        REPOSITORY / "notebooks",
         target / "notebooks",
         ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc"),
     )
     for requirements in ("requirements.txt", "requirements-servers.txt"):  # the start page checks both
-        shutil.copy2(REPO / requirements, target / requirements)
+        shutil.copy2(REPOSITORY / requirements, target / requirements)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 
 import tutorial
-from conftest import NOTEBOOKS
+from support.paths import NOTEBOOKS
 
 SOLUTIONS = NOTEBOOKS / "solutions"
 

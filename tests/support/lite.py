@@ -15,7 +15,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from browser_support import CHROMIUM_FLAGS, find_chromium
+from support.browser import CHROMIUM_FLAGS, find_chromium
 
 # Any name but 127.0.0.1's fails to resolve in this Chromium: nothing can leave the machine, even
 # from a service worker, which Playwright's routing does not see.
