@@ -6,8 +6,13 @@ The helpers they share are in ``tests/support/``; ``notebooks`` and ``tests`` ar
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
+
+from support import lessons
+from support.browser import CHROMIUM_FLAGS, CHROMIUM_MISSING, find_chromium, skip_or_fail
+from support.notebook_page import VIEWPORT
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -40,3 +45,65 @@ def workspace(tmp_path, monkeypatch):
     monkeypatch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(tmp_path / "workspace"))
     monkeypatch.chdir(tmp_path)
     return tmp_path / "workspace"
+
+
+@pytest.fixture
+def your_turn(shell, monkeypatch):
+    """Start a notebook's exercise: ``your_turn("06-go-back-with-downgrade")`` runs its lesson in ``shell``
+    (:func:`support.lessons.run_lesson`) and returns its project; the test then stands in the project's folder."""
+
+    def start(notebook: str):
+        project = lessons.run_lesson(shell, notebook)
+        monkeypatch.chdir(project.folder)
+        return project
+
+    return start
+
+
+@pytest.fixture
+def clean_modules(monkeypatch):
+    """The current folder on ``sys.path``, as in a kernel; each test's ``billtracker`` forgotten afterwards."""
+    monkeypatch.syspath_prepend("")
+    yield
+    for name in [name for name in sys.modules if name == "billtracker" or name.startswith("billtracker.")]:
+        del sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """The path of Chromium's program; the module's tests skip (or fail, when required) without it."""
+    path = find_chromium()
+    if path is None:
+        skip_or_fail(CHROMIUM_MISSING)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium, lab):
+    """One headless Chromium (a persistent context with a fresh profile in the temporary folder of the module's ``lab``)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("The Python package `playwright` is missing: pip install -r requirements-test.txt (make test does)")
+    home = lab.root / ".state" / "chromium-home"
+    home.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(lab.root / ".state" / "chromium-profile"),
+            executable_path=chromium,
+            args=CHROMIUM_FLAGS,
+            headless=True,
+            env=env,
+            viewport=VIEWPORT,
+            timeout=60_000,
+        )
+        try:
+            yield context
+        finally:
+            context.close()

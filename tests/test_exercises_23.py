@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import tutorial
-from support.lessons import before_your_turn, solve
+from support.lessons import messages, solve
 from tutorial import exercises
 
 NOTEBOOK = "23-tune-autogenerate"
@@ -19,17 +19,13 @@ PAGES = "    pages: Mapped[int | None]\n"
 
 
 @pytest.fixture
-def project(workspace, shell):
+def project(workspace, your_turn):
     """The project as the learner finds it at "Your turn"."""
-    return before_your_turn(shell, NOTEBOOK)
+    return your_turn(NOTEBOOK)
 
 
 def add_rating(line: str) -> None:
     tutorial.edit_file("bookshelf/models.py", PAGES, PAGES + line)
-
-
-def messages(report) -> str:
-    return "\n".join(finding.text for finding in report.to_do)
 
 
 def test_not_started(project):

@@ -11,7 +11,7 @@ kernel, as ``lite.open_notebook`` explains). The test fails when:
 - a cell does not run, or shows an error or red text, unless it is tagged
   ``raises-exception``; a Mermaid block is not drawn; a widget is not drawn, or
   clicking a ``browser-click`` cell's button changes nothing (the checks of
-  ``test_browser.py``).
+  ``test_jupyterlab.py``).
 
 A screenshot of each notebook lands in ``test-artifacts/screenshots/lite-NN-....png``.
 
@@ -28,10 +28,10 @@ import time
 from pathlib import Path
 
 import pytest
-from test_browser import check_cells, click_buttons, dialog_problems, screenshot, settled_report, skip_or_fail
 
 from support import lite
-from support.browser import CHROMIUM_MISSING, REPOSITORY, find_chromium, serve_folder
+from support.browser import CHROMIUM_MISSING, REPOSITORY, find_chromium, serve_folder, skip_or_fail
+from support.notebook_page import check_cells, click_buttons, dialog_problems, screenshot, settled_report
 from support.tools import tool
 
 build_lite = tool("build_lite")

@@ -21,20 +21,14 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 
-from support.browser import serve_folder
+from support.browser import serve_folder, skip_or_fail
+from support.notebook_page import SCREENSHOTS
 from support.paths import NOTEBOOKS, REPOSITORY
 from support.tools import tool
 
 build_teaching = tool("build_teaching")
 
-SCREENSHOTS = REPOSITORY / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = [*build_teaching.CHROMIUM_FLAGS, "--disable-quic"]
-
-
-def skip_or_fail(reason: str):
-    if os.environ.get("TUTORIAL_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (TUTORIAL_REQUIRE_BROWSER=1)", pytrace=False)
-    pytest.skip(reason)
 
 
 def build(function, *args):

@@ -1,4 +1,4 @@
-"""Helpers for ``test_browser.py``: a private JupyterLab server and a headless Chromium driven by Playwright.
+"""Helpers for ``test_jupyterlab.py``: a private JupyterLab server and a headless Chromium driven by Playwright.
 
 Everything either writes lives in one temporary folder: the copy of the
 notebooks, the learner's workspace, Jupyter's config, data, runtime and
@@ -24,6 +24,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from support.paths import REPOSITORY
 
@@ -85,6 +87,16 @@ def serve_folder(folder: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def require_browser() -> bool:
+    return os.environ.get("TUTORIAL_REQUIRE_BROWSER") == "1"
+
+
+def skip_or_fail(reason: str):
+    if require_browser():
+        pytest.fail(f"{reason} (TUTORIAL_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
 
 
 def find_chromium() -> str | None:
