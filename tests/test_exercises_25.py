@@ -147,6 +147,6 @@ def previous_revision(project, head: str) -> str:
 
 
 def test_the_lesson_leaves_a_healthy_notes_project(project):
-    import project_health
+    from support import project_health
 
     assert project_health.problems(project) == []  # one head, models match, up from empty and down to base

@@ -69,8 +69,9 @@ def test_a_refused_password_is_named_with_its_user(tmp_path):
 @pytest.mark.mariadb
 def test_a_wrong_password_on_a_real_server_gets_the_hint(workspace):
     """MariaDB refuses a wrong password for real (this machine's PostgreSQL trusts every local connection)."""
-    from servers_support import require
     from sqlalchemy.engine import make_url
+
+    from support.servers import require
 
     server = make_url(require("mariadb")).set(password="certainly-not-the-password")
     project = tutorial.start("h-password", stage="tables")

@@ -28,7 +28,6 @@ from support.tools import tool
 
 build_teaching = tool("build_teaching")
 
-CHROMIUM_FLAGS = [*build_teaching.CHROMIUM_FLAGS, "--disable-quic"]
 
 
 def build(function, *args):
@@ -52,7 +51,7 @@ def chromium(tmp_path):
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache")}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=build_teaching.find_chromium(), args=CHROMIUM_FLAGS, headless=True, env=env, timeout=60_000
+            executable_path=build_teaching.find_chromium(), args=build_teaching.CHROMIUM_FLAGS, headless=True, env=env, timeout=60_000
         )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})

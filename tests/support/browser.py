@@ -36,17 +36,6 @@ CHROMIUM_MISSING = (
     "to run the browser tests"
 )
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
 # User settings of the private JupyterLab (``JUPYTERLAB_SETTINGS_DIR``), the same
 # effect as an ``overrides.json``: start the notebook's kernel without asking,
 # never fetch news or check for updates, and keep every cell in the page
@@ -97,13 +86,6 @@ def skip_or_fail(reason: str):
     if require_browser():
         pytest.fail(f"{reason} (TUTORIAL_REQUIRE_BROWSER=1)", pytrace=False)
     pytest.skip(reason)
-
-
-def find_chromium() -> str | None:
-    """Debian's Chromium, or whatever ``chromium`` is on ``PATH``; None when there is none."""
-    if os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
 
 
 def free_port() -> int:
