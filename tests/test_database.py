@@ -6,10 +6,10 @@ import re
 import sys
 
 import pytest
-from servers_support import require
 from sqlalchemy import inspect
 
 import tutorial
+from support.servers import require
 from tutorial import database
 
 

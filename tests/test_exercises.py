@@ -6,55 +6,14 @@ The solutions are applied as a learner would: each file of ``notebooks/solutions
 
 from __future__ import annotations
 
-import re
-
-import nbformat
 import pytest
-from servers_support import require
 
 import tutorial
-from conftest import NOTEBOOKS, REPOSITORY
+from support.lessons import alembic, messages, replace
+from support.lessons import solve_project as solve
+from support.paths import REPOSITORY, SOLUTIONS
+from support.servers import require
 from tutorial import database, exercises, graph
-
-SOLUTIONS = NOTEBOOKS / "solutions"
-LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
-SOLUTION_NAME = re.compile(r"`(\d\d_\w+\.(?:py|ipy))`")
-
-EXERCISE_NOTEBOOKS = {
-    "01-build-the-models.ipynb": ("check_due_date", "01_"),
-    "02-connect-alembic.ipynb": ("check_payments", "02_"),
-    "03-change-a-model.ipynb": ("check_phone", "03_"),
-    "04-upgrade-the-database.ipynb": ("check_last_payment", "04_"),
-    "05-your-turn-hovershare.ipynb": ("check_postal_code", "05_"),
-    "19-migrate-a-live-database.ipynb": ("check_due_date_on_a_busy_table", "19_"),
-    "20-change-a-live-schema-safely.ipynb": ("check_phone_index", "20_"),
-}
-
-
-def solve(shell, project, prefix: str, steps: int | None = None) -> None:
-    """Run the solution files named ``<prefix>*`` (the first ``steps`` of them) as cells, in order."""
-    files = sorted(SOLUTIONS.glob(f"{prefix}*"))[:steps]
-    assert files, f"no solution file {prefix}*"
-    shell.user_ns.update(tutorial=tutorial, project=project)
-    for path in files:
-        result = shell.run_cell(path.read_text(encoding="utf-8"))
-        assert result.success, f"{path.name} failed: {result.error_in_exec or result.error_before_exec!r}"
-
-
-def alembic(project, command: str) -> None:
-    tutorial.run(f"alembic {command}", project.folder, echo=False)
-
-
-def replace(project, path: str, old: str, new: str) -> None:
-    file = project.path(path)
-    text = file.read_text(encoding="utf-8")
-    assert old in text
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def messages(report) -> str:
-    return "\n".join(finding.text for finding in report.to_do)
-
 
 # --------------------------------------------------------------------------- the report and the button
 
@@ -449,30 +408,6 @@ def test_start_refuses_an_unknown_app(workspace):
 # --------------------------------------------------------------------------- the notebooks and their solutions
 
 
-def notebook_text(name: str) -> str:
-    return "\n".join(cell.source for cell in nbformat.read(NOTEBOOKS / name, as_version=4).cells)
-
-
-def test_every_solution_file_is_offered_by_its_notebook_and_exists():
-    offered = set()
-    for name in EXERCISE_NOTEBOOKS:
-        text = notebook_text(name)
-        offered |= set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
-    files = {path.name for _, prefix in EXERCISE_NOTEBOOKS.values() for path in SOLUTIONS.glob(f"{prefix}*")}
-    assert offered == files
-
-
 def test_the_load_path_is_right_from_a_project_folder():
     """The kernel works in ``workspace/<notebook>/``: ``../../notebooks/solutions`` leads back here."""
     assert (REPOSITORY / "workspace" / "any-notebook" / "../../notebooks/solutions").resolve() == SOLUTIONS
-
-
-@pytest.mark.parametrize("name", list(EXERCISE_NOTEBOOKS))
-def test_the_stored_notebook_leaves_the_exercise_unsolved(name):
-    check, _ = EXERCISE_NOTEBOOKS[name]
-    cells = [cell for cell in nbformat.read(NOTEBOOKS / name, as_version=4).cells if check in cell.source]
-    assert cells, f"{name} has no cell calling exercises.{check}"
-    for cell in cells:
-        text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
-        assert text.startswith("Check my work:"), text
-        assert "Not done yet" in text, f"{name}: the stored notebook shows the exercise solved:\n{text}"

@@ -9,21 +9,15 @@ in one), in the notebook's project folder.
 from __future__ import annotations
 
 import re
-import sys
 
-import nbformat
 import pytest
 import sqlalchemy
-from servers_support import require
 
 import tutorial
-from conftest import NOTEBOOKS
+from support.lessons import alembic, messages, replace, solve
+from support.servers import require
 from tutorial import database, exercises
 from tutorial.progress import not_started
-
-SOLUTIONS = NOTEBOOKS / "solutions"
-LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
-SOLUTION_NAME = re.compile(r"`(\d\d_\w+\.(?:py|ipy))`")
 
 EXERCISE_NOTEBOOKS = {
     "12-name-your-constraints": ("check_unique_phone", "12_"),
@@ -36,68 +30,12 @@ EXERCISE_NOTEBOOKS = {
 }
 
 
-@pytest.fixture
-def clean_modules(monkeypatch):
-    """The current folder on ``sys.path``, as in a kernel; each test's ``billtracker`` forgotten afterwards."""
-    monkeypatch.syspath_prepend("")
-    yield
-    for name in [name for name in sys.modules if name == "billtracker" or name.startswith("billtracker.")]:
-        del sys.modules[name]
-
-
-def lesson(shell, notebook: str):
-    """Run ``notebook``'s code cells before its ``## Your turn``, as Run All would; return its project.
-
-    Cells tagged ``raises-exception`` may fail (they are meant to); ``nbval-skip`` cells are left out, as the
-    notebook test leaves them out; any other failure fails the test.
-    """
-    cells = nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", as_version=4).cells
-    shell.reset(new_session=False)
-    for cell in cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("## Your turn"):
-            break
-        tags = cell.metadata.get("tags", [])
-        if cell.cell_type != "code" or "nbval-skip" in tags:
-            continue
-        result = shell.run_cell(cell.source)
-        if "raises-exception" not in tags:
-            assert result.success, f"{notebook}: a cell failed: {cell.source[:200]!r}: {result.error_in_exec!r}"
-    else:
-        raise AssertionError(f"{notebook} has no ## Your turn section")
-    return shell.user_ns["project"]
-
-
-def solve(shell, prefix: str, steps: int | None = None, start: int = 0) -> None:
-    """Run the solution files named ``<prefix>*`` (files ``start`` to ``steps``) as cells, in order."""
-    files = sorted(SOLUTIONS.glob(f"{prefix}*"))[start:steps]
-    assert files, f"no solution file {prefix}*"
-    for path in files:
-        result = shell.run_cell(path.read_text(encoding="utf-8"))
-        assert result.success, f"{path.name} failed: {result.error_in_exec or result.error_before_exec!r}"
-
-
-def alembic(project, command: str) -> None:
-    tutorial.run(f"alembic {command}", project.folder, echo=False)
-
-
-def replace(project, path, old: str, new: str) -> None:
-    file = project.path(path) if isinstance(path, str) else path
-    text = file.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file.name}"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def messages(report) -> str:
-    return "\n".join(finding.text for finding in report.to_do)
-
-
-
 # --------------------------------------------------------------------------- 12: a unique phone, by name
 
 
 @pytest.fixture
-def named(workspace, shell, clean_modules):
-    return lesson(shell, "12-name-your-constraints")
+def named(workspace, clean_modules, your_turn):
+    return your_turn("12-name-your-constraints")
 
 
 PHONE = "    phone: Mapped[str | None] = mapped_column(String, unique=True)\n"
@@ -165,8 +103,8 @@ def test_unique_phone_empty_revision(named):
 
 
 @pytest.fixture
-def migrated(workspace, shell, clean_modules):
-    return lesson(shell, "13-migrate-data")
+def migrated(workspace, clean_modules, your_turn):
+    return your_turn("13-migrate-data")
 
 
 def test_amount_due_not_started(migrated):
@@ -231,8 +169,8 @@ def test_amount_due_left_nullable_and_models_imported(migrated, shell):
 
 
 @pytest.fixture
-def merged(workspace, shell, clean_modules):
-    return lesson(shell, "14-branch-and-merge")
+def merged(workspace, clean_modules, your_turn):
+    return your_turn("14-branch-and-merge")
 
 
 def test_second_merge_not_started(merged):
@@ -280,8 +218,8 @@ def test_second_merge_not_upgraded(merged, shell):
 
 
 @pytest.fixture
-def tested(workspace, shell, clean_modules):
-    return lesson(shell, "15-test-your-migrations")
+def tested(workspace, clean_modules, your_turn):
+    return your_turn("15-test-your-migrations")
 
 
 def test_data_test_not_started(tested):
@@ -337,8 +275,8 @@ def test_data_test_on_your_own_database_is_not_run(tested, shell):
 
 
 @pytest.fixture
-def troubleshot(workspace, shell, clean_modules):
-    return lesson(shell, "16-troubleshoot-common-errors")
+def troubleshot(workspace, clean_modules, your_turn):
+    return your_turn("16-troubleshoot-common-errors")
 
 
 def test_nickname_index_not_started(troubleshot):
@@ -385,8 +323,8 @@ def test_nickname_index_not_upgraded(troubleshot, shell):
 
 
 @pytest.fixture
-def failed(workspace, shell, clean_modules):
-    return lesson(shell, "17-survive-a-failed-migration")
+def failed(workspace, clean_modules, your_turn):
+    return your_turn("17-survive-a-failed-migration")
 
 
 def test_stamp_repair_not_started(failed):
@@ -448,8 +386,8 @@ LONG_ID, SHORT_ID = "2026_01_05_add_notes_to_the_bills", "2026_01_05_add_notes"
 
 
 @pytest.fixture
-def moved(workspace, shell, clean_modules):
-    return lesson(shell, "18-move-to-postgresql")
+def moved(workspace, clean_modules, your_turn):
+    return your_turn("18-move-to-postgresql")
 
 
 def long_file(project):
@@ -495,12 +433,12 @@ def test_short_ids_stamped_at_the_head_directly(moved, shell):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("notebook", ["17-survive-a-failed-migration", "18-move-to-postgresql"])
-def test_the_server_notebooks_exercises_on_postgresql(notebook, workspace, shell, clean_modules, monkeypatch):
+def test_the_server_notebooks_exercises_on_postgresql(notebook, workspace, shell, clean_modules, monkeypatch, your_turn):
     """With ``DATABASE_URL`` on PostgreSQL, the exercise starts unsolved, and its solution passes there too."""
     monkeypatch.setenv("DATABASE_URL", require("postgres"))
     monkeypatch.setenv("BILLTRACKER_DATABASE_URL", "")  # tutorial.start sets it: removed again afterwards
     check, prefix = EXERCISE_NOTEBOOKS[notebook]
-    project = lesson(shell, notebook)
+    project = your_turn(notebook)
     try:
         assert project.engine().dialect.name == "postgresql"
         assert not_started(getattr(exercises, check)())
@@ -509,31 +447,3 @@ def test_the_server_notebooks_exercises_on_postgresql(notebook, workspace, shell
         assert report.passed, report.text()
     finally:
         database.drop(notebook)
-
-
-# --------------------------------------------------------------------------- the notebooks and their solutions
-
-
-def notebook_text(name: str) -> str:
-    return "\n".join(cell.source for cell in nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells)
-
-
-@pytest.mark.parametrize("name", list(EXERCISE_NOTEBOOKS))
-def test_every_solution_file_is_offered_by_its_notebook_and_registered(name):
-    check, prefix = EXERCISE_NOTEBOOKS[name]
-    text = notebook_text(name)
-    offered = set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
-    assert offered == {path.name for path in SOLUTIONS.glob(f"{prefix}*")}
-    registered = exercises.EXERCISES[name]
-    assert registered.check is getattr(exercises, check) and registered.solutions == prefix
-
-
-@pytest.mark.parametrize("name", list(EXERCISE_NOTEBOOKS))
-def test_the_stored_notebook_leaves_the_exercise_unsolved(name):
-    check, _ = EXERCISE_NOTEBOOKS[name]
-    cells = [cell for cell in nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells if check in cell.source]
-    assert cells, f"{name} has no cell calling exercises.{check}"
-    for cell in cells:
-        text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
-        assert text.startswith("Check my work:"), text
-        assert "Not done yet" in text, f"{name}: the stored notebook shows the exercise solved:\n{text}"

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from test_exercises_12_18 import clean_modules, lesson, messages, not_started, replace, solve  # noqa: F401
 
 import tutorial
+from support.lessons import messages, replace, solve
 from tutorial import exercises
+from tutorial.progress import not_started
 
 NOTEBOOK = "21-configure-the-database-url"
 NOTES = "alembic -c notes/pyproject.toml -c notes/alembic.ini"
@@ -26,9 +27,9 @@ DATABASE_URL = os.environ.get("NOTES_DATABASE_URL") or f"sqlite:///{Path(__file_
 
 
 @pytest.fixture
-def project(workspace, shell, clean_modules, monkeypatch):  # noqa: F811 (fixtures imported above)
+def project(workspace, clean_modules, monkeypatch, your_turn):
     monkeypatch.delenv("NOTES_DATABASE_URL", raising=False)
-    return lesson(shell, NOTEBOOK)
+    return your_turn(NOTEBOOK)
 
 
 def check(project):

@@ -9,20 +9,18 @@ solution, or a mistake, as a learner would.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import nbformat
 import pytest
 
 import tutorial
-from conftest import NOTEBOOKS
+from support import lessons
+from support.lessons import alembic, messages
+from support.paths import NOTEBOOKS
 from tutorial import exercises, progress
 
 NOTEBOOK = "22-adopt-an-existing-database"
-SOLUTIONS = NOTEBOOKS / "solutions"
-LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
-SOLUTION_NAME = re.compile(r"`(\d\d_\w+\.(?:py|ipy))`")
 
 
 def cells():
@@ -32,22 +30,11 @@ def cells():
 @pytest.fixture(scope="module")
 def lesson(shell, tmp_path_factory):
     """The notebook's lesson, run once in a workspace of this module's own; its project."""
-    saved_cwd = os.getcwd()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(tmp_path_factory.mktemp("workspace21")))
         patch.delenv("BOOKSHELF_DATABASE_URL", raising=False)
         patch.syspath_prepend("")
-        shell.reset(new_session=False)
-        for cell in cells():
-            if cell.cell_type == "markdown" and cell.source.startswith("## Your turn"):
-                break
-            if cell.cell_type != "code":
-                continue
-            result = shell.run_cell(cell.source)
-            if "raises-exception" not in cell.metadata.get("tags", []):
-                assert result.success, f"a cell failed: {cell.source[:200]!r}: {result.error_in_exec!r}"
-        yield shell.user_ns["project"]
-        os.chdir(saved_cwd)
+        yield lessons.run_lesson(shell, NOTEBOOK)
         for name in [name for name in sys.modules if name == "bookshelf" or name.startswith("bookshelf.")]:
             del sys.modules[name]
 
@@ -56,7 +43,7 @@ def lesson(shell, tmp_path_factory):
 def branch(lesson, shell, monkeypatch):
     """A fresh branch database, as the cell under *A second old database* makes it; the app's URL unset."""
     monkeypatch.delenv("BOOKSHELF_DATABASE_URL", raising=False)
-    os.chdir(lesson.folder)
+    monkeypatch.chdir(lesson.folder)
     making = next(cell for cell in cells() if 'sqlite3.connect("bookshelf/branch.sqlite")' in cell.source)
     assert shell.run_cell(making.source).success
     yield lesson
@@ -64,23 +51,11 @@ def branch(lesson, shell, monkeypatch):
 
 
 def solve(shell, steps: int | None = None) -> None:
-    files = sorted(SOLUTIONS.glob("22_*"))[:steps]
-    assert files, "no solution file 21_*"
-    for path in files:
-        result = shell.run_cell(path.read_text(encoding="utf-8"))
-        assert result.success, f"{path.name} failed: {result.error_in_exec or result.error_before_exec!r}"
+    lessons.solve(shell, "22_", steps=steps)
 
 
 def on_branch(project) -> None:
     os.environ["BOOKSHELF_DATABASE_URL"] = f"sqlite:///{project.path('bookshelf/branch.sqlite')}"
-
-
-def alembic(project, command: str) -> None:
-    tutorial.run(f"alembic {command}", project.folder, echo=False)
-
-
-def messages(report) -> str:
-    return "\n".join(finding.text for finding in report.to_do)
 
 
 def test_untouched_is_not_started(branch):
@@ -144,19 +119,3 @@ def test_a_missing_database_says_which_cell_makes_it(branch):
     report = exercises.check_branch_adopted()
     assert report.missing == ["22.branch.missing", "22.step3.waiting"]
     assert "run the cell under *A second old database* to make it" in messages(report)  # it says which cell
-
-
-def test_every_solution_file_is_offered_and_registered():
-    text = "\n".join(cell.source for cell in cells())
-    offered = set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
-    assert offered == {path.name for path in SOLUTIONS.glob("22_*")}
-    registered = exercises.EXERCISES[NOTEBOOK]
-    assert registered.check is exercises.check_branch_adopted and registered.solutions == "22_"
-
-
-def test_the_stored_notebook_leaves_the_exercise_unsolved():
-    checking = [cell for cell in cells() if "check_branch_adopted" in cell.source]
-    assert checking
-    for cell in checking:
-        text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
-        assert text.startswith("Check my work:") and "Not done yet" in text, text

@@ -8,9 +8,9 @@ an IPython shell, as in its kernel; then the solution files (or a mistake) run a
 from __future__ import annotations
 
 import pytest
-from lessons import before_your_turn, solve
 
 import tutorial
+from support.lessons import messages, solve
 from tutorial import exercises
 
 NOTEBOOK = "23-tune-autogenerate"
@@ -19,17 +19,13 @@ PAGES = "    pages: Mapped[int | None]\n"
 
 
 @pytest.fixture
-def project(workspace, shell):
+def project(workspace, your_turn):
     """The project as the learner finds it at "Your turn"."""
-    return before_your_turn(shell, NOTEBOOK)
+    return your_turn(NOTEBOOK)
 
 
 def add_rating(line: str) -> None:
     tutorial.edit_file("bookshelf/models.py", PAGES, PAGES + line)
-
-
-def messages(report) -> str:
-    return "\n".join(finding.text for finding in report.to_do)
 
 
 def test_not_started(project):

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import sys
 
-import nbformat
 import pytest
-from project_health import problems
-from test_exercises_12_18 import LOAD, SOLUTION_NAME, SOLUTIONS, lesson, messages, not_started, replace, solve  # noqa: F401
 
-import tutorial
-from conftest import NOTEBOOKS
+from support.lessons import alembic, messages, replace, solve
+from support.project_health import problems
 from tutorial import exercises
+from tutorial.progress import not_started
 
 NOTEBOOK = "24-an-async-app-with-fastapi"
 PAID = "    paid: Mapped[bool] = mapped_column(server_default=false())\n"
@@ -24,17 +22,13 @@ DUE_DATE = "    due_date: Mapped[datetime.date | None]\n"
 
 
 @pytest.fixture
-def fastbills(workspace, shell, monkeypatch):
+def fastbills(workspace, monkeypatch, your_turn):
     """The project as the lesson leaves it; the app's modules forgotten afterwards."""
     monkeypatch.syspath_prepend("")
     monkeypatch.delenv("FASTBILLS_DATABASE_URL", raising=False)
-    yield lesson(shell, NOTEBOOK)
+    yield your_turn(NOTEBOOK)
     for name in [name for name in sys.modules if name == "fastbills" or name.startswith("fastbills.")]:
         del sys.modules[name]
-
-
-def alembic(project, command: str) -> None:
-    tutorial.run(f"alembic {command}", project.folder, echo=False)
 
 
 def test_paid_flag_not_started(fastbills):
@@ -99,20 +93,3 @@ def test_paid_flag_page_fails(fastbills, shell):
     report = exercises.check_paid_flag()
     assert report.missing == ["24.page.fails"]
     assert messages(report).startswith("GET /bills answers 500")  # it gives the status
-
-
-def test_every_solution_file_is_offered_by_the_notebook_and_registered():
-    text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells)
-    offered = set(LOAD.findall(text)) | set(SOLUTION_NAME.findall(text))
-    assert offered == {path.name for path in SOLUTIONS.glob("24_*")}
-    registered = exercises.EXERCISES[NOTEBOOK]
-    assert registered.check is exercises.check_paid_flag and registered.solutions == "24_"
-
-
-def test_the_stored_notebook_leaves_the_exercise_unsolved():
-    cells = [cell for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells
-             if "check_paid_flag" in cell.source]
-    assert cells
-    for cell in cells:
-        text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
-        assert text.startswith("Check my work:") and "Not done yet" in text, text

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 
-import nbformat
 import pytest
 
 import tutorial
-from conftest import NOTEBOOKS
+from support import lessons
 from tutorial import exercises, fresh, magics
 
 NOTEBOOK = "25-flask-migrate-and-sqlmodel"
-SOLUTIONS = NOTEBOOKS / "solutions"
 
 
 @pytest.fixture(scope="module")
@@ -30,27 +27,12 @@ def lesson_left(tmp_path_factory):
     workspace = tmp_path_factory.mktemp("lesson") / "workspace"
     shell = InteractiveShell.instance()
     magics.register()
-    saved_cwd, saved_path = os.getcwd(), list(sys.path)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(workspace))
         patch.delenv("FLASK_APP", raising=False)
-        sys.path.insert(0, "")
         try:
-            shell.reset(new_session=False)
-            for cell in nbformat.read(NOTEBOOKS / f"{NOTEBOOK}.ipynb", as_version=4).cells:
-                if cell.cell_type == "markdown" and cell.source.startswith("## Your turn"):
-                    break
-                if cell.cell_type != "code":
-                    continue
-                result = shell.run_cell(cell.source)
-                if "raises-exception" not in cell.metadata.get("tags", []):
-                    assert result.success, f"a cell failed: {cell.source[:200]!r}: {result.error_in_exec!r}"
-            else:
-                raise AssertionError(f"{NOTEBOOK} has no ## Your turn section")
-            folder = shell.user_ns["project"].folder
+            folder = lessons.run_lesson(shell, NOTEBOOK).folder
         finally:
-            os.chdir(saved_cwd)
-            sys.path[:] = saved_path
             for setting in ("FLASK_APP", "SHELF_DATABASE_URL", "NOTES_DATABASE_URL"):
                 os.environ.pop(setting, None)
     yield folder
@@ -74,11 +56,9 @@ def solve(*steps: int) -> None:
 
     shell = InteractiveShell.instance()
     shell.user_ns["tutorial"] = tutorial
-    files = sorted(SOLUTIONS.glob("25_*"))
+    files = lessons.solution_files("25_")
     assert len(files) == 4, files
-    for step in steps:
-        result = shell.run_cell(files[step - 1].read_text(encoding="utf-8"))
-        assert result.success, f"{files[step - 1].name} failed: {result.error_in_exec or result.error_before_exec!r}"
+    lessons.solve(shell, *[files[step - 1].name for step in steps])
 
 
 def alembic(command: str) -> None:
@@ -158,6 +138,6 @@ def previous_revision(project, head: str) -> str:
 
 
 def test_the_lesson_leaves_a_healthy_notes_project(project):
-    import project_health
+    from support import project_health
 
     assert project_health.problems(project) == []  # one head, models match, up from empty and down to base

@@ -10,25 +10,16 @@ from __future__ import annotations
 import contextlib
 import shutil
 
-import nbformat
-import project_health
 import pytest
-from servers_support import require
-from test_answer_key import lesson_cells
 
 import tutorial
-from conftest import NOTEBOOKS
+from support import lessons, project_health
+from support.servers import require
 from tutorial import database, exercises, live
 
 pytestmark = pytest.mark.postgres
 
-NOTEBOOK = NOTEBOOKS / "26-migrate-at-deploy-time.ipynb"
-SOLUTIONS = NOTEBOOKS / "solutions"
-
-
-def run(shell, source: str) -> None:
-    result = shell.run_cell(source)
-    assert result.success, f"the cell failed: {result.error_in_exec or result.error_before_exec!r}\n{source}"
+NOTEBOOK = "26-migrate-at-deploy-time"
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +35,7 @@ def lesson(tmp_path_factory, shell):
         patch.setenv("SHOP_DATABASE_URL", "")  # the lesson sets it; restored afterwards
         patch.chdir(root)
         try:
-            for cell in lesson_cells(nbformat.read(NOTEBOOK, as_version=4)):
-                run(shell, cell.source)
-            project = shell.user_ns["project"]
+            project = lessons.run_lesson(shell, NOTEBOOK)
             shutil.copytree(project.folder, root / "files")
             yield project, root / "files"
         finally:
@@ -67,11 +56,9 @@ def shop(lesson, monkeypatch):
 
 def solve(shell, project, steps: slice = slice(None)) -> None:
     """Run the solution files of notebook 26 (the ``steps`` of them) as cells, in order."""
-    shell.user_ns.update(tutorial=tutorial, project=project)
-    files = sorted(SOLUTIONS.glob("26_*"))
+    files = lessons.solution_files("26_")
     assert len(files) == 4, files
-    for path in files[steps]:
-        run(shell, path.read_text(encoding="utf-8"))
+    lessons.solve_project(shell, project, *[path.name for path in files[steps]])
 
 
 def to_do(report=None) -> list[str]:
@@ -138,11 +125,3 @@ def test_the_solution_passes_and_leaves_a_healthy_project(shop, shell):
     assert tutorial.run("alembic heads", shop.folder, echo=False).output.strip() == "0003 (head)"
     assert exercises.check_stock_release().passed
     assert project_health.problems(shop.folder) == []  # pytest-alembic's tests too, on an empty PostgreSQL database
-
-
-def test_the_notebook_offers_each_solution_file_and_its_button():
-    text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells)
-    files = sorted(path.name for path in SOLUTIONS.glob("26_*"))
-    assert files and all(f"`{name}`" in text or f"solutions/{name}" in text for name in files)
-    assert "exercises.button(exercises.check_stock_release)" in text
-    assert exercises.EXERCISES["26-migrate-at-deploy-time"].check is exercises.check_stock_release

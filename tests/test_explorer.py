@@ -191,7 +191,7 @@ def test_open_is_a_shortcut(applied):
 
 
 def test_outside_a_project_folder_after_a_kernel_restart(workspace, monkeypatch):
-    from conftest import NOTEBOOKS
+    from support.paths import NOTEBOOKS
 
     monkeypatch.chdir(NOTEBOOKS)  # where a restarted kernel stands
     explorer = MigrationExplorer()

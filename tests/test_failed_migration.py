@@ -11,11 +11,11 @@ import os
 
 import nbformat
 import pytest
-from servers_support import require
 from sqlalchemy import inspect, text
 
 import tutorial
-from conftest import NOTEBOOKS
+from support.paths import NOTEBOOKS
+from support.servers import require
 from tutorial import servers, stages
 from tutorial.terminal import CommandFailed, run
 

@@ -15,11 +15,11 @@ import socket
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from servers_support import require
 from sqlalchemy.engine import make_url
 from test_notebooks_on_postgresql import create_role
 
-from conftest import NOTEBOOKS
+from support.paths import NOTEBOOKS
+from support.servers import require
 
 NO_RIGHT = "tutorial_no_createdb"  # a role that may log in, and no more
 

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from hints_support import add_payments_module, add_phone, outcome
 from sqlalchemy import text
 
 import tutorial
+from support.hints import add_payments_module, add_phone, outcome
 from tutorial import hints, snapshot, story
 
 # --- a healthy project gets no hint -------------------------------------------------------------------

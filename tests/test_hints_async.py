@@ -3,9 +3,8 @@ async engine. Each fires for its mistake, made for real, and stays silent where 
 
 from __future__ import annotations
 
-from hints_support import fires, message_fires, message_silent
-
 import tutorial
+from support.hints import fires, message_fires, message_silent
 from tutorial import terminal
 
 GREENLET = (

@@ -4,9 +4,9 @@ stays silent where the project says otherwise."""
 from __future__ import annotations
 
 import pytest
-from hints_support import fires, message_silent, silent
 
 import tutorial
+from support.hints import fires, message_silent, silent
 
 
 def test_mistyped_command(workspace, capsys):

@@ -4,10 +4,10 @@ say: each fires for its mistake, and stays silent where the project says otherwi
 from __future__ import annotations
 
 import pytest
-from hints_support import edit_env, fires, message_fires, message_silent, outcome, point_at, silent
 from sqlalchemy.engine import make_url
 
 import tutorial
+from support.hints import edit_env, fires, message_fires, message_silent, outcome, point_at, silent
 from tutorial import story
 
 # --- env.py and the models ----------------------------------------------------------------------------
@@ -70,7 +70,8 @@ def test_a_refused_password_is_named_with_its_user(tmp_path):
 @pytest.mark.mariadb
 def test_a_wrong_password_on_a_real_server_gets_the_hint(workspace):
     """MariaDB refuses a wrong password for real (this machine's PostgreSQL trusts every local connection)."""
-    from servers_support import require
+    from support.servers import require
+
 
     server = make_url(require("mariadb")).set(password="certainly-not-the-password")
     project = tutorial.start("h-password", stage="tables")

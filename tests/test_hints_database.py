@@ -6,7 +6,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from hints_support import (
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+import tutorial
+from support.hints import (
     NOT_NULL_REVISION,
     database_error,
     fires,
@@ -18,10 +22,6 @@ from hints_support import (
     silent,
     upgrade_with,
 )
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
-
-import tutorial
 from tutorial import story
 
 

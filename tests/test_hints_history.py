@@ -3,10 +3,10 @@ each fires for its mistake, and stays silent where the project says otherwise.""
 
 from __future__ import annotations
 
-from hints_support import NOT_NULL_REVISION, edit_env, fires, first_revision, message_silent, outcome, silent
 from sqlalchemy import inspect
 
 import tutorial
+from support.hints import NOT_NULL_REVISION, edit_env, fires, first_revision, message_silent, outcome, silent
 from tutorial import story
 
 # --- commands that failed -----------------------------------------------------------------------------

@@ -3,9 +3,8 @@ stays silent where the project says otherwise."""
 
 from __future__ import annotations
 
-from hints_support import ALL_MODELS, edit_env, fires, message_fires, message_silent, outcome, silent
-
 import tutorial
+from support.hints import ALL_MODELS, edit_env, fires, message_fires, message_silent, outcome, silent
 from tutorial import hints, story
 
 # --- the project's own modules ------------------------------------------------------------------------

@@ -3,10 +3,10 @@ for its mistake, and stays silent where the project says otherwise."""
 
 from __future__ import annotations
 
-from hints_support import ALL_MODELS, add_payments_module, add_phone, edit_env, fires, outcome, silent
 from sqlalchemy import text
 
 import tutorial
+from support.hints import ALL_MODELS, add_payments_module, add_phone, edit_env, fires, outcome, silent
 from tutorial import story
 
 

@@ -41,11 +41,11 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from hub_class import ROLE_SECRET, Hub, Roles, learner_roles, learner_url_template, require_proxy
-from remote_kernel import CellRun, NotebookFailed, RemoteServer
-from servers_support import require
 
-from conftest import NOTEBOOKS, REPOSITORY
+from support.hub import ROLE_SECRET, Hub, Roles, learner_roles, learner_url_template, require_proxy
+from support.paths import NOTEBOOKS, REPOSITORY
+from support.remote_kernel import CellRun, NotebookFailed, RemoteServer
+from support.servers import require
 from tutorial import database
 
 pytestmark = pytest.mark.hub

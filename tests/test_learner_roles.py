@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from hub_class import HUB_FOLDER, learner_roles
+from support.hub import HUB_FOLDER, learner_roles
 
 
 def test_each_role_may_log_in_and_create_databases_and_nothing_more():

@@ -4,14 +4,14 @@ The site is built as ``make lite`` builds it (``tools/build_lite.py``), into a
 temporary folder, and served on 127.0.0.1. One headless Chromium page opens each
 included notebook in turn, clears its stored outputs (they are CPython's) and runs
 it top to bottom in the Pyodide kernel, in the browser (the notebooks share one
-kernel, as ``lite_support.open_notebook`` explains). The test fails when:
+kernel, as ``tutorial.lite_page.open_notebook`` explains). The test fails when:
 
 - a request leaves 127.0.0.1 (Pyodide, the wheels and the notebooks must all come
   from the site itself);
 - a cell does not run, or shows an error or red text, unless it is tagged
   ``raises-exception``; a Mermaid block is not drawn; a widget is not drawn, or
   clicking a ``browser-click`` cell's button changes nothing (the checks of
-  ``test_browser.py``).
+  ``test_jupyterlab.py``).
 
 A screenshot of each notebook lands in ``test-artifacts/screenshots/lite-NN-....png``.
 
@@ -24,17 +24,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
-import lite_support
 import pytest
-from browser_support import CHROMIUM_MISSING, REPO, find_chromium, serve_folder
-from test_browser import check_cells, click_buttons, dialog_problems, screenshot, settled_report, skip_or_fail
 
-sys.path.insert(0, str(REPO / "tools"))
-import build_lite  # noqa: E402
+from support.browser import CHROMIUM_MISSING, REPOSITORY, serve_folder, skip_or_fail
+from support.notebook_page import check_cells, click_buttons, dialog_problems, screenshot, settled_report
+from support.tools import tool
+from tutorial import lite_page as lite
+from tutorial.chromium import find_chromium
+
+build_lite = tool("build_lite")
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ def site(tmp_path_factory) -> Path:
         build_lite.build(output)
     except build_lite.BuildError as error:
         pytest.fail(f"make lite's build failed: {error}", pytrace=False)
-    lite_support.expose_app(output)
+    lite.expose_app(output)
     return output
 
 
@@ -65,15 +66,15 @@ def page(site):
         import playwright  # noqa: F401
     except ImportError:
         skip_or_fail("The Python package `playwright` is missing: pip install -r requirements-test.txt (make test does)")
-    with serve_folder(site) as url, lite_support.site_page(url) as page:
+    with serve_folder(site) as url, lite.site_page(url) as page:
         print(f"JupyterLite's page loaded in {page.load_seconds:.1f} s")
         yield page
 
 
 def test_the_left_out_notebooks_are_all_the_others_and_the_readme_says_why():
-    every = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
+    every = sorted(path.name for path in (REPOSITORY / "notebooks").glob("*.ipynb"))
     assert sorted([*build_lite.INCLUDED, *build_lite.LEFT_OUT]) == every
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Try it in your browser", 1)[1].split("\n## ", 1)[0]
     for name in build_lite.LEFT_OUT:
         assert f"- {name[:2]} · " in section, f"the README's 'Try it in your browser' does not say why {name} is left out"
@@ -81,12 +82,12 @@ def test_the_left_out_notebooks_are_all_the_others_and_the_readme_says_why():
 
 def test_each_notebook_on_the_site_says_what_differs_and_links_only_to_notebooks_there():
     for name in build_lite.INCLUDED:
-        notebook = build_lite.for_the_browser(json.loads((REPO / "notebooks" / name).read_text(encoding="utf-8")))
+        notebook = build_lite.for_the_browser(json.loads((REPOSITORY / "notebooks" / name).read_text(encoding="utf-8")))
         assert notebook["cells"][1]["source"].startswith("> **In your browser.**"), name
         markdown = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
         linked = {match.group(2) for match in build_lite.NOTEBOOK_LINK.finditer(markdown)}
         assert linked <= set(build_lite.INCLUDED), f"{name} links to {sorted(linked - set(build_lite.INCLUDED))}"
-    original = (REPO / "notebooks" / "02-connect-alembic.ipynb").read_text(encoding="utf-8")
+    original = (REPOSITORY / "notebooks" / "02-connect-alembic.ipynb").read_text(encoding="utf-8")
     assert "](00-start-here.ipynb)" in original  # so the test above has a link to take away
 
 
@@ -114,12 +115,12 @@ def test_notebook_in_the_browser(name: str, page, site):
     started = time.monotonic()
     problems: list[str] = []
     try:
-        kernel = lite_support.open_notebook(page, name)
+        kernel = lite.open_notebook(page, name)
         print(f"{name}: kernel {kernel['id'][:8]} ({'shared' if kernel['shared'] else 'its own'}) idle after {kernel['seconds']:.1f} s")
-        lite_support.clear_outputs(page)
+        lite.clear_outputs(page)
         run_started = time.monotonic()
         timeout = NOTEBOOK_TIMEOUT * LONGER.get(name, 1)
-        stuck = lite_support.run_all(page, timeout)
+        stuck = lite.run_all(page, timeout)
         problems += [f"{stuck} (TUTORIAL_BROWSER_TIMEOUT)"] if stuck else []
         print(f"{name}: Run All took {time.monotonic() - run_started:.1f} s in the browser")
         deadline = time.monotonic() + timeout

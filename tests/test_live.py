@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from servers_support import require
 
 import tutorial
+from support.servers import require
 from tutorial import database, live, servers
 
 pytestmark = pytest.mark.postgres

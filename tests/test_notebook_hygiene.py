@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import nbformat
-import project_health
 import pytest
 
-from conftest import NOTEBOOKS, REPOSITORY, all_notebooks
+from support import project_health
+from support.paths import NOTEBOOKS, REPOSITORY, all_notebooks
 
 NOTEBOOK_PATHS = all_notebooks()
 MACHINE_PATH = re.compile(r"(/root/|/tmp/|/work/|/home/|/Users/|/private/var/|[A-Z]:\\\\)")

@@ -19,12 +19,12 @@ import os
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from servers_support import require
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from conftest import NOTEBOOKS, all_notebooks
+from support.paths import NOTEBOOKS, all_notebooks
+from support.servers import require
 from tutorial import database
 
 pytestmark = pytest.mark.postgres

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from servers_support import require
 from sqlalchemy import inspect, text
 
 import tutorial
-from conftest import NOTEBOOKS
+from support.paths import NOTEBOOKS
+from support.servers import require
 from tutorial import servers, stages
 from tutorial.terminal import CommandFailed, run
 

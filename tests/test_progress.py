@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from test_exercises import solve
 
 import tutorial
-from conftest import NOTEBOOKS, REPOSITORY
+from support.lessons import solve_project
+from support.paths import NOTEBOOKS, REPOSITORY
 from tutorial import exercises, progress
 
 
@@ -39,7 +39,7 @@ def test_a_project_whose_first_step_fails_is_not_started(workspace):
 
 def test_a_first_step_done_and_the_rest_not_is_started_and_wrong(workspace, shell):
     project = tutorial.start("02-connect-alembic", stage="tables")
-    solve(shell, project, "02_", steps=1)  # the model file, not registered in __all_models.py
+    solve_project(shell, project, "02_", steps=1)  # the model file, not registered in __all_models.py
     assert state(progress.table(), "02-connect-alembic") == (
         progress.WRONG, "__all_models.py does not import payments yet: env.py, and so Alembic, cannot see the table."
     )
@@ -47,7 +47,7 @@ def test_a_first_step_done_and_the_rest_not_is_started_and_wrong(workspace, shel
 
 def test_a_solved_exercise_is_done(workspace, shell):
     project = tutorial.start("01-build-the-models", stage="models")
-    solve(shell, project, "01_")
+    solve_project(shell, project, "01_")
     os.chdir(workspace)  # the table reads each project folder, wherever the learner stands
     table = progress.table()
     assert state(table, "01-build-the-models") == (progress.DONE, "")

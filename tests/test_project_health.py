@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 
-import project_health
 import pytest
-from servers_support import require
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 import tutorial
+from support import project_health
+from support.servers import require
 from tutorial import database, servers, stages, story
 
 FIRST_ONLY_AS_A_CONNECTION = '''\

@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import re
-import sys
 
-from conftest import REPOSITORY
+from support.paths import REPOSITORY
+from support.tools import tool
 from tutorial.envcheck import environment_report, pinned_versions
 
 LEARNER, SERVERS, LITE, TEST = (
@@ -72,8 +72,7 @@ def test_the_learner_set_has_no_test_tools_or_drivers():
 
 def test_the_browser_version_runs_the_learners_pins():
     """The site's Alembic, SQLAlchemy and ipywidgets are requirements.txt's; its other wheels are pinned in the build."""
-    sys.path.insert(0, str(REPOSITORY / "tools"))
-    import build_lite
+    build_lite = tool("build_lite")
 
     learner = {name.lower(): version for name, version in pinned_versions(LEARNER).items()}
     for name, (version, _, _) in build_lite.TUTORIAL_PACKAGES.items():

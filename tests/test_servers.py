@@ -6,11 +6,11 @@ import os
 import sys
 
 import pytest
-from servers_support import require
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 import tutorial
+from support.servers import require
 from tutorial import database, servers
 
 CLOSED_PORT = "postgresql+psycopg://postgres@127.0.0.1:1/postgres"

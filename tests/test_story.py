@@ -6,7 +6,7 @@ import ast
 
 import nbformat
 
-from conftest import NOTEBOOKS
+from support.paths import NOTEBOOKS
 from tutorial import stages, story
 
 TEMPLATES = stages.TEMPLATES / "billtracker"

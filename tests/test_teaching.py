@@ -16,26 +16,18 @@ from __future__ import annotations
 import io
 import os
 import re
-import sys
 from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from browser_support import serve_folder
 
-from conftest import NOTEBOOKS, REPOSITORY
+from support.browser import serve_folder, skip_or_fail
+from support.notebook_page import SCREENSHOTS
+from support.paths import NOTEBOOKS, REPOSITORY
+from support.tools import tool
 
-sys.path.insert(0, str(REPOSITORY / "tools"))
-import build_teaching  # noqa: E402
+build_teaching = tool("build_teaching")
 
-SCREENSHOTS = REPOSITORY / "test-artifacts" / "screenshots"
-CHROMIUM_FLAGS = [*build_teaching.CHROMIUM_FLAGS, "--disable-quic"]
-
-
-def skip_or_fail(reason: str):
-    if os.environ.get("TUTORIAL_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (TUTORIAL_REQUIRE_BROWSER=1)", pytrace=False)
-    pytest.skip(reason)
 
 
 def build(function, *args):
@@ -59,7 +51,7 @@ def chromium(tmp_path):
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache")}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=build_teaching.find_chromium(), args=CHROMIUM_FLAGS, headless=True, env=env, timeout=60_000
+            executable_path=build_teaching.find_chromium(), args=build_teaching.CHROMIUM_FLAGS, headless=True, env=env, timeout=60_000
         )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})

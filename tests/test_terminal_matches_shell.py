@@ -30,9 +30,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))
-
-from tutorial import sandbox, stages, story, terminal  # noqa: E402
+from tutorial import sandbox, stages, story, terminal
 
 TERMINAL_COLUMNS = 250
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, REPOSITORY, all_notebooks
+from support.paths import NOTEBOOKS, REPOSITORY, all_notebooks
 
 NOTEBOOK_PATHS = all_notebooks()
 START_PAGE = NOTEBOOKS / "00-start-here.ipynb"

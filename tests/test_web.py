@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import socket
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))
-
-from tutorial import project, web  # noqa: E402
+from tutorial import project, web
 
 
 @pytest.fixture

@@ -191,9 +191,9 @@ def lab_start_time() -> list[Row]:
 
 def browser_times() -> list[Row]:
     """The browser version: build, size, page load to kernel ready, and the core notebooks beside CPython."""
-    sys.path.insert(0, str(REPOSITORY / "tests"))
     import build_lite
-    import lite_support
+
+    from tutorial import lite_page
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="alembic-tutorial-lite-") as folder:
@@ -203,18 +203,18 @@ def browser_times() -> list[Row]:
         rows.append(("make lite: build", f"{time.perf_counter() - started:.1f} s", "downloads cached in build/lite-cache/"))
         rows.append(("make lite: site size", f"{_disk_usage(site) / 1e6:.0f} MB",
                      f"of which Pyodide and the wheels {_disk_usage(site / 'static' / 'pyodide') / 1e6:.0f} MB"))
-        lite_support.expose_app(site)
-        with lite_support.serve(site) as url, lite_support.site_page(url) as page:
+        lite_page.expose_app(site)
+        with lite_page.serve(site) as url, lite_page.site_page(url) as page:
             rows.append(("browser: page load (JupyterLite shown)", f"{page.load_seconds:.1f} s", "headless Chromium, fresh profile"))
             browser_total = cpython_total = 0.0
             for number, stem in enumerate(CORE_NOTEBOOKS):
-                kernel = lite_support.open_notebook(page, f"{stem}.ipynb")
+                kernel = lite_page.open_notebook(page, f"{stem}.ipynb")
                 if number == 0:
                     rows.append(("browser: page load to kernel ready", f"{page.load_seconds + kernel['seconds']:.1f} s",
                                  "the first notebook's Pyodide kernel idle, its packages loaded"))
-                lite_support.clear_outputs(page)
+                lite_page.clear_outputs(page)
                 started = time.perf_counter()
-                stuck = lite_support.run_all(page, timeout=600)
+                stuck = lite_page.run_all(page, timeout=600)
                 browser = time.perf_counter() - started
                 _, cpython = run(NOTEBOOKS / f"{stem}.ipynb")
                 browser_total += browser

@@ -23,12 +23,14 @@ import tempfile
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY / "notebooks"))
+from tutorial.chromium import FLAGS as CHROMIUM_FLAGS  # noqa: E402  (the helper package, in notebooks/)
+from tutorial.chromium import find_chromium  # noqa: E402
+
 TEACHING = REPOSITORY / "teaching"
 BUILD = REPOSITORY / "build" / "teaching"
 REVEAL = TEACHING / "node_modules" / "reveal.js"
 REVEAL_PREFIX = "reveal.js"  # the folder beside the slides that holds reveal.js's dist/ and plugin/
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 class BuildProblem(Exception):
@@ -66,12 +68,6 @@ def slides(out: Path = BUILD) -> Path:
         check=True,
     )
     return out / "slides.slides.html"
-
-
-def find_chromium() -> str | None:
-    if os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
 
 
 def cheatsheet(out: Path = BUILD) -> tuple[Path, Path]:

@@ -14,66 +14,22 @@ touched). A cell that raises fails the run unless it is tagged
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPOSITORY / "notebooks"
-KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+sys.path.insert(0, str(NOTEBOOKS))
+from tutorial.kernel_runs import run_cells  # noqa: E402  (the helper package, in notebooks/)
 
 
 def run(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.NotebookNode, float]:
     """Run the notebook at ``path`` top to bottom in a fresh kernel; return it with outputs, and the seconds taken."""
     notebook = nbformat.read(path, as_version=4)
     return notebook, run_cells(notebook, path.parent, env)
-
-
-def run_cells(notebook: nbformat.NotebookNode, folder: Path, env: dict[str, str] | None = None) -> float:
-    """Run ``notebook``'s cells in a fresh kernel started in ``folder``, in a temporary workspace; return seconds.
-
-    The outputs are put in ``notebook``. A cell that raises (untagged) raises ``CellExecutionError``.
-    """
-    notebook.metadata["kernelspec"] = KERNELSPEC
-    with tempfile.TemporaryDirectory(prefix="alembic-tutorial-") as workspace:
-        kernel_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # stored outputs are SQLite's
-        kernel_env.update(env or {}, ALEMBIC_TUTORIAL_WORKSPACE=workspace)
-        client = NotebookClient(
-            notebook,
-            timeout=120,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(folder)}},
-            record_timing=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its warning about TCP on loopback
-        )
-        started = time.perf_counter()
-        try:
-            client.execute(env=kernel_env)
-        finally:
-            _drop_server_databases(workspace)
-        return time.perf_counter() - started
-
-
-def _drop_server_databases(workspace: str) -> None:
-    """Drop the server databases the run left (the projects of notebooks 19, 20 and 26 live on PostgreSQL)."""
-    sys.path.insert(0, str(NOTEBOOKS))
-    from tutorial import servers
-
-    saved = os.environ.get("ALEMBIC_TUTORIAL_WORKSPACE")
-    os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = workspace
-    try:
-        servers.drop_workspace_databases()
-    finally:
-        if saved is None:
-            os.environ.pop("ALEMBIC_TUTORIAL_WORKSPACE")
-        else:
-            os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = saved
 
 
 def execute(path: Path) -> float:

@@ -1,6 +1,6 @@
 """Drive the browser version of the tutorial (``make lite``'s JupyterLite site) in headless Chromium.
 
-Used by ``test_lite.py`` and ``tools/benchmark.py``: serve a built site on 127.0.0.1,
+Not for the notebooks: used by ``tests/test_lite.py`` and ``tools/benchmark.py``: serve a built site on 127.0.0.1,
 open it in one Chromium page that cannot reach anything else, open a notebook
 (every notebook shares the first one's Pyodide kernel), and Run All.
 """
@@ -15,7 +15,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from browser_support import CHROMIUM_FLAGS, find_chromium
+from .chromium import FLAGS as CHROMIUM_FLAGS
+from .chromium import find_chromium
 
 # Any name but 127.0.0.1's fails to resolve in this Chromium: nothing can leave the machine, even
 # from a service worker, which Playwright's routing does not see.

@@ -7,7 +7,7 @@ its page is opened through JupyterLab's proxy: a 500 with the real error before 
 after it. Then the learner's other way: waitress started from the terminal with its one command.
 Screenshots land in ``test-artifacts/screenshots/terminal-*.png``.
 
-Needs Chromium, like ``test_browser.py``: it skips without it unless ``TUTORIAL_REQUIRE_BROWSER=1``.
+Needs Chromium, like ``test_jupyterlab.py``: it skips without it unless ``TUTORIAL_REQUIRE_BROWSER=1``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_support import REPO, JupyterLab, copy_notebooks
-from test_browser import SCREENSHOTS, browser, chromium  # noqa: F401  (fixtures)
 
-sys.path.insert(0, str(REPO / "notebooks"))
-
-from tutorial import project, sandbox, terminal, web  # noqa: E402
+from support.browser import JupyterLab, copy_notebooks
+from support.notebook_page import SCREENSHOTS
+from tutorial import project, sandbox, terminal, web
 
 pytestmark = pytest.mark.browser
 

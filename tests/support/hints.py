@@ -120,7 +120,7 @@ def point_at(project, url: str) -> None:
 def project_on_server(kind: str, name: str, stage: str = "tables"):
     """A project of the story whose alembic.ini names a new, empty database on the ``kind`` server (its URL
     is yielded with the project); the database is dropped afterwards. Skips (or fails) without the server."""
-    from servers_support import require
+    from support.servers import require
 
     require(kind)
     project = tutorial.start(name, stage=stage)

@@ -25,17 +25,17 @@ from pathlib import Path
 
 import psutil
 import pytest
-from remote_kernel import RemoteServer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
-from conftest import REPOSITORY
+from support.paths import REPOSITORY
+from support.remote_kernel import RemoteServer
+from support.tools import load
 
 HUB_FOLDER = REPOSITORY / "hub"
-sys.path.insert(0, str(HUB_FOLDER))
-import learner_roles  # noqa: E402 (the teacher's script, in hub/)
+learner_roles = load(HUB_FOLDER / "learner_roles.py")  # the teacher's script, in hub/
 
 ROLE_SECRET = secrets.token_hex(8)  # the class's secret, from which each learner's password is derived
 PROXY = HUB_FOLDER / "node_modules" / ".bin" / "configurable-http-proxy"

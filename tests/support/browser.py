@@ -1,4 +1,4 @@
-"""Helpers for ``test_browser.py``: a private JupyterLab server and a headless Chromium driven by Playwright.
+"""Helpers for ``test_jupyterlab.py``: a private JupyterLab server and a headless Chromium driven by Playwright.
 
 Everything either writes lives in one temporary folder: the copy of the
 notebooks, the learner's workspace, Jupyter's config, data, runtime and
@@ -25,24 +25,16 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-LAB_CONFIG = REPO / "lab" / "jupyter_server_config.py"
+import pytest
+
+from support.paths import REPOSITORY
+
+LAB_CONFIG = REPOSITORY / "lab" / "jupyter_server_config.py"
 
 CHROMIUM_MISSING = (
     "Chromium not found: install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) "
     "to run the browser tests"
 )
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 # User settings of the private JupyterLab (``JUPYTERLAB_SETTINGS_DIR``), the same
 # effect as an ``overrides.json``: start the notebook's kernel without asking,
@@ -86,11 +78,14 @@ def serve_folder(folder: Path):
         server.server_close()
 
 
-def find_chromium() -> str | None:
-    """Debian's Chromium, or whatever ``chromium`` is on ``PATH``; None when there is none."""
-    if os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
+def require_browser() -> bool:
+    return os.environ.get("TUTORIAL_REQUIRE_BROWSER") == "1"
+
+
+def skip_or_fail(reason: str):
+    if require_browser():
+        pytest.fail(f"{reason} (TUTORIAL_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -102,12 +97,12 @@ def free_port() -> int:
 def copy_notebooks(target: Path) -> None:
     """Copy ``notebooks/`` (with the helper package) and the requirements the start page checks into ``target``."""
     shutil.copytree(
-        REPO / "notebooks",
+        REPOSITORY / "notebooks",
         target / "notebooks",
         ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc"),
     )
     for requirements in ("requirements.txt", "requirements-servers.txt"):  # the start page checks both
-        shutil.copy2(REPO / requirements, target / requirements)
+        shutil.copy2(REPOSITORY / requirements, target / requirements)
 
 
 @dataclass
