@@ -13,8 +13,8 @@ import pytest
 from support import lessons
 from support.browser import CHROMIUM_MISSING, skip_or_fail
 from support.notebook_page import VIEWPORT
-from tutorial.chromium import FLAGS as CHROMIUM_FLAGS
-from tutorial.chromium import find_chromium
+from tutorial.devtools.chromium import FLAGS as CHROMIUM_FLAGS
+from tutorial.devtools.chromium import find_chromium
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -21,7 +21,7 @@ import pytest
 from support.lessons import EXERCISE_HEADING, lesson_cells, solution_files
 from support.paths import NOTEBOOKS
 from tutorial import exercises, servers
-from tutorial.kernel_runs import run_cells
+from tutorial.devtools.kernel_runs import run_cells
 
 LOAD = re.compile(r"%load \.\./\.\./notebooks/solutions/([\w.]+)")
 SOLUTION_NAME = re.compile(r"`(\d\d_\w+\.(?:py|ipy))`")

@@ -4,7 +4,7 @@ The site is built as ``make lite`` builds it (``tools/build_lite.py``), into a
 temporary folder, and served on 127.0.0.1. One headless Chromium page opens each
 included notebook in turn, clears its stored outputs (they are CPython's) and runs
 it top to bottom in the Pyodide kernel, in the browser (the notebooks share one
-kernel, as ``tutorial.lite_page.open_notebook`` explains). The test fails when:
+kernel, as ``tutorial.devtools.lite_page.open_notebook`` explains). The test fails when:
 
 - a request leaves 127.0.0.1 (Pyodide, the wheels and the notebooks must all come
   from the site itself);
@@ -32,8 +32,8 @@ import pytest
 from support.browser import CHROMIUM_MISSING, REPOSITORY, serve_folder, skip_or_fail
 from support.notebook_page import check_cells, click_buttons, dialog_problems, screenshot, settled_report
 from support.tools import tool
-from tutorial import lite_page as lite
-from tutorial.chromium import find_chromium
+from tutorial.devtools import lite_page as lite
+from tutorial.devtools.chromium import find_chromium
 
 build_lite = tool("build_lite")
 

@@ -193,7 +193,7 @@ def browser_times() -> list[Row]:
     """The browser version: build, size, page load to kernel ready, and the core notebooks beside CPython."""
     import build_lite
 
-    from tutorial import lite_page
+    from tutorial.devtools import lite_page
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="alembic-tutorial-lite-") as folder:

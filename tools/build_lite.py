@@ -349,7 +349,7 @@ def copy_contents(target: Path) -> None:
     for name in INCLUDED:
         notebook = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
         (target / name).write_text(json.dumps(for_the_browser(notebook), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "devtools")  # the tools' own
     for folder in ("tutorial", "solutions"):
         shutil.copytree(NOTEBOOKS / folder, target / folder, ignore=ignore)
 

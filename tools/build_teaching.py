@@ -24,8 +24,8 @@ from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "notebooks"))
-from tutorial.chromium import FLAGS as CHROMIUM_FLAGS  # noqa: E402  (the helper package, in notebooks/)
-from tutorial.chromium import find_chromium  # noqa: E402
+from tutorial.devtools.chromium import FLAGS as CHROMIUM_FLAGS  # noqa: E402  (the helper package, in notebooks/)
+from tutorial.devtools.chromium import find_chromium  # noqa: E402
 
 TEACHING = REPOSITORY / "teaching"
 BUILD = REPOSITORY / "build" / "teaching"

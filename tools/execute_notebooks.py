@@ -23,7 +23,7 @@ import nbformat
 REPOSITORY = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPOSITORY / "notebooks"
 sys.path.insert(0, str(NOTEBOOKS))
-from tutorial.kernel_runs import run_cells  # noqa: E402  (the helper package, in notebooks/)
+from tutorial.devtools.kernel_runs import run_cells  # noqa: E402  (the helper package, in notebooks/)
 
 
 def run(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.NotebookNode, float]:
