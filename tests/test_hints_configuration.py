@@ -87,7 +87,7 @@ def test_a_wrong_password_on_a_real_server_gets_the_hint(workspace):
 @pytest.mark.mariadb
 def test_a_database_the_server_does_not_have(workspace):
     """The servers, for real: PostgreSQL refuses the connection, MariaDB answers error 1049."""
-    from servers_support import require
+    from support.servers import require
 
     for kind in ("postgres", "mariadb"):
         server = make_url(require(kind))

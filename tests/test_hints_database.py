@@ -195,7 +195,7 @@ def test_a_sqlite_file_another_connection_is_writing(workspace):
 @pytest.mark.mariadb
 def test_a_table_another_session_has_locked_on_a_server(tmp_path):
     """PostgreSQL's lock_timeout and MariaDB's lock wait, for real; a statement_timeout is not a lock."""
-    from servers_support import require
+    from support.servers import require
 
     for kind, lock, wait, expected in [
         ("postgres", "LOCK TABLE h_locked IN ACCESS EXCLUSIVE MODE", "SET lock_timeout = '200ms'",
