@@ -40,13 +40,13 @@ myst_enable_extensions = ["colon_fence"]
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
+templates_path = ["_templates"]
 html_favicon = "favicon.svg"
 html_css_files = ["site.css"]
 html_js_files = ["mermaid.min.js", "mermaid-start.js"]
 html_show_sourcelink = False
 # Light, as the notebooks' HTML outputs are drawn (a reader can switch with the button at the top).
 html_context = {"default_mode": "light"}
-html_copy_source = False
 html_theme_options = {
     "repository_url": REPOSITORY_URL,
     "repository_branch": REPOSITORY_BRANCH,

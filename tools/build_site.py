@@ -49,15 +49,17 @@ SCRIPTS = {
 }
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 MERMAID_FENCE = re.compile(r"\A```mermaid\n(.*?)```\s*\Z", re.S)
+NOTEBOOK_HREF = re.compile(r"""href=(["'])([0-9][0-9]-[a-z0-9-]+)\.ipynb""")
+PROJECT_LINK = re.compile(r"""<a href=["'](?:\.\./workspace/|/proxy/)[^>]*>(.*?)</a>""", re.S)
 TEACHING_PACK = "teaching/index.md"
 # Where a link to one of these leads on the site.
 LINK_TARGETS = {"teaching": TEACHING_PACK, "teaching/cheatsheet.html": TEACHING_PACK, "teaching/slides.ipynb": TEACHING_PACK,
                 "notebooks/solutions": "notebooks/solutions/README.md"}
 STATIC_WIDGET_NOTE = {
-    "exercises.button": "The *Check my work* button checks your own project: it works once the notebook runs (the launch menu, at the top of the page).",
-    "MigrationExplorer": "The migration explorer works once the notebook runs (the launch menu, at the top of the page): here it shows what it showed when the notebook was saved.",
+    "exercises.button": "The *Check my work* button checks your own project: it works once the notebook runs (the launch menu: the rocket at the top of the page).",
+    "MigrationExplorer": "The migration explorer works once the notebook runs (the launch menu: the rocket at the top of the page): here it shows what it showed when the notebook was saved.",
 }
-STATIC_WIDGET_DEFAULT = "This widget works once the notebook runs (the launch menu, at the top of the page)."
+STATIC_WIDGET_DEFAULT = "This widget works once the notebook runs (the launch menu: the rocket at the top of the page)."
 
 
 class BuildError(Exception):
@@ -156,7 +158,7 @@ def for_the_site(notebook: dict, name: str, stage: Path) -> dict:
         note = {"cell_type": "markdown", "id": "not-in-your-browser", "metadata": {}, "source": (
             "(not-in-your-browser)=\n"
             f"> **Not in your browser.** The browser version leaves this notebook out: it {build_lite.LEFT_OUT[name]}. "
-            "Open it on your JupyterHub or on Binder (the launch menu, at the top of the page), or on your own "
+            "Open it on your JupyterHub or on Binder (the launch menu: the rocket at the top of the page), or on your own "
             "machine (`make lab`, in the home page's *Set up and run*).\n")}
         cells = [*cells[:1], note, *cells[1:]]
     return {**notebook, "metadata": widgets_drawn(notebook["metadata"]), "cells": cells}
@@ -177,13 +179,19 @@ def outputs_for_the_site(cell: dict) -> list[dict]:
 
 
 def drawn(output: dict) -> dict:
-    """``output``, its Mermaid graph (a Markdown fence) as an HTML block that the site's Mermaid draws."""
+    """``output`` as its page shows it: a Mermaid graph (a Markdown fence) as an HTML block that the site's
+    Mermaid draws; in HTML, a link to a notebook leads to its page, and a link into the learner's project
+    (``../workspace/...``, or the app through JupyterLab's proxy) is left as its text: the site has no project."""
     data = output.get("data", {})
     mermaid = MERMAID_FENCE.match("".join(data.get("text/markdown", "")))
-    if not mermaid:
-        return output
-    return {**output, "data": {"text/html": f'<pre class="mermaid">{html.escape(mermaid.group(1))}</pre>',
-                               "text/plain": data.get("text/plain", "")}}
+    if mermaid:
+        return {**output, "data": {"text/html": f'<pre class="mermaid">{html.escape(mermaid.group(1))}</pre>',
+                                   "text/plain": data.get("text/plain", "")}}
+    if "text/html" in data:
+        page = NOTEBOOK_HREF.sub(r"href=\1\2.html", "".join(data["text/html"]))
+        page = PROJECT_LINK.sub(r"<span>\1</span>", page)
+        return {**output, "data": {**data, "text/html": page}}
+    return output
 
 
 def widgets_drawn(metadata: dict) -> dict:
