@@ -8,7 +8,7 @@ per session. Then:
   script, a stylesheet, a font or a picture from outside its own folder; the launch menu's hub and Binder
   links carry the notebook's path;
 - served on 127.0.0.1 in headless Chromium, every other address refused: every page loads with no
-  console error, no failed or refused request; a core notebook's *Run in your browser* opens it in the
+  console error, no failed or refused request; the search finds a notebook; a core notebook's *Run in your browser* opens it in the
   browser version and its kernel becomes ready; axe-core (``site/package-lock.json``) finds no serious
   or critical accessibility violation on the home page, a notebook and the teaching guide.
 
@@ -283,6 +283,18 @@ def test_every_page_loads_with_no_error_and_nothing_from_outside(site, browser):
     page.wait_for_selector(".widget-button", timeout=30_000)  # the widgets' stored state, drawn
     page.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_full_text_search_finds_the_notebooks_offline(browser):
+    page = watched(browser, browser.new_page())
+    browser.problems.clear()
+    page.goto(f"{browser.url}/search.html?q=merge+heads", wait_until="load")
+    page.wait_for_selector("#search-results li", timeout=30_000)
+    found = page.eval_on_selector_all("#search-results li a", "links => links.map(link => link.getAttribute('href'))")
+    page.close()
+    assert any("14-branch-and-merge" in href for href in found), found
+    assert not browser.problems, "\n".join(browser.problems)
 
 
 @pytest.mark.browser
