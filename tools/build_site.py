@@ -154,13 +154,13 @@ def for_the_site(notebook: dict, name: str, stage: Path) -> dict:
         elif cell["cell_type"] == "code":
             cell = {**cell, "outputs": outputs_for_the_site(cell)}
         cells.append(cell)
-    if name in build_lite.LEFT_OUT:
-        note = {"cell_type": "markdown", "id": "not-in-your-browser", "metadata": {}, "source": (
-            "(not-in-your-browser)=\n"
-            f"> **Not in your browser.** The browser version leaves this notebook out: it {build_lite.LEFT_OUT[name]}. "
-            "Open it on your JupyterHub or on Binder (the launch menu: the rocket at the top of the page), or on your own "
-            "machine (`make lab`, in the home page's *Set up and run*).\n")}
-        cells = [*cells[:1], note, *cells[1:]]
+    if name in build_lite.LEFT_OUT:  # the note goes under the title and its subtitle
+        title, *rest = cells[0]["source"].split("\n\n", 2)
+        note = ("(not-in-your-browser)=\n"
+                f"> **Not in your browser.** The browser version leaves this notebook out: it {build_lite.LEFT_OUT[name]}. "
+                "Open it on your JupyterHub or on Binder (the launch menu: the rocket at the top of the page), or on your own "
+                "machine (`make lab`, in the home page's *Set up and run*).")
+        cells[0] = {**cells[0], "source": "\n\n".join([title, *rest[:1], note, *rest[1:]])}
     return {**notebook, "metadata": widgets_drawn(notebook["metadata"]), "cells": cells}
 
 
