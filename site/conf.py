@@ -45,7 +45,7 @@ html_favicon = "favicon.svg"
 html_css_files = ["site.css"]
 html_js_files = ["mermaid.min.js", "mermaid-start.js"]
 html_show_sourcelink = False
-# Light, as the notebooks' HTML outputs are drawn (a reader can switch with the button at the top).
+# Light only (site/_templates/theme-switcher.html removes the switch): the notebooks' outputs are drawn for a light page.
 html_context = {"default_mode": "light"}
 html_theme_options = {
     "repository_url": REPOSITORY_URL,

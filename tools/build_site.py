@@ -18,6 +18,12 @@ staged in ``build/site-source/``, never running a notebook:
   (``tools/build_lite.py``) are built into ``teaching/`` and ``lite/`` of the site.
 
 The site loads nothing from outside its own folder.
+
+Why these tools: Sphinx, myst-nb and sphinx-book-theme are the Jupyter Book 1 stack, installed from PyPI with
+their themes and assets inside the wheels, so the build needs nothing but the package registries (Jupyter Book 2,
+mystmd, fetches its theme from the web at build time, which fails offline and behind a firewall). jupyterlite-sphinx
+is not used: it would build a second JupyterLite, whose kernel loads Pyodide from a CDN, beside the offline one
+that tools/build_lite.py already builds and tests; the site ships that one in ``lite/`` and links to it.
 """
 
 from __future__ import annotations
