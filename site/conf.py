@@ -60,4 +60,5 @@ html_theme_options = {
     },
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    "navbar_persistent": [],  # the search is in the sidebar; no header bar for it alone
 }
