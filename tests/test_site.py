@@ -267,6 +267,12 @@ def screenshot(page, name: str, **options) -> Path:
     return path
 
 
+# Every Mermaid graph of the page drawn, and its widgets (when it has some) drawn from their stored state.
+DRAWN = """() => [...document.querySelectorAll('pre.mermaid')].every(graph => graph.querySelector('svg'))
+    && (!document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]')
+        || !!document.querySelector('.jupyter-widgets'))"""
+
+
 @pytest.mark.browser
 def test_every_page_loads_with_no_error_and_nothing_from_outside(site, browser):
     page = watched(browser, browser.new_page())
@@ -274,11 +280,13 @@ def test_every_page_loads_with_no_error_and_nothing_from_outside(site, browser):
     for path in pages_of(site):
         relative = path.relative_to(site).as_posix()
         browser.problems.clear()
-        page.goto(f"{browser.url}/{relative}", wait_until="load")
-        page.wait_for_timeout(300)
+        page.goto(f"{browser.url}/{relative}", wait_until="networkidle")
+        try:
+            page.wait_for_function(DRAWN, timeout=30_000)
+        except Exception:
+            problems.append(f"{relative}: its graphs or widgets were not drawn within 30 s")
         problems += [f"{relative}: {problem}" for problem in browser.problems]
-    mermaid = f"{browser.url}/notebooks/07-read-the-history.html"
-    page.goto(mermaid, wait_until="load")
+    page.goto(f"{browser.url}/notebooks/07-read-the-history.html", wait_until="networkidle")
     page.wait_for_function("() => document.querySelectorAll('pre.mermaid svg').length >= 4", timeout=30_000)
     page.wait_for_selector(".widget-button", timeout=30_000)  # the widgets' stored state, drawn
     page.close()
