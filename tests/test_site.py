@@ -107,6 +107,8 @@ def test_every_notebook_is_a_page_with_its_stored_outputs(site):
     assert "application/vnd.jupyter.widget-state+json" in checked and "widgets-embed.js" in checked
     assert "The <em>Check my work</em> button checks your own project" in checked
     assert "The migration explorer works once the notebook runs" in checked
+    for name in NOTEBOOK_NAMES:  # the page's download button gives the notebook itself
+        assert (site / "_sources" / "notebooks" / name).read_bytes() == (REPO / "notebooks" / name).read_bytes(), name
     left_out = (site / "notebooks" / "18-move-to-postgresql.html").read_text(encoding="utf-8")
     assert 'id="not-in-your-browser"' in left_out and "needs a PostgreSQL server" in left_out
 

@@ -97,6 +97,8 @@ def build(output: Path, lite: bool = True, stage: Path = STAGE) -> Path:
     if output.exists():
         shutil.rmtree(output)
     sphinx(stage, output, scripts)
+    for notebook in NOTEBOOKS.glob("*.ipynb"):  # the download button offers the notebook as the repository has it
+        shutil.copy2(notebook, output / "_sources" / "notebooks" / notebook.name)
     teaching = output / "teaching"
     build_teaching.slides(teaching)
     shutil.copy2(REPOSITORY / "teaching" / "cheatsheet.html", teaching / "cheatsheet.html")
