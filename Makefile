@@ -4,6 +4,7 @@
 #               hub's proxy (hub/package.json), then ruff's checks of the code, then every test
 # `make lab SERVERS=1` also installs the database drivers (requirements-servers.txt), for DATABASE_URL.
 # `make lite` builds the browser version (JupyterLite) into build/lite/ (requirements-lite.txt).
+# `make site` builds the course's website, with the browser version inside, into build/site/ (requirements-site.txt).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,8 +20,9 @@ TESTING := $(VENV)/.installed-test
 # The proxy in front of JupyterHub, for the hub test (hub/package.json pins it; npm ci installs the lock).
 PROXY := hub/node_modules/.bin/configurable-http-proxy
 LITE := $(VENV)/.installed-lite
+SITE := $(VENV)/.installed-site
 
-.PHONY: lab test outputs benchmark progress slides cheatsheet lite
+.PHONY: lab test outputs benchmark progress slides cheatsheet lite site
 
 $(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make with PYTHON=python3.12 (say)")'
@@ -38,10 +40,14 @@ $(LITE): requirements-lite.txt | $(VENV)/pyvenv.cfg
 	$(PIP_INSTALL) -r requirements-lite.txt
 	@touch $@
 
-# The test set includes the other three, so installing it brings their markers up to date too.
-$(TESTING): requirements-test.txt requirements.txt requirements-servers.txt requirements-lite.txt | $(VENV)/pyvenv.cfg
+$(SITE): requirements-site.txt | $(VENV)/pyvenv.cfg
+	$(PIP_INSTALL) -r requirements-site.txt
+	@touch $@
+
+# The test set includes the other four, so installing it brings their markers up to date too.
+$(TESTING): requirements-test.txt requirements.txt requirements-servers.txt requirements-lite.txt requirements-site.txt | $(VENV)/pyvenv.cfg
 	$(PIP_INSTALL) -r requirements-test.txt
-	@touch $@ $(LEARNER) $(DRIVERS) $(LITE)
+	@touch $@ $(LEARNER) $(DRIVERS) $(LITE) $(SITE)
 
 lab: $(LEARNER) $(if $(SERVERS),$(DRIVERS))
 	$(BIN)/jupyter lab --config=lab/jupyter_server_config.py --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00-start-here.ipynb
@@ -60,6 +66,12 @@ test: $(TESTING) $(PROXY)
 # The tutorial in the browser: a static JupyterLite site in build/lite/ (README: "Try it in your browser").
 lite: $(LEARNER) $(LITE)
 	$(BIN)/python tools/build_lite.py
+
+# The course on the web: a static site of every notebook, with a launch menu, in build/site/ (tools/build_site.py;
+# settings in site/conf.py), the browser version in its lite/ folder; Mermaid and the widgets' scripts from npm
+# (site/package-lock.json). GitHub Pages publishes it (.github/workflows/site.yml).
+site: $(LEARNER) $(LITE) $(SITE)
+	$(BIN)/python tools/build_site.py
 
 # Produce the stored outputs of the notebooks (all, or NOTEBOOKS="notebooks/03-*.ipynb").
 outputs: $(TESTING)

@@ -1,9 +1,10 @@
-"""Dependency truth in four files, each version pinned exactly once; environment.yml installs the learner's.
+"""Dependency truth in five files, each version pinned exactly once; environment.yml installs the learner's.
 
 - ``requirements.txt``: what the notebooks need (``make lab``, the conda route);
 - ``requirements-servers.txt``: the database drivers (``make lab SERVERS=1``);
 - ``requirements-lite.txt``: what builds the browser version (``make lite``);
-- ``requirements-test.txt``: those three, then what only the tests and tools/ need (``make test``).
+- ``requirements-site.txt``: what builds the course's website (``make site``);
+- ``requirements-test.txt``: those four, then what only the tests and tools/ need (``make test``).
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ from support.paths import REPOSITORY
 from support.tools import tool
 from tutorial.envcheck import environment_report, pinned_versions
 
-LEARNER, SERVERS, LITE, TEST = (
-    REPOSITORY / name for name in ("requirements.txt", "requirements-servers.txt", "requirements-lite.txt", "requirements-test.txt")
+LEARNER, SERVERS, LITE, SITE, TEST = (
+    REPOSITORY / name
+    for name in ("requirements.txt", "requirements-servers.txt", "requirements-lite.txt", "requirements-site.txt", "requirements-test.txt")
 )
-FILES = (LEARNER, SERVERS, LITE, TEST)
+FILES = (LEARNER, SERVERS, LITE, SITE, TEST)
 
 # The packages whose versions shape what the notebooks generate and show, and the tests that compare it.
 MUST_BE_PINNED = {
     LEARNER: {"alembic", "SQLAlchemy", "jupyterlab", "ipykernel", "ipython", "ipywidgets", "pygments", "pytest", "pytest-alembic"},
     SERVERS: {"psycopg", "PyMySQL"},
     LITE: {"jupyterlite-core", "jupyterlite-pyodide-kernel"},
+    SITE: {"Sphinx", "myst-nb", "sphinx-book-theme"},
     TEST: {"nbval", "nbclient", "nbformat", "pytest-xdist"},
 }
 
@@ -44,11 +47,11 @@ def test_every_line_is_pinned_exactly():
                 assert re.fullmatch(r"[A-Za-z0-9_.-]+(\[[A-Za-z0-9_,-]+\])?==[0-9][^\s;]*", line), f"{path.name}: not pinned exactly: {line}"
 
 
-def test_the_test_set_includes_the_other_three_and_only_they_include():
+def test_the_test_set_includes_the_other_four_and_only_they_include():
     assert [line for line in requirement_lines(TEST) if line.startswith("-r")] == [
-        "-r requirements.txt", "-r requirements-servers.txt", "-r requirements-lite.txt"
+        "-r requirements.txt", "-r requirements-servers.txt", "-r requirements-lite.txt", "-r requirements-site.txt"
     ]
-    for path in (LEARNER, SERVERS, LITE):
+    for path in (LEARNER, SERVERS, LITE, SITE):
         assert not [line for line in requirement_lines(path) if line.startswith("-")], f"{path.name} has options or includes"
 
 
@@ -60,7 +63,7 @@ def test_no_package_is_pinned_twice():
 def test_the_packages_that_shape_outputs_are_pinned_where_they_belong():
     for path, names in MUST_BE_PINNED.items():
         assert {name.lower() for name in names} <= set(own_pins(path)), f"{path.name} lacks some of {sorted(names)}"
-    assert set(pinned_versions(TEST)) == set(pinned_versions(LEARNER)) | set(pinned_versions(SERVERS)) | set(pinned_versions(LITE)) | set(
+    assert set(pinned_versions(TEST)) == set(pinned_versions(LEARNER)) | set(pinned_versions(SERVERS)) | set(pinned_versions(LITE)) | set(pinned_versions(SITE)) | set(
         re.split(r"[\[=]", line, 1)[0] for line in requirement_lines(TEST) if not line.startswith("-r")
     )
 

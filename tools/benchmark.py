@@ -7,6 +7,7 @@ Usage::
     python tools/benchmark.py --no-install              # skip the two installs into fresh venvs
     python tools/benchmark.py --no-suite --no-install   # about two minutes
     python tools/benchmark.py --no-browser              # skip the browser version (JupyterLite)
+    python tools/benchmark.py --no-site                 # skip the course's website
 
 It measures, one function each:
 
@@ -21,7 +22,9 @@ It measures, one function each:
 - the time from starting ``jupyter lab`` (as ``make lab`` does) to the start page answering;
 - the browser version (``make lite``): its build, the site's size, the time from opening its
   page in headless Chromium to the first notebook's Pyodide kernel being ready, and each core
-  notebook (01-04) run top to bottom in the browser beside the same on CPython.
+  notebook (01-04) run top to bottom in the browser beside the same on CPython;
+- the course's website (``make site``): its build, its size, and the time from opening a notebook's
+  page in headless Chromium (fresh profile, served on 127.0.0.1) to its first paint, and to its load.
 
 Everything is printed, and written as a Markdown table to ``test-artifacts/benchmark.md``
 (the folder is ignored by git) to compare between runs.
@@ -225,6 +228,45 @@ def browser_times() -> list[Row]:
     return rows
 
 
+SITE_PAGES = ["notebooks/04-upgrade-the-database.html", "notebooks/16-troubleshoot-common-errors.html"]
+
+
+def site_times() -> list[Row]:
+    """The course's website: build, size, and a notebook page's first paint in a fresh browser."""
+    sys.path.insert(0, str(REPOSITORY / "tests"))
+    import build_site
+    from browser_support import CHROMIUM_FLAGS, find_chromium, serve_folder
+    from playwright.sync_api import sync_playwright
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="alembic-tutorial-site-") as folder:
+        site = Path(folder) / "site"
+        started = time.perf_counter()
+        build_site.build(site, stage=Path(folder) / "source")
+        rows.append(("make site: build", f"{time.perf_counter() - started:.1f} s",
+                     "Sphinx, the slides and the browser version inside it (downloads cached)"))
+        rows.append(("make site: size", f"{_disk_usage(site) / 1e6:.0f} MB",
+                     f"of which the browser version (lite/) {_disk_usage(site / 'lite') / 1e6:.0f} MB"))
+        with serve_folder(site) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS, headless=True)
+            for relative in SITE_PAGES:
+                context = browser.new_context()  # a fresh cache for each page
+                page = context.new_page()
+                page.goto(f"{url}/{relative}", wait_until="load")
+                timing = page.evaluate("""() => new Promise(resolve => {
+                    const load = performance.getEntriesByType('navigation')[0].loadEventEnd;
+                    new PerformanceObserver(list => {
+                        const paint = list.getEntriesByName('first-contentful-paint')[0];
+                        if (paint) resolve({paint: paint.startTime, load});
+                    }).observe({type: 'paint', buffered: true});
+                })""")
+                context.close()
+                rows.append((f"site: {relative}, opening to first paint / load", f"{timing['paint'] / 1000:.2f} s / "
+                             f"{timing['load'] / 1000:.2f} s", "headless Chromium, empty cache, served on 127.0.0.1"))
+            browser.close()
+    return rows
+
+
 def _wait_for_200(url: str, process: subprocess.Popen, started: float) -> float | None:
     while time.perf_counter() - started < LAB_TIMEOUT and process.poll() is None:
         try:
@@ -312,6 +354,7 @@ def main() -> int:
     parser.add_argument("--no-suite", action="store_true", help="do not time the whole test suite")
     parser.add_argument("--no-install", action="store_true", help="do not time the installs into fresh venvs")
     parser.add_argument("--no-browser", action="store_true", help="do not time the browser version (make lite)")
+    parser.add_argument("--no-site", action="store_true", help="do not time the course's website (make site)")
     args = parser.parse_args()
 
     measurements = [
@@ -319,10 +362,12 @@ def main() -> int:
         ("JupyterLab's start", lab_start_time),
         ("each notebook, top to bottom in a fresh kernel", notebook_times),
         *([] if args.no_browser else [("the browser version (make lite, JupyterLite)", browser_times)]),
+        *([] if args.no_site else [("the course's website (make site)", site_times)]),
         *([] if args.no_install else [("installs into fresh venvs", install_times)]),
         *([] if args.no_suite else [("the whole test suite (python -m pytest -q, as make test runs it)", suite_times)]),
     ]
-    skipped = [name for name, flag in [("suite", args.no_suite), ("install", args.no_install), ("browser", args.no_browser)] if flag]
+    skipped = [name for name, flag in [("suite", args.no_suite), ("install", args.no_install), ("browser", args.no_browser),
+                                       ("site", args.no_site)] if flag]
     rows: list[Row] = []
     for title, measure in measurements:
         print(f"\n{title}:", flush=True)

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -135,8 +137,9 @@ def build(output: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="lite-source-") as source:
         source = Path(source)
         pyodide = source / "static" / "pyodide"
-        unpack_pyodide(fetch_pyodide(), pyodide)
-        wheels = fetch_wheels(json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8")))
+        with cache_held():
+            unpack_pyodide(fetch_pyodide(), pyodide)
+            wheels = fetch_wheels(json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8")))
         write_lock(pyodide, wheels)
         copy_contents(source / "contents")
         write_config(source, output)
@@ -145,6 +148,14 @@ def build(output: Path) -> Path:
         run([str(Path(sys.executable).parent / "jupyter-lite"), "build", "--lite-dir", str(source)], cwd=source)
     check_site(output)
     return output
+
+
+@contextlib.contextmanager
+def cache_held():
+    """The download cache for this build alone: the website's build and the tests may build the site at once."""
+    with open(CACHE / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 # --------------------------------------------------------------------------- Pyodide

@@ -15,6 +15,7 @@ that they open without a network. The cheat sheet is
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
 import subprocess
@@ -38,16 +39,21 @@ class BuildProblem(Exception):
 
 
 def install_reveal() -> Path:
-    """reveal.js at the version of ``teaching/package-lock.json`` (``npm ci``, only when needed)."""
+    """reveal.js at the version of ``teaching/package-lock.json`` (``npm ci``, only when needed).
+
+    One install at a time: the slides are built by the teaching tests and by the website's, which may run at once.
+    """
     lock = TEACHING / "package-lock.json"
     marker = TEACHING / "node_modules" / ".package-lock.json"  # npm writes it on each install
-    if REVEAL.is_dir() and marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime:
-        return REVEAL
-    npm = shutil.which("npm")
-    if npm is None:
-        raise BuildProblem("npm not found: install Node.js (e.g. `sudo apt-get install -y npm`) to build the slides")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-                   cwd=TEACHING, check=True)
+    with open(lock, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if REVEAL.is_dir() and marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime:
+            return REVEAL
+        npm = shutil.which("npm")
+        if npm is None:
+            raise BuildProblem("npm not found: install Node.js (e.g. `sudo apt-get install -y npm`) to build the slides")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+                       cwd=TEACHING, check=True)
     return REVEAL
 
 
