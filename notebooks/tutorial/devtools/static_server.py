@@ -1,0 +1,29 @@
+"""A folder served on 127.0.0.1, as ``python -m http.server`` serves it: the built sites, for the browser."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """``python -m http.server``'s handler, without a log line per request."""
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path):
+    """``folder`` on a free port of 127.0.0.1; yields its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
