@@ -295,8 +295,8 @@ def test_due_date_on_a_busy_table_not_done(live_due_date):
         "The Bill model has no `due_date` column yet (billtracker/data/bills.py).",
         "No revision adds bills.due_date yet: autogenerate one.",
     ]
-    assert report.missing[2:] == ["19.step2.waiting", "19.database.no-due-date"]  # no revision: its SQL waits
-    assert report.verdict() == "Not done yet: 3 things to do (marked ✗), then 1 step to check (marked ○)."
+    assert report.missing[2:] == ["19.step2.waiting", "19.step3.waiting"]  # no revision: its SQL, then the database wait
+    assert report.verdict() == "Not done yet: 2 things to do (marked ✗), then 2 steps to check (marked ○)."
 
 
 def test_due_date_on_a_busy_table_deployed_while_the_report_reads(live_due_date, shell):
@@ -347,8 +347,8 @@ def test_phone_index_not_done(live_phone):
     assert messages(report).splitlines()[0] == (  # the shared probe's finding
         "User.phone is there, but it has no index: add `index=True` to its `mapped_column(...)`."
     )
-    # No revision yet: the concurrent build (the notebook's step 3) waits for it; the database is checked.
-    assert report.missing[1:] == ["20.revision.no-phone-index", "20.step3.waiting", "20.database.no-phone-index"]
+    # No revision yet: the concurrent build (step 3) waits for it, and the database (step 4) after it.
+    assert report.missing[1:] == ["20.revision.no-phone-index", "20.step3.waiting", "20.step4.waiting"]
 
 
 def test_phone_index_built_plainly(live_phone, shell):

@@ -97,6 +97,10 @@ def test_a_database_the_server_does_not_have(workspace):
         assert ('database "h_no_such_database" does not exist' if kind == "postgres"
                 else "(1049, \"Unknown database 'h_no_such_database'\")") in seen.message
         assert "`CREATE DATABASE h_no_such_database;`" in fires("no-such-database", seen)
+    project = tutorial.start("h-no-database-case", stage="tables")
+    point_at(project, make_url(require("postgres")).set(database="H-No-Such").render_as_string(hide_password=False))
+    seen = outcome("alembic current", project.folder)
+    assert '`CREATE DATABASE "H-No-Such";`' in fires("no-such-database", seen)  # unquoted, it would be h and a syntax error
     project = tutorial.start("h-no-role", stage="tables")
     point_at(project, make_url(require("postgres")).set(username="h_no_such_role").render_as_string(hide_password=False))
     seen = outcome("alembic current", project.folder)

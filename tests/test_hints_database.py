@@ -133,6 +133,16 @@ def test_what_postgresql_refuses_in_a_revision(workspace):
                                      'sa.ForeignKey("users.id")))')
         assert "(psycopg.errors.DatatypeMismatch) foreign key constraint" in seen.message
         silent("cannot-cast-automatically", seen)  # a foreign key of another type: no USING helps
+        seen = upgrade_with(project, 'op.alter_column("users", "email", server_default="x")',
+                            'op.alter_column("users", "email", type_=sa.Boolean(), postgresql_using="email::boolean")')
+        assert 'default for column "email" cannot be cast automatically' in seen.message, seen.message
+        silent("cannot-cast-automatically", seen)  # the default is what fails: a USING is there already
+        seen = upgrade_with(project, 'op.alter_column("users", "email", type_=sa.Integer(), postgresql_using="email")')
+        assert 'result of USING clause for column "email" cannot be cast automatically' in seen.message, seen.message
+        silent("cannot-cast-automatically", seen)  # the revision's own USING falls short
+        seen = upgrade_with(project, 'op.alter_column("users", "id", server_default="abc")')
+        assert '(psycopg.errors.InvalidTextRepresentation) invalid input syntax for type integer: "abc"' in seen.message
+        silent("existing-rows-break-the-change", seen)  # a default's own value: no row is to blame
         for step in project.folder.glob("alembic/versions/*_step.py"):
             step.unlink()
         tutorial.run("alembic stamp base", project.folder, echo=False)  # the tables stay
@@ -188,7 +198,7 @@ def test_a_sqlite_file_another_connection_is_writing(workspace):
     finally:
         holder.close()
     assert "(sqlite3.OperationalError) database is locked" in seen.message
-    assert fires("database-busy", seen).startswith("another connection is writing to this SQLite file")
+    assert fires("database-busy", seen).startswith("another connection holds this SQLite file in a transaction")
 
 
 @pytest.mark.postgres

@@ -14,7 +14,7 @@ from .report import Report
 
 @exercise(
     "19-migrate-a-live-database", "bills.due_date, deployed while a report reads bills", solutions="19_",
-    steps=("the model and the revision", "the lock timeout", "the database"),
+    steps=("the model and the revision", "the lock timeout of env.py, in the revision's SQL", "the database"),
     success="The revision is applied, and env.py's lock_timeout holds for it: a blocked deploy fails fast.",
 )
 def check_due_date_on_a_busy_table(folder: Path, report: Report) -> None:

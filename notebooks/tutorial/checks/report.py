@@ -2,8 +2,9 @@
 
 One rule for every exercise: a checker checks each step whose inputs exist (a revision can be read once there is
 one; the database can be checked once a revision is there to reach it). A step it could not check yet is not left
-out: the report lists it as waiting (○), after the steps that are to do (✗), so "not started" reads the same in
-every notebook: every step, the first ones to do, the later ones waiting for them.
+out: the report lists it as waiting (○), and the steps after it too, where they are not done yet, so that what is
+to do (✗) is always what comes next, and "not started" reads the same in every notebook: every step, the first
+ones to do, the later ones waiting for them.
 """
 
 from __future__ import annotations
@@ -95,13 +96,18 @@ class Report:
         raise KeyError(id)
 
     def close(self) -> Report:
-        """Add a waiting finding for each declared step that no check reached, in step order."""
+        """List as waiting each declared step that no check reached, and every step after the first of those
+        that is not done yet: its misses are for later, once the steps before it are done (its passes stay)."""
+        waiting_from = None
         for number, words in enumerate(self.steps, start=1):
-            if words is None or any(finding.step == number for finding in self.findings):
+            reached = [finding for finding in self.findings if finding.step == number]
+            if words is None or (waiting_from is None and reached) or (reached and all(f.ok for f in reached)):
                 continue
-            waiting = Finding(False, f"{words[:1].upper()}{words[1:]}: checked once the steps before it are done.", number,
-                              self._full(f"step{number}.waiting"), waiting=True)
-            before = [index for index, finding in enumerate(self.findings) if finding.step < number]
+            waiting_from = waiting_from or number
+            self.findings = [finding for finding in self.findings if finding.step != number or finding.ok]
+            waiting = Finding(False, f"{words[:1].upper()}{words[1:]}: checked once the steps before it are done.",
+                              number, self._full(f"step{number}.waiting"), waiting=True)
+            before = [index for index, finding in enumerate(self.findings) if finding.step <= number]
             self.findings.insert(before[-1] + 1 if before else 0, waiting)  # the others keep their order
         return self
 

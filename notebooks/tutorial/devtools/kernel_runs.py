@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import servers
+from .. import servers
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 

@@ -86,10 +86,13 @@ def _no_such_database(s: Snapshot) -> Hint | None:
         missing = pattern.search(s.message)
         if missing:
             name = missing.group(1)
+            quoted = name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else (
+                f'"{name}"' if "psycopg" in pattern.pattern else f"`{name}`"
+            )  # unquoted, PostgreSQL folds a name to lower case, and a hyphen is a syntax error
             return Hint(
                 f"the server has no database `{name}`: Alembic creates the tables in a "
                 "database, not the database itself.",
-                f"Create it first (`CREATE DATABASE {name};`, or PostgreSQL's "
+                f"Create it first (`CREATE DATABASE {quoted};`, or PostgreSQL's "
                 f"`createdb {name}`), or correct its name in the URL.",
             )
     return None

@@ -46,6 +46,8 @@ CHECKS_EXISTING_ROWS = re.compile(
     r"""|INSERT\s+INTO\s+[`"]?_alembic_tmp_(?P<copied>\w+))""",
     re.IGNORECASE,
 )
+DEFAULT_CHANGE = re.compile(r"\b(?:SET|DROP)\s+DEFAULT\b", re.IGNORECASE)
+CONCURRENT_INDEX = re.compile(r"^CREATE\s+UNIQUE\s+INDEX\s+CONCURRENTLY\b", re.IGNORECASE)
 # What a row that breaks such a change raises: SQLAlchemy's IntegrityError and DataError
 # (the SQLSTATE classes 23 and 22), and MySQL's CHECK (4025) and conversion (1292)
 # errors, which PyMySQL raises as OperationalError.
@@ -58,8 +60,10 @@ SQLITE_BUSY = re.compile(r"\(sqlite3\.OperationalError\) database is locked")
 SERVER_LOCK_TIMEOUT = re.compile(
     r"\(psycopg2?\.errors\.LockNotAvailable\)|\((?:pymysql\.err|MySQLdb)\.OperationalError\) \(1205,"
 )
-# PostgreSQL's 42804 on ALTER COLUMN ... TYPE: no implicit cast from the old type.
-CANNOT_CAST = re.compile(r"\(psycopg2?\.errors\.DatatypeMismatch\)")
+# PostgreSQL's 42804 on ALTER COLUMN ... TYPE: no implicit cast from the old type, and its own HINT that a USING
+# is needed (not a default that cannot be cast, nor a foreign key of another type, nor a USING that falls short).
+CANNOT_CAST = re.compile(r"\(psycopg2?\.errors\.DatatypeMismatch\) column \"\w+\" cannot be cast automatically")
+NEEDS_USING = re.compile(r'HINT:\s+You might need to specify "USING ')
 ALTER_TYPE = re.compile(
     r'ALTER TABLE "?(\w+)"? ALTER COLUMN "?(\w+)"? TYPE ([^\n\]]+?)\s*(?:USING|\]|$)',
     re.IGNORECASE | re.MULTILINE,
@@ -162,6 +166,8 @@ def _existing_rows_break_the_change(s: Snapshot) -> Hint | None:
     changed = CHECKS_EXISTING_ROWS.match(statement.group(1))
     if not changed:
         return None  # an INSERT or UPDATE of a data migration: its own row, not the old ones
+    if DEFAULT_CHANGE.search(statement.group(1)):
+        return None  # SET DEFAULT 'abc' on an integer fails whatever the rows hold
     table = changed.group("altered") or changed.group("indexed") or changed.group("copied")
     if not s.row_count(table):
         return None  # no rows (or none that can be counted): the cause is elsewhere
@@ -170,7 +176,10 @@ def _existing_rows_break_the_change(s: Snapshot) -> Hint | None:
         "unique index, NOT NULL, or a narrower type): the database checks every "
         "existing row, and the message above names what one of them breaks.",
         "Fix those rows first, in the revision, before the change (`op.execute(\"UPDATE "
-        "...\")` or `DELETE`), or loosen the change; then upgrade again.",
+        "...\")` or `DELETE`), or loosen the change; then upgrade again."
+        + (" A CONCURRENTLY build that failed leaves an invalid index behind: drop it first "
+           "(`DROP INDEX CONCURRENTLY`), or the next run stops at \"already exists\" (or, with "
+           "`IF NOT EXISTS`, keeps the invalid one)." if CONCURRENT_INDEX.search(statement.group(1)) else ""),
     )
 
 
@@ -178,10 +187,10 @@ def _existing_rows_break_the_change(s: Snapshot) -> Hint | None:
 def _database_busy(s: Snapshot) -> Hint | None:
     if SQLITE_BUSY.search(s.message):
         return Hint(
-            "another connection is writing to this SQLite file (SQLite lets one writer at "
-            "a time), and did not finish within the wait: a program that has it open (a "
-            "database browser, the app, another notebook's kernel) with a transaction not "
-            "yet committed.",
+            "another connection holds this SQLite file in a transaction not yet finished "
+            "(writing, or reading: SQLite lets no one write while it lasts), and did not "
+            "finish within the wait: a program that has it open (a database browser, the "
+            "app, another notebook's kernel).",
             "Commit or close that connection (or restart the kernel that holds it), then "
             "run the command again.",
         )
@@ -202,8 +211,11 @@ def _database_busy(s: Snapshot) -> Hint | None:
 )
 def _cannot_cast_automatically(s: Snapshot) -> Hint | None:
     altered = ALTER_TYPE.search(s.message)
-    if not CANNOT_CAST.search(s.message) or not altered:
+    statement = STATEMENT.search(s.message)
+    if not (CANNOT_CAST.search(s.message) and NEEDS_USING.search(s.message) and altered):
         return None
+    if statement and re.search(r"\bUSING\b", statement.group(1), re.IGNORECASE):
+        return None  # the revision gives a USING already: its expression is what fails
     table, column, new_type = altered.groups()
     return Hint(
         f"PostgreSQL does not convert `{table}.{column}` to {new_type} by itself: the "
