@@ -45,8 +45,7 @@ def test_the_hints_reading_the_models_leave_no_sqlmodel_table_behind(tmp_path):
     (tmp_path / "jotter").mkdir()
     (tmp_path / "jotter" / "__init__.py").write_text("")
     (tmp_path / "jotter" / "models.py").write_text(NOTE)
-    with snapshot._project_importable(tmp_path):
-        __import__("jotter.models")
+    assert snapshot.load_models(tmp_path).tables == {"fresh_notes": "jotter/models.py"}
     assert "fresh_notes" not in sqlmodel.SQLModel.metadata.tables
     assert fresh.import_fresh("jotter.models", tmp_path).Note.__table__.name == "fresh_notes"
     fresh.forget_project_modules(tmp_path)

@@ -65,6 +65,33 @@ def test_the_database_is_the_one_env_py_connects_to_and_looking_creates_no_file(
     assert len(inspection.current_revisions(folder)) == 1
 
 
+def test_one_engine_opens_the_projects_database_or_a_given_url_sync_or_async(workspace):
+    import asyncio
+
+    from sqlalchemy import inspect, text
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    folder = one_rule_project(workspace, "shop-engines", "generic", "")
+    terminal.run('alembic revision --autogenerate -m "items"', folder, echo=False)
+    terminal.run("alembic upgrade head", folder, echo=False)
+    database = folder / "shop" / "shop.sqlite"
+    plain = inspection.engine(folder)
+    given = inspection.engine(folder, "sqlite+aiosqlite:///shop/shop.sqlite")  # relative to the folder, made sync
+    assert str(plain.url) == str(given.url) == f"sqlite:///{database}"
+    assert "items" in inspect(given).get_table_names()
+    async_engine = inspection.engine(folder, use_async=True)
+    assert isinstance(async_engine, AsyncEngine) and async_engine.url.drivername == "sqlite+aiosqlite"
+
+    async def count():
+        async with async_engine.connect() as connection:
+            return (await connection.execute(text("SELECT count(*) FROM items"))).scalar()
+
+    assert asyncio.run(count()) == 0
+    with pytest.raises(inspection.NoDatabaseYet, match="other.sqlite does not exist"):
+        inspection.engine(folder, "sqlite:///other.sqlite")
+    assert not (folder / "other.sqlite").exists()
+
+
 def test_no_url_in_alembic_ini_and_an_env_py_that_fails_say_so(workspace):
     folder = one_rule_project(workspace, "shop-broken", "generic", "")
     (folder / "shop" / "settings.py").write_text("DATABASE_URL = NOT_DEFINED\n")

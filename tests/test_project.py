@@ -24,6 +24,20 @@ def test_start_builds_the_stage_and_enters_the_folder(workspace, capsys):
     assert "moved" not in out
 
 
+def test_the_projects_engine_is_the_one_inspection_opens_from_another_folder_too(workspace, tmp_path):
+    from tutorial import inspection
+
+    project = tutorial.start("t-engine", stage="models")
+    os.chdir(tmp_path)  # a relative SQLite file is the project's, wherever the kernel stands
+    with pytest.raises(inspection.NoDatabaseYet):  # looking creates no empty database file
+        project.engine()
+    assert not (project.folder / "billtracker.sqlite").exists()
+    tutorial.start("t-engine", stage="last_login-applied")
+    os.chdir(tmp_path)
+    assert str(project.engine().url) == str(inspection.engine(project.folder).url)
+    assert str(project.engine().url) == f"sqlite:///{project.folder / 'billtracker.sqlite'}"
+
+
 def test_start_twice_backs_up_the_learners_work_and_says_where(workspace, capsys):
     first = tutorial.start("t-again", stage="models")
     (first.folder / "my_notes.txt").write_text("mine")

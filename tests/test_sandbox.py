@@ -132,3 +132,27 @@ def test_in_the_browser_a_command_runs_in_place_for_pyodide_has_no_threads(monke
         return sandbox.outside_any_event_loop(threading.current_thread)
 
     assert asyncio.run(in_the_browser()) is threading.current_thread()
+
+
+def test_a_module_imported_afresh_is_read_as_the_file_is_now_and_forgotten_after(tmp_path):
+    (tmp_path / "afresh_app").mkdir()
+    (tmp_path / "afresh_app" / "__init__.py").write_text("")
+    settings = tmp_path / "afresh_app" / "settings.py"
+    settings.write_text("DATABASE_URL = 'sqlite:///one.sqlite'\n")
+    with sandbox.imported_afresh(tmp_path, "afresh_app.settings") as module:
+        assert module.DATABASE_URL == "sqlite:///one.sqlite"
+        assert os.getcwd() == str(tmp_path.resolve())
+    assert "afresh_app.settings" not in sys.modules and str(tmp_path.resolve()) not in sys.path
+    settings.write_text("DATABASE_URL = 'sqlite:///two.sqlite'\n")
+    (tmp_path / "afresh_app" / "models.py").write_text("TABLES = ['notes']\n")
+    with sandbox.imported_afresh(tmp_path, "afresh_app.settings", "afresh_app.models") as (again, models):
+        assert (again.DATABASE_URL, models.TABLES) == ("sqlite:///two.sqlite", ["notes"])
+
+
+def test_a_module_that_does_not_import_is_a_project_problem_naming_the_file_and_line(tmp_path):
+    (tmp_path / "broken_app.py").write_text("x = 1\ny = undefined_name\n")
+    with pytest.raises(sandbox.ProjectProblem) as raised:
+        with sandbox.imported_afresh(tmp_path, "broken_app"):
+            pass
+    assert str(raised.value) == "NameError: name 'undefined_name' is not defined\n  (raised in broken_app.py, line 2)"
+    assert "broken_app" not in sys.modules

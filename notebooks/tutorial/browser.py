@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import html
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from wsgiref.util import setup_testing_defaults
 
-from . import fresh
+from . import sandbox
 
 
 @dataclass
@@ -46,21 +45,16 @@ def browse(path: str = "/", app: str = "billtracker.app", folder: Path | str = "
     """Request ``path`` from the WSGI ``application`` in module ``app`` of the project in ``folder``.
 
     The app's modules are imported afresh, so the page reflects the model files as they are now.
+
+    :raises tutorial.inspection.ProjectProblem: the app does not import; the message names the file and line.
     """
-    folder = Path(folder).resolve()
-    previous = os.getcwd()
-    os.chdir(folder)
-    try:
-        module = fresh.import_fresh(app, folder)
-        environ: dict = {"PATH_INFO": path, "wsgi.input": io.BytesIO()}
-        setup_testing_defaults(environ)
-        started: dict = {}
+    environ: dict = {"PATH_INFO": path, "wsgi.input": io.BytesIO()}
+    setup_testing_defaults(environ)
+    started: dict = {}
 
-        def start_response(status, headers, exc_info=None):
-            started["status"] = status
+    def start_response(status, headers, exc_info=None):
+        started["status"] = status
 
+    with sandbox.imported_afresh(Path(folder), app) as module:  # in the project folder, as its server would be
         body = b"".join(module.application(environ, start_response)).decode("utf-8")
-    finally:
-        os.chdir(previous)
-        fresh.forget_project_modules(folder)
     return Response(path, started["status"], body)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
-from . import workspace
+from . import drivers, workspace
 
 SQLITE_FILE = "billtracker.sqlite"
 CONNECT_TIMEOUT = 10  # seconds: a server behind a firewall says nothing, and the cell must not wait for ever
@@ -48,9 +48,6 @@ class DriverMissing(DatabaseUnavailable):
         )
 
 
-# The drivers that requirements-servers.txt installs, by backend.
-SERVER_DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql", "mariadb": "pymysql"}
-BACKEND_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "mariadb": "MariaDB"}
 INSTALL_DRIVERS = "`make lab SERVERS=1`, or `pip install -r requirements-servers.txt`"
 
 
@@ -66,9 +63,10 @@ def missing_driver(url: URL, error: Exception) -> str:
         driver = url.get_dialect().driver  # a URL without "+driver" gets SQLAlchemy's default for the backend
     except Exception:  # a driver SQLAlchemy does not know: keep the URL's word for it
         pass
-    name = BACKEND_NAMES.get(backend, backend)
+    known = drivers.SERVER_BACKENDS.get(backend)
+    name = known.name if known else backend
     what = f"The {name} driver {driver}" if driver else f"The {name} driver"
-    if driver == SERVER_DRIVERS.get(backend):
+    if known and driver == known.server_driver:
         return f"{what} is not installed here ({error}): install it with {INSTALL_DRIVERS}, then restart the kernel"
     return (
         f"{what} is not installed here ({error}): the tutorial's drivers are psycopg (postgresql+psycopg://...) "

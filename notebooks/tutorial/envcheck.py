@@ -14,14 +14,15 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from . import drivers
+
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "requirements.txt"
 SERVER_REQUIREMENTS = ROOT / "requirements-servers.txt"
 
 # package of requirements-servers.txt: (the server it drives, the URL prefixes that use it)
 DRIVERS = {
-    "psycopg": ("PostgreSQL", ("postgresql+psycopg:", "postgresql:")),  # SQLAlchemy 2.1's default PostgreSQL driver
-    "PyMySQL": ("MariaDB/MySQL", ("mysql+pymysql:", "mariadb+pymysql:")),
+    **drivers.server_packages(),
     "squawk-cli": ("PostgreSQL (notebook 20)", ()),  # not a driver: the migration linter notebook 20 runs
 }
 INSTALL_DRIVERS = "make lab SERVERS=1, or pip install -r requirements-servers.txt"

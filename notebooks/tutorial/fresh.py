@@ -77,7 +77,11 @@ def forget_sqlmodel_tables(name: str, module) -> None:
 
 
 def import_fresh(module_name: str, folder: Path):
-    """Import ``module_name`` from the files in ``folder`` as they are on disk now."""
+    """Import ``module_name`` from the files in ``folder`` as they are on disk now, and leave it imported.
+
+    For the cells of notebooks 24 and 25, which use the module in the cells after. The package's own
+    code uses :func:`tutorial.sandbox.imported_afresh`, which also forgets the module after its block.
+    """
     forget_project_modules(folder)
     path_entry = str(folder.resolve())
     added = path_entry not in sys.path

@@ -11,23 +11,18 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import importlib
 import io
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import NullPool
 
-from . import sandbox, workspace
+from . import drivers, sandbox, workspace
+from .sandbox import ProjectProblem
 
 PLACEHOLDER_URL = "driver://user:pass@localhost/dbname"
-
-
-class ProjectProblem(Exception):
-    """Something in the learner's project keeps us from reading it; the message says what, and what to do."""
 
 
 class NoDatabaseYet(ProjectProblem):
@@ -213,13 +208,7 @@ def database_url(folder: Path) -> str:
 
 
 # The sync driver of each async one, to read a database an async app uses (notebook 24).
-SYNC_DRIVERS = {
-    "sqlite+aiosqlite": "sqlite",
-    "postgresql+psycopg_async": "postgresql+psycopg",
-    "postgresql+asyncpg": "postgresql+psycopg",
-    "mysql+aiomysql": "mysql+pymysql",
-    "mysql+asyncmy": "mysql+pymysql",
-}
+SYNC_DRIVERS = drivers.sync_twins()
 
 
 class _Connecting(Exception):
@@ -260,7 +249,7 @@ def env_url(folder: Path) -> str | None:
     return None
 
 
-def resolved_url(url: str, folder: Path) -> str:
+def resolved_url(url: str | URL, folder: Path) -> str:
     """``url`` with a relative SQLite file made relative to ``folder`` (where Alembic runs), and a sync driver."""
     parsed = make_url(url)
     if parsed.drivername in SYNC_DRIVERS:
@@ -281,19 +270,35 @@ def missing_database(url: str) -> str | None:
     return None
 
 
-def engine(folder: Path) -> Engine:
-    """An engine on the project's database.
+def engine(folder: Path | None = None, url: str | URL | None = None, *, use_async: bool = False):
+    """An engine on the project's database, no pooled connection left open: the one way the tutorial opens one.
 
-    :raises ProjectProblem: no ``alembic.ini``, a placeholder URL, or a SQLite file not created yet.
+    :param folder: the project folder. Its ``alembic.ini`` (or, when that names none, its ``env.py``)
+        names the database, and a relative SQLite path is relative to it.
+    :param url: the database to open instead of the one ``alembic.ini`` names now (what ``start()``
+        wrote there, a second database on a server).
+    :param use_async: an ``AsyncEngine``, through the async twin of the URL's driver (``aiosqlite``,
+        ``psycopg_async``); else a plain ``Engine``, through the sync twin of an async driver.
+    :raises ProjectProblem: no ``alembic.ini``, a placeholder URL, or a SQLite file not created yet
+        (:class:`NoDatabaseYet`: looking must not create it).
     """
-    url = database_url(folder)
+    if url is None:
+        url = database_url(folder)
+    else:
+        url = resolved_url(url, folder if folder is not None else Path.cwd())
     missing = missing_database(url)
     if missing:
         raise NoDatabaseYet(
             f"There is no database yet: {missing} does not exist. `alembic upgrade head` creates it "
             "(with the tables of every revision)."
         )
-    return create_engine(url, poolclass=NullPool)
+    if not use_async:
+        return create_engine(url, poolclass=NullPool)
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    parsed = make_url(url)
+    scheme = f"{parsed.get_backend_name()}+{parsed.get_driver_name()}"
+    return create_async_engine(parsed.set(drivername=drivers.async_twins().get(scheme, scheme)), poolclass=NullPool)
 
 
 def sqlite_file(folder: Path) -> Path | None:
@@ -435,16 +440,13 @@ def model_tables(folder: Path, module: str | list[str], base: str):
     :param base: ``module:Class`` of the declarative base, e.g. ``billtracker.data.modelbase:SqlAlchemyBase``.
     :raises ProjectProblem: a model file does not import.
     """
-    folder = Path(folder).resolve()
     base_module, _, base_name = base.partition(":")
-    with sandbox.as_in_a_terminal(folder):  # forgets the cached modules, before and after
-        sys.path.insert(0, str(folder))
-        try:
-            for name in [module] if isinstance(module, str) else module:
-                importlib.import_module(name)
-            return getattr(importlib.import_module(base_module), base_name).metadata
-        except Exception as error:
-            raise ProjectProblem(_explain(error, folder)) from None
+    modules = [module] if isinstance(module, str) else list(module)
+    with sandbox.imported_afresh(folder, *modules, base_module) as imported:
+        base_class = getattr(imported[-1] if isinstance(imported, tuple) else imported, base_name, None)
+        if base_class is None:
+            raise ProjectProblem(f"AttributeError: module '{base_module}' has no attribute '{base_name}'")
+        return base_class.metadata
 
 
 def _explain(error: Exception, folder: Path) -> str:

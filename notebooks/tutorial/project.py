@@ -6,10 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine
 
-from . import database, fresh, hovershare, inbrowser, story, web, workspace
+from . import database, fresh, hovershare, inbrowser, inspection, story, web, workspace
 
 # The apps the tutorial builds stage by stage: the module that builds each, and its SQLite file.
 # From notebook 21 on, a notebook may have the learner write an app instead: start(name, app="bookshelf")
@@ -27,11 +26,8 @@ class Project:
     database_url: str
 
     def engine(self) -> Engine:
-        """An engine on the project's database (no pooled connections left open)."""
-        url = self.database_url
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-            url = "sqlite:///" + str(self.folder / url.removeprefix("sqlite:///"))
-        return create_engine(url, poolclass=NullPool)
+        """An engine on the project's database (no pooled connections left open): :func:`tutorial.inspection.engine`."""
+        return inspection.engine(self.folder, self.database_url)
 
     def path(self, relative: str) -> Path:
         """A path inside the project folder."""

@@ -3,7 +3,8 @@
 Alembic, ``env.py`` and the learner's models run in the kernel (a few milliseconds instead of the half
 second a new Python process costs). Inside :func:`as_in_a_terminal`:
 
-- the project's modules are re-read from disk, so a model the learner just edited is what is seen;
+- the project's modules are re-read from disk, so a model the learner just edited is what is seen
+  (:func:`imported_afresh` imports them so, for code of the tutorial that reads them);
 - the working directory is the project folder, and ``sys.path`` lacks the kernel's working folder
   (only ``alembic.ini``'s ``prepend_sys_path`` puts the project on it, as in a terminal);
 - the kernel's logging setup, working directory and ``sys.path`` are restored afterwards
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
 import sys
@@ -34,6 +36,10 @@ from . import fresh, inbrowser
 
 # What pytest takes as "running on a CI server" (_pytest.assertion.util.running_on_ci).
 CI_VARIABLES = ("CI", "BUILD_NUMBER")
+
+
+class ProjectProblem(Exception):
+    """Something in the learner's project keeps us from reading it; the message says what, and what to do."""
 
 
 @contextlib.contextmanager
@@ -60,6 +66,29 @@ def as_in_a_terminal(folder: Path):
         sys.dont_write_bytecode = saved_bytecode
         _restore_logging(saved_logging)
         fresh.forget_project_modules(folder)
+
+
+@contextlib.contextmanager
+def imported_afresh(folder: Path, *names: str):
+    """The learner's modules ``names``, imported from the files in ``folder`` as they are now, for the block.
+
+    Runs :func:`as_in_a_terminal` with ``folder`` first on ``sys.path``: the project's modules are
+    forgotten before the import (an edited file is read again) and after the block (the next reader
+    reads it again too).
+
+    :param folder: the project folder.
+    :param names: dotted module names, e.g. ``billtracker.data.__all_models``, imported in order.
+    :returns: (as the ``with`` target) the module, or a tuple of them when ``names`` are several.
+    :raises ProjectProblem: a module does not import; the message names the file and line of the learner's code.
+    """
+    folder = Path(folder).resolve()
+    with as_in_a_terminal(folder):
+        sys.path.insert(0, str(folder))
+        try:
+            modules = tuple(importlib.import_module(name) for name in names)
+        except Exception as error:
+            raise ProjectProblem(relative_paths(describe_exception(error, folder), folder)) from None
+        yield modules[0] if len(modules) == 1 else modules
 
 
 def _logging_state():

@@ -16,18 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-from . import database, terminal
+from . import database, drivers, inspection, terminal
 from .terminal import CommandFailed
 
+# kind: (its name, the variable that names its URL, the URL used without it)
 SERVERS = {
-    "postgres": ("PostgreSQL", "TUTORIAL_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
-    "mariadb": ("MariaDB", "TUTORIAL_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
+    "postgres": ("PostgreSQL", "TUTORIAL_POSTGRES_URL", drivers.local_server_url("postgresql", "postgres", "postgres")),
+    "mariadb": ("MariaDB", "TUTORIAL_MARIADB_URL", drivers.local_server_url("mysql", "root", "test")),
 }
-BACKENDS = {"postgres": ("postgresql",), "mariadb": ("mysql", "mariadb")}
 CONNECT_TIMEOUT = 3  # seconds; a missing server usually refuses at once
 
 
@@ -38,7 +38,7 @@ def server_url(kind: str) -> URL:
     if configured:
         return make_url(configured)
     chosen = database.server_url()
-    if chosen is not None and chosen.get_backend_name() in BACKENDS[kind]:
+    if chosen is not None and chosen.get_backend_name() in drivers.server_backends(kind):
         return chosen
     return make_url(default)
 
@@ -129,8 +129,8 @@ class ServerDatabase:
         return server_name(self.kind)
 
     def engine(self) -> Engine:
-        """An engine on this database (no pooled connections left open)."""
-        return create_engine(self.url, poolclass=NullPool)
+        """An engine on this database (no pooled connections left open): :func:`tutorial.inspection.engine`."""
+        return inspection.engine(url=self.url)
 
 
 def write_config(project, kind: str) -> str:

@@ -11,17 +11,15 @@ silent. Nothing here changes the project, and nothing creates a database.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import re
 import shlex
-import sys
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import fresh, inspection
+from . import inspection, sandbox
 
 SKIPPED_FOLDERS = {"alembic", "tests", "venv", "__pycache__", "node_modules"}
 OPTIONS_WITH_A_VALUE = {"-c", "--config", "-n", "--name", "-x"}
@@ -203,14 +201,13 @@ def load_models(folder: Path) -> Models | None:
     if not modules:
         return None
     models = Models()
-    with _project_importable(folder):
-        try:
-            for path in modules:
-                name = ".".join(path.relative_to(folder).with_suffix("").parts).removesuffix(".__init__")
-                module = __import__(name, fromlist=["_"])
+    names = [".".join(path.relative_to(folder).with_suffix("").parts).removesuffix(".__init__") for path in modules]
+    try:
+        with quiet(), sandbox.imported_afresh(folder, *names) as imported:
+            for module, path in zip(imported if len(names) > 1 else [imported], modules):
                 _collect(module, path.relative_to(folder).as_posix(), models)
-        except Exception:  # a model with a typo: Alembic itself will say so
-            return None
+    except inspection.ProjectProblem:  # a model with a typo: Alembic itself will say so
+        return None
     for metadata in models.metadata:
         for table in metadata.tables:
             models.tables.setdefault(table, "?")
@@ -310,39 +307,6 @@ def _python_files(folder: Path) -> list[Path]:
             continue
         found.append(path)
     return found
-
-
-@contextlib.contextmanager
-def _project_importable(folder: Path):
-    """The project's modules importable, as on disk now; none of them left in ``sys.modules`` afterwards.
-
-    (Faster than :func:`fresh.forget_project_modules`: only the project's own top-level names are looked at.)
-    """
-    tops = {path.stem for path in folder.iterdir() if path.suffix == ".py" or (path / "__init__.py").is_file()}
-    tops = {top for top in tops if top not in sys.modules or _inside(sys.modules[top], folder)}
-
-    def forget():
-        for name in [name for name in sys.modules if name.split(".")[0] in tops]:
-            fresh.forget_sqlmodel_tables(name, sys.modules[name])
-            del sys.modules[name]
-
-    saved_path, saved_bytecode = list(sys.path), sys.dont_write_bytecode
-    forget()
-    importlib.invalidate_caches()
-    sys.path.insert(0, str(folder))
-    sys.dont_write_bytecode = True
-    try:
-        with quiet():
-            yield
-    finally:
-        sys.path[:] = saved_path
-        sys.dont_write_bytecode = saved_bytecode
-        forget()
-
-
-def _inside(module, folder: Path) -> bool:
-    file = getattr(module, "__file__", None)
-    return bool(file) and Path(file).resolve().is_relative_to(folder.resolve())
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-from tutorial import database, fresh, sandbox, servers, terminal
+from tutorial import database, sandbox, servers, terminal
 
 # The notebooks that end, on purpose, with a project that is not healthy: what is wrong with it, and the
 # words of the notebook's last section that say so.
@@ -167,8 +167,9 @@ def _own_url(folder: Path, settings: dict[str, str | None]) -> URL | None:
     with sandbox.as_in_a_terminal(folder), contextlib.redirect_stdout(io.StringIO()):
         for module in filter(None, settings.values()):
             try:
-                candidates.append(getattr(fresh.import_fresh(module, folder), "DATABASE_URL", None))
-            except Exception:  # an app that cannot be imported here: its alembic.ini may still say
+                with sandbox.imported_afresh(folder, module) as settings_module:
+                    candidates.append(getattr(settings_module, "DATABASE_URL", None))
+            except sandbox.ProjectProblem:  # an app that cannot be imported here: its alembic.ini may still say
                 pass
         candidates.append(AlembicConfig(str(folder / "alembic.ini")).get_main_option("sqlalchemy.url"))
     for candidate in candidates:
