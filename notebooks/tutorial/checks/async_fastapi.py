@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import inspection
+from .. import inspection, sandbox
 from . import probes
 from .registry import exercise
 from .report import Report
@@ -12,35 +12,21 @@ from .report import Report
 
 def _fastbills_engine(folder: Path):
     """A sync engine on the database the app's settings name (the checks read it with the sync inspector)."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    from .. import fresh
-
-    url = fresh.import_fresh("fastbills.settings", folder).DATABASE_URL
-    fresh.forget_project_modules(folder)
-    return create_engine(inspection.resolved_url(url, folder), poolclass=NullPool)
+    with sandbox.imported_afresh(folder, "fastbills.settings") as settings:
+        url = settings.DATABASE_URL
+    return inspection.engine(folder, url)
 
 
 def _fastbills_page(folder: Path, path: str):
     """GET ``path`` from fastbills' FastAPI app, with its test client, as the files are now."""
     import warnings
 
-    from .. import fresh
-
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
         from fastapi.testclient import TestClient
-    previous = Path.cwd()
-    try:
-        app = fresh.import_fresh("fastbills.app", folder).app
-        with TestClient(app, raise_server_exceptions=False) as client:
+    with sandbox.imported_afresh(folder, "fastbills.app") as app_module:
+        with TestClient(app_module.app, raise_server_exceptions=False) as client:
             return client.get(path)
-    finally:
-        import os
-
-        os.chdir(previous)
-        fresh.forget_project_modules(folder)
 
 
 @exercise(
@@ -97,8 +83,9 @@ def check_paid_flag(folder: Path, report: Report) -> None:
         return
     report.add(True, f"Revision {adding[0]} adds bills.paid, with its server default.", 2, id="revision.adds-paid")
 
-    engine = _fastbills_engine(folder)
+    engine = None
     try:
+        engine = _fastbills_engine(folder)
         with engine.connect() as connection:
             current = tuple(sorted(connection.execute(sql("SELECT version_num FROM alembic_version")).scalars()))
             columns = {column["name"] for column in inspect(connection).get_columns("bills")}
@@ -107,7 +94,8 @@ def check_paid_flag(folder: Path, report: Report) -> None:
                    id="database.unreadable")
         return
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     heads = tuple(sorted(script.get_heads()))
     if current != heads or "paid" not in columns:
         report.add(False, probes.not_at_head(current, heads), 3, id="database.not-at-head")
@@ -117,8 +105,8 @@ def check_paid_flag(folder: Path, report: Report) -> None:
 
     try:
         page = _fastbills_page(folder, "/bills")
-    except Exception as error:  # the app does not import at all
-        report.add(False, f"The app does not start: {type(error).__name__}: {error}", 3, id="app.does-not-start")
+    except sandbox.ProjectProblem as problem:  # the app does not import at all
+        report.add(False, f"The app does not start: {problem}", 3, id="app.does-not-start")
         return
     if page.status_code != 200:
         report.add(False, f"GET /bills answers {page.status_code}: run `ask(\"/bills\")` to see what the app logged.", 3,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import terminal
+from .. import inspection, sandbox, terminal
 from .registry import exercise
 from .report import Report
 
@@ -30,11 +30,7 @@ def check_notes_settings(folder: Path, report: Report) -> None:
 
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.pool import NullPool
-
-    from .. import fresh
+    from sqlalchemy import text
 
     notes = folder / "notes"
     if not (notes / "pyproject.toml").is_file() or not (notes / "alembic" / "env.py").is_file():
@@ -50,18 +46,18 @@ def check_notes_settings(folder: Path, report: Report) -> None:
     else:
         saved = os.environ.pop(NOTES_VARIABLE, None)
         try:
-            default = getattr(fresh.import_fresh("settings", notes), "DATABASE_URL", None)
+            with sandbox.imported_afresh(notes, "settings") as settings:
+                default = getattr(settings, "DATABASE_URL", None)
             os.environ[NOTES_VARIABLE] = "sqlite:///from-the-variable.sqlite"
-            chosen = getattr(fresh.import_fresh("settings", notes), "DATABASE_URL", None)
-        except Exception as error:
+            with sandbox.imported_afresh(notes, "settings") as settings:
+                chosen = getattr(settings, "DATABASE_URL", None)
+        except sandbox.ProjectProblem as problem:
             default = chosen = None
-            report.add(False, f"notes/settings.py does not import: {type(error).__name__}: {error}",
-                       id="settings.does-not-import")
+            report.add(False, f"notes/settings.py does not import: {problem}", id="settings.does-not-import")
         finally:
             os.environ.pop(NOTES_VARIABLE, None)
             if saved is not None:
                 os.environ[NOTES_VARIABLE] = saved
-            fresh.forget_project_modules(notes)
         expected = (notes / "notes.sqlite").as_posix()
         if default is None and not report.findings:
             report.add(False, "notes/settings.py defines no `DATABASE_URL`.", id="settings.no-database-url")
@@ -156,7 +152,7 @@ def check_notes_settings(folder: Path, report: Report) -> None:
     if setting_ok and default is not None and (notes / "notes.sqlite").is_file():
         config = Config(file_=str(notes / "alembic.ini"), toml_file=str(notes / "pyproject.toml"))
         heads = set(ScriptDirectory.from_config(config).get_heads())
-        engine = create_engine(make_url(default), poolclass=NullPool)
+        engine = inspection.engine(notes, default)  # notes.sqlite exists: checked above
         try:
             with engine.connect() as connection:
                 current = set(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Integer
 
-from .. import inspection
+from .. import inspection, sandbox
 from . import probes
 from .registry import exercise
 from .report import Report
@@ -14,19 +14,15 @@ from .report import Report
 
 def _shop_database(folder: Path, report: Report, step: int):
     """An engine on the shop's database, from the URL its ``shop/settings.py`` gives; None (and a finding) if none."""
-    import runpy
-
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
     settings = folder / "shop" / "settings.py"
     if not settings.is_file():
         report.add(False, "There is no shop/settings.py: run the notebook's cells from the top first.", step,
                    id="settings.missing")
         return None
     try:
-        url = runpy.run_path(str(settings))["DATABASE_URL"]
-        return create_engine(url, poolclass=NullPool)
+        with sandbox.imported_afresh(folder, "shop.settings") as module:
+            url = module.DATABASE_URL
+        return inspection.engine(folder, url)
     except Exception as error:
         report.add(False, f"shop/settings.py gives no database URL that works: {error}", step,
                    id="settings.no-database-url")

@@ -30,15 +30,14 @@ def check_branch_adopted(folder: Path, report: Report) -> None:
     checks it alone), 2 a revision recorded in its ``alembic_version``, 3 at the head with the models' schema and
     its rows.
     """
-    from sqlalchemy import create_engine, inspect, text
-    from sqlalchemy.pool import NullPool
+    from sqlalchemy import inspect, text
 
     path = folder / BRANCH_DATABASE
     if not path.is_file():
         report.add(False, f"There is no {BRANCH_DATABASE}: run the cell under *A second old database* to make it.",
                    step=2, id="branch.missing")
         return
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    engine = inspection.engine(folder, f"sqlite:///{path}")
     try:
         with engine.connect() as connection:
             tables = inspect(connection).get_table_names()
@@ -130,14 +129,11 @@ def _differences_from_models(folder: Path, database: Path) -> str | None:
     """What autogenerate would change in ``database`` to match the bookshelf models, in words; None if they do not import."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
     try:
         metadata = inspection.model_tables(folder, "bookshelf.models", "bookshelf.models:Base")
     except inspection.ProjectProblem:
         return None
-    engine = create_engine(f"sqlite:///{database}", poolclass=NullPool)
+    engine = inspection.engine(folder, f"sqlite:///{database}")
     try:
         with engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), metadata)

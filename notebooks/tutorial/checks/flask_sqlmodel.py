@@ -14,20 +14,13 @@ from .report import Report
 def _notes_body_nullable(folder: Path, report: Report) -> tuple[bool, str] | None:
     """Whether the notes app's ``Note.body`` accepts NULL, and the app's database URL, read from its files as they
     are now; None (and a finding saying why) when the app does not import."""
-    import importlib
-    import sys
-
-    with sandbox.as_in_a_terminal(folder):  # forgets the cached modules, before and after
-        sys.path.insert(0, str(folder))
-        try:
-            models = importlib.import_module("notes.models")
-            settings = importlib.import_module("notes.settings")
+    try:
+        with sandbox.imported_afresh(folder, "notes.models", "notes.settings") as (models, settings):
             return bool(models.Note.__table__.c.body.nullable), settings.DATABASE_URL
-        except Exception as error:
-            message = sandbox.relative_paths(sandbox.describe_exception(error, folder), folder)
-            report.add(False, f"Your notes app does not import, so nothing else can be checked: {message}",
-                       id="app.does-not-import")
-            return None
+    except sandbox.ProjectProblem as problem:
+        report.add(False, f"Your notes app does not import, so nothing else can be checked: {problem}",
+                   id="app.does-not-import")
+        return None
 
 
 @exercise(
@@ -41,8 +34,7 @@ def check_optional_note_body(folder: Path, report: Report) -> None:
     Steps: 1 the model, 2 env.py, 3 the revision, 4 the database.
     """
     from alembic.runtime.migration import MigrationContext
-    from sqlalchemy import create_engine, func, inspect, select, table
-    from sqlalchemy.pool import NullPool
+    from sqlalchemy import func, inspect, select, table
 
     app = _notes_body_nullable(folder, report)
     if app is None:
@@ -96,8 +88,9 @@ def check_optional_note_body(folder: Path, report: Report) -> None:
         report.add(False, "No revision changes notes.body yet: autogenerate one.", 3, id="revision.missing")
     if not (probes.one_head(script, report, 3) and in_batch):
         return
-    engine = create_engine(url, poolclass=NullPool)
+    engine = None
     try:
+        engine = inspection.engine(folder, url)
         with engine.connect() as connection:
             current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
             columns = {column["name"]: column for column in inspect(connection).get_columns("notes")}
@@ -107,7 +100,8 @@ def check_optional_note_body(folder: Path, report: Report) -> None:
                    id="database.unreadable")
         return
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     if not probes.at_head(folder, script, report, 4, recorded=current):
         return
     body_nullable = columns.get("body", {}).get("nullable")

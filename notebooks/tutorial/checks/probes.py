@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import browser, inspection
+from .. import browser, inspection, sandbox
 from .report import Report
 
 # --------------------------------------------------------------------------- the models
@@ -292,8 +292,8 @@ def page(folder: Path, report: Report, app: str, step: int, missing: str) -> boo
     ``missing`` (``page.fails``, or ``app.not-starting``)."""
     try:
         page = browser.browse("/", app=f"{app}.app", folder=folder)
-    except Exception as error:  # the app does not import at all
-        return report.add(False, f"The app does not start: {type(error).__name__}: {error}", step, id="app.not-starting")
+    except sandbox.ProjectProblem as problem:  # the app does not import at all
+        return report.add(False, f"The app does not start: {problem}", step, id="app.not-starting")
     if page.status_code == 200:
         return report.add(True, "The page works (200 OK).", step, id="page.works")
     text = html.unescape(re.sub(r"<[^>]+>", " ", page.text))

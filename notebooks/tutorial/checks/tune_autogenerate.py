@@ -20,22 +20,12 @@ def _bookshelf_engine(folder: Path):
 
     :raises inspection.ProjectProblem: the settings do not import, or the SQLite file does not exist yet.
     """
-    import importlib
-    import sys
-
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    with sandbox.as_in_a_terminal(folder):  # the settings as they are on disk now, cached copies forgotten
-        sys.path.insert(0, str(folder))
-        try:
-            url = importlib.import_module("bookshelf.settings").DATABASE_URL
-        except Exception as error:
-            raise inspection.ProjectProblem(f"bookshelf/settings.py does not give a DATABASE_URL: {error}") from None
-    missing = inspection.missing_database(url)
-    if missing:
-        raise inspection.ProjectProblem(f"There is no database yet: {missing} does not exist. `alembic upgrade head` creates it.")
-    return create_engine(url, poolclass=NullPool)
+    try:
+        with sandbox.imported_afresh(folder, "bookshelf.settings") as settings:  # as on disk now
+            url = settings.DATABASE_URL
+    except (sandbox.ProjectProblem, AttributeError) as error:
+        raise inspection.ProjectProblem(f"bookshelf/settings.py does not give a DATABASE_URL: {error}") from None
+    return inspection.engine(folder, url)
 
 
 def _ruff_formatted(path: Path) -> bool:

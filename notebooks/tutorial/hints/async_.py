@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import drivers
 from ..snapshot import Snapshot
 from .registry import Hint, rule
 
@@ -19,16 +20,20 @@ ASYNC_DRIVER_IN_SYNC_ENGINE = re.compile(
 ASYNC_ENV = re.compile(
     r"\basync_engine_from_config\b|\bcreate_async_engine\b|\.run_sync\("
 )
+
+
+def _async_urls() -> dict[str, str]:
+    """``{sync driver: the URL start of its async twin}``, from :mod:`tutorial.drivers`; a driver of two
+    backends (pymysql) takes its first one's (mysql's)."""
+    found: dict[str, str] = {}
+    for scheme, twin in drivers.async_twins().items():
+        found.setdefault(drivers.driver(scheme).name, f"{twin}://")
+    return found
+
+
 # The async driver of the same database, for each sync driver SQLAlchemy names in that
 # message.
-ASYNC_URLS = {
-    "pysqlite": "sqlite+aiosqlite://",
-    "psycopg": "postgresql+psycopg_async://",
-    "psycopg2": "postgresql+psycopg_async://",
-    "pg8000": "postgresql+psycopg_async://",
-    "pymysql": "mysql+aiomysql://",
-    "mysqldb": "mysql+aiomysql://",
-}
+ASYNC_URLS = _async_urls()
 
 
 @rule(

@@ -9,6 +9,7 @@ import importlib.util
 import re
 from pathlib import Path
 
+from .. import drivers
 from ..snapshot import Snapshot
 from .registry import Hint, rule
 
@@ -18,23 +19,27 @@ UNDEFINED_NAME = re.compile(
     r"NameError: name '(\w+)' is not defined\s+\(raised in (\S+\.py), line \d+\)"
 )
 
-# The database drivers a URL names (``dialect+driver://``), by the module a missing one
-# leaves in the message: the URL that asks for it, and the package that installs it
-# (pip's name is not the module's).
-DRIVERS = {
-    "MySQLdb": ("mysql+mysqldb:// (and plain mysql://)", "mysqlclient"),
-    "pymysql": ("mysql+pymysql://", "PyMySQL"),
-    "psycopg": (
-        "postgresql+psycopg:// (and, since SQLAlchemy 2.1, plain postgresql://)",
-        '"psycopg[binary]"',
-    ),
-    "psycopg2": ("postgresql+psycopg2://", "psycopg2-binary"),
-    "asyncpg": ("postgresql+asyncpg://", "asyncpg"),
-    "aiosqlite": ("sqlite+aiosqlite://", "aiosqlite"),
-    "aiomysql": ("mysql+aiomysql://", "aiomysql"),
-    "oracledb": ("oracle+oracledb://", "oracledb"),
-    "pyodbc": ("mssql+pyodbc://", "pyodbc"),
+# The plain URL (no driver named) that also asks for a driver's module.
+PLAIN_URLS = {
+    "MySQLdb": " (and plain mysql://)",
+    "psycopg": " (and, since SQLAlchemy 2.1, plain postgresql://)",
 }
+
+
+def _drivers_by_module() -> dict[str, tuple[str, str]]:
+    """``{module: (the URL that asks for it, the package that installs it)}``, from :mod:`tutorial.drivers`
+    (pip's name is not always the module's; one with extras is quoted, as a shell needs)."""
+    found: dict[str, tuple[str, str]] = {}
+    for driver in drivers.DRIVERS:
+        if driver.package and driver.module not in found:
+            package = f'"{driver.package}"' if "[" in driver.package else driver.package
+            found[driver.module] = (f"{driver.scheme}://{PLAIN_URLS.get(driver.module, '')}", package)
+    return found
+
+
+# The database drivers a URL names (``dialect+driver://``), by the module a missing one
+# leaves in the message.
+DRIVERS = _drivers_by_module()
 
 
 @rule(
