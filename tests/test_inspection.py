@@ -132,3 +132,34 @@ def test_operations_are_read_as_python(tmp_path):
     assert [call.name for call in inspection.operations(script, "r", "downgrade")] == ["drop_index", "f"]
     path.write_text("def upgrade(:\n", encoding="utf-8")
     assert inspection.operations(script, "r") == []  # a file that does not parse: running it says why
+
+
+def test_an_operation_holds_the_keywords_and_the_callables_of_the_calls_inside_it(tmp_path):
+    """``nullable=False`` inside ``sa.Column(...)``, ``Text`` of ``sa.Text()``: read in the call, wrapped or not,
+    and never from a commented-out line."""
+    from types import SimpleNamespace
+
+    path = tmp_path / "revision.py"
+    path.write_text(
+        "def upgrade() -> None:\n"
+        "    # op.add_column('bills', sa.Column('old', sa.Text(), server_default='x', nullable=False))\n"
+        "    op.add_column(\n"
+        "        'bills',\n"
+        "        sa.Column(\n"
+        "            'amount_due',\n"
+        "            sa.Float(),\n"
+        "            server_default=sa.text('0'),\n"
+        "            nullable=False,\n"
+        "        ),\n"
+        "    )\n"
+        "    with op.batch_alter_table('bills') as batch_op:\n"
+        "        batch_op.alter_column('description', existing_type=sa.VARCHAR(), type_=Text())\n",
+        encoding="utf-8",
+    )
+    script = SimpleNamespace(get_revision=lambda revision: SimpleNamespace(path=str(path)))
+    adding, altering = inspection.operations(script, "r")
+    assert adding.name == "add_column" and adding.names("bills", "amount_due") and not adding.names("old")
+    assert adding.inner_keywords == {"server_default": "sa.text('0')", "nullable": False}
+    assert adding.keywords == {} and adding.called == ("Column", "Float", "text")
+    assert altering.called == ("VARCHAR", "Text") and altering.inner_keywords == {}
+    assert altering.keywords == {}  # its type_ is an expression: among the calls inside, not here

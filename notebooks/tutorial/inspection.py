@@ -108,6 +108,9 @@ class Operation:
     :param keywords: its keyword arguments whose values are constants (``postgresql_concurrently=True``).
     :param batch_table: for a ``batch_op`` call, the table of its ``op.batch_alter_table(...)``.
     :param in_autocommit_block: whether it is inside ``with op.get_context().autocommit_block():``.
+    :param inner_keywords: the keyword arguments of the calls inside it (``nullable=False`` in ``sa.Column(...)``),
+        a constant as its value, any other expression as its source text (``server_default=sa.text('0')``).
+    :param called: the names of the callables called inside it, without their module (``Text`` for ``sa.Text()``).
     """
 
     name: str
@@ -115,6 +118,8 @@ class Operation:
     keywords: dict
     batch_table: str | None
     in_autocommit_block: bool
+    inner_keywords: dict = field(default_factory=dict)
+    called: tuple[str, ...] = ()
 
     def names(self, *words: str) -> bool:
         """Whether the call names each of ``words`` (a table, a column): as a string, or as the batch's table."""
@@ -137,6 +142,10 @@ def operations(script, revision: str, function: str = "upgrade") -> list[Operati
     def strings_in(node) -> list[str]:
         return [leaf.value for leaf in ast.walk(node) if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str)]
 
+    def name_of(function) -> str | None:
+        """``Text`` for ``sa.Text`` or ``Text``; None for anything else (a call's result called)."""
+        return function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+
     def calls_in(node, batch_table: str | None, autocommit: bool) -> None:
         for call in ast.walk(node):
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
@@ -144,7 +153,14 @@ def operations(script, revision: str, function: str = "upgrade") -> list[Operati
                 continue
             keywords = {k.arg: k.value.value for k in call.keywords if k.arg and isinstance(k.value, ast.Constant)}
             batch = batch_table if call.func.value.id == "batch_op" else None
-            found.append(Operation(call.func.attr, tuple(strings_in(call)), keywords, batch, autocommit))
+            inner = [node for node in ast.walk(call) if isinstance(node, ast.Call) and node is not call]
+            inner_keywords = {
+                k.arg: k.value.value if isinstance(k.value, ast.Constant) else ast.unparse(k.value)
+                for node in inner for k in node.keywords if k.arg
+            }
+            called = tuple(name_of(node.func) for node in inner if name_of(node.func))
+            found.append(Operation(call.func.attr, tuple(strings_in(call)), keywords, batch, autocommit,
+                                   inner_keywords, called))
 
     def visit(statements, batch_table: str | None, autocommit: bool) -> None:
         for statement in statements:

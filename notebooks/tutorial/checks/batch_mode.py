@@ -41,9 +41,9 @@ def check_description_text(folder: Path, report: Report) -> None:
     script = probes.revisions(folder, report, 2)
     if script is None:
         return
-    changing = [  # the type is an expression (`sa.Text()`), not a constant an Operation holds: read in the text
+    changing = [  # its new type is a call inside the operation: `sa.Text()`
         revision for revision in probes.revision_doing(script, "bills", "alter_column", "description")
-        if "Text(" in inspection.upgrade_source(script, revision)
+        if any("Text" in call.called for call in probes.calls(script, revision, "alter_column", "bills", "description"))
     ]
     empty = probes.newest_is_empty(script)
     if changing and not _in_batch(script, changing[0]):

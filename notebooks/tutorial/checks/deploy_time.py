@@ -66,7 +66,7 @@ def check_stock_release(folder: Path, report: Report) -> None:
         report.add(False, 'No revision adds products.stock yet: `alembic revision --rev-id 0003 -m "add stock"`, '
                           "then fill in its upgrade() and downgrade().", 2, id="revision.missing")
     else:
-        if "server_default" not in inspection.upgrade_source(script, adding[0]):  # a keyword of the sa.Column inside
+        if not probes.gives_server_default(script, adding[0], "products", "stock"):
             report.add(False, f"Revision {adding[0]} adds products.stock without a `server_default`: as a NOT NULL "
                               "column, PostgreSQL refuses it on a table that has rows (the release fails, and "
                               "changes nothing). Add `server_default=\"0\"` to its `sa.Column(...)`.", 2,

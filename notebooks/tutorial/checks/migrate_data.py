@@ -42,9 +42,11 @@ def check_amount_due(folder: Path, report: Report) -> None:
             probes.one_head(script, report, 2)
             text = inspection.revision_source(script, adding)
             operations = inspection.operations(script, adding)
-            # `nullable=False` is inside `sa.Column(...)`, not a keyword of the operation: read in its line
-            body = inspection.upgrade_source(script, adding)
-            added = next((line for line in body.splitlines() if "add_column(" in line and "amount_due" in line), "")
+            adds_not_null = any(  # `nullable=False` is a keyword of the `sa.Column(...)` inside the operation
+                operation.name == "add_column" and operation.names("bills", "amount_due")
+                and operation.inner_keywords.get("nullable") is False
+                for operation in operations
+            )
             if re.search(r"^\s*(from|import) billtracker", text, re.MULTILINE):
                 report.add(
                     False,
@@ -53,7 +55,7 @@ def check_amount_due(folder: Path, report: Report) -> None:
                     3,
                     id="revision.imports-models",
                 )
-            if "nullable=False" in added:
+            if adds_not_null:
                 report.add(
                     False,
                     f"Revision {adding} still adds amount_due NOT NULL at once, as autogenerate wrote it: on a table with "

@@ -137,6 +137,15 @@ def calls(script, revision: str, operation: str, *names: str, function: str = "u
     ]
 
 
+def gives_server_default(script, revision: str, table: str, column: str) -> bool:
+    """Whether ``revision``'s ``upgrade()`` gives ``table.column`` a server default: in the ``sa.Column(...)`` it
+    adds, or as a constant keyword of the operation (``alter_column(..., server_default="0")``)."""
+    return any(
+        "server_default" in call.inner_keywords or "server_default" in call.keywords
+        for call in inspection.operations(script, revision) if call.names(table, column)
+    )
+
+
 def newest_is_empty(script) -> str | None:
     """The newest revision, if its ``upgrade()`` calls no Alembic operation (autogenerate found no change)."""
     heads = script.get_heads()
