@@ -26,14 +26,12 @@ def check_stamp_repair(folder: Path, report: Report) -> None:
     script = probes.revisions(folder, report, 1)
     adding = None
     if script is not None:
-        adding = next(iter(probes.revision_doing(script, "bills", "add_column", "reminder")), None)
-        empty = probes.newest_is_empty(script)
-        if not adding and empty:
-            report.add(False, f"The newest revision, {empty}, does nothing yet: fill in its `upgrade()` and `downgrade()`.", 1,
-                       id="revision.empty")
-        elif not adding:
-            report.add(False, 'No revision adds bills.reminder yet: write one, `alembic revision -m "add a reminder to bills"`, and fill it in.', 1,
-                       id="revision.missing")
+        adding = probes.revision_step(
+            script, report, "bills", "reminder", "billtracker/data/bills.py", 1,
+            empty="The newest revision, {revision}, does nothing yet: fill in its `upgrade()` and `downgrade()`.",
+            missing='No revision adds bills.reminder yet: write one, `alembic revision -m "add a reminder to bills"`, '
+                    "and fill it in.",
+        )
     if adding:
         indexing = [
             operation for operation in inspection.operations(script, adding)
