@@ -210,6 +210,14 @@ def test_last_payment_not_upgraded(applied, shell):
     assert "no such column: bills.last_payment" in messages(report)  # the page's own error, shown
 
 
+def test_an_app_that_does_not_import_is_told_by_its_error(applied):
+    (applied.folder / "billtracker" / "app.py").write_text("import nowhere\n", encoding="utf-8")
+    report = exercises.check_last_payment()
+    assert "04.app.not-starting" in report.missing
+    assert "The app does not start: ModuleNotFoundError: No module named 'nowhere'" in messages(report)
+    assert "ProjectProblem" not in messages(report) and "(raised in billtracker/app.py, line 1)" in messages(report)
+
+
 def test_last_payment_index_added_after_autogenerate(applied, shell):
     replace(
         applied, "billtracker/data/bills.py",
