@@ -38,7 +38,7 @@ def test_the_environment_check_and_the_servers_read_the_table():
 
 
 def test_the_hints_tables_hold_nothing_the_table_does_not():
-    """Until the hints read the table, what they say of a driver must agree with it."""
+    """The hints read the table: what they say of a driver agrees with it."""
     for module, (url, package) in imports.DRIVERS.items():
         known = [driver for driver in drivers.DRIVERS if driver.module == module]
         assert known and known[0].package == package.strip('"'), module
