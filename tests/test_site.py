@@ -244,9 +244,12 @@ def test_the_pages_workflow_builds_with_make_site_on_main_and_deploys_build_site
 # --------------------------------------------------------------------------- in Chromium
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(site):
-    """A headless Chromium on the served site; every request off 127.0.0.1 is refused and recorded."""
+    """A headless Chromium on the served site; every request off 127.0.0.1 is refused and recorded.
+
+    For this module only: a Playwright left running would stop the next module's on the same worker.
+    """
     if find_chromium() is None:
         skip_or_fail(CHROMIUM_MISSING)
     try:
