@@ -87,14 +87,6 @@ class Report:
         self.findings.append(Finding(ok, text, step, self._full(id)))
         return ok
 
-    def replace(self, id: str, ok: bool, text: str) -> None:
-        """Change the finding ``id`` (a check that a later, closer look decides otherwise)."""
-        for finding in self.findings:
-            if finding.id == self._full(id):
-                finding.ok, finding.text = ok, text
-                return
-        raise KeyError(id)
-
     def close(self) -> Report:
         """List as waiting each declared step that no check reached, and every step after the first of those
         that is not done yet: its misses are for later, once the steps before it are done (its passes stay)."""
