@@ -337,15 +337,15 @@ def test_full_text_search_finds_the_notebooks_offline(browser):
 def test_screenshots_of_the_home_page_a_notebook_and_the_launch_menu(browser):
     page = watched(browser, browser.new_page())
     browser.problems.clear()
-    page.goto(f"{browser.url}/index.html", wait_until="load")
+    page.goto(f"{browser.url}/index.html", wait_until="networkidle")  # the favicon too: leaving earlier aborts it
     screenshot(page, "home")
-    page.goto(f"{browser.url}/notebooks/14-branch-and-merge.html", wait_until="load")
+    page.goto(f"{browser.url}/notebooks/14-branch-and-merge.html", wait_until="networkidle")  # the favicon too: leaving earlier aborts it
     page.wait_for_function("() => document.querySelectorAll('pre.mermaid svg').length >= 1", timeout=30_000)
     page.locator(".output.traceback").first.scroll_into_view_if_needed()
     screenshot(page, "notebook-error")
     page.locator("pre.mermaid svg").first.scroll_into_view_if_needed()
     screenshot(page, "notebook-graph")
-    page.goto(f"{browser.url}/notebooks/{Path(CORE).stem}.html", wait_until="load")
+    page.goto(f"{browser.url}/notebooks/{Path(CORE).stem}.html", wait_until="networkidle")  # the favicon too: leaving earlier aborts it
     page.click(".dropdown-launch-buttons button")
     page.wait_for_selector(".dropdown-launch-buttons .dropdown-menu.show")
     screenshot(page, "launch-menu")
