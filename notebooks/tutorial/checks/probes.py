@@ -8,12 +8,14 @@ about a column or a table puts its name in (``"model.due_date.missing"``).
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import browser, inspection, sandbox
+from .. import browser, database, inspection, sandbox
 from .report import Report
 
 # --------------------------------------------------------------------------- the models
@@ -296,11 +298,28 @@ def engine_rows(engine, query: str) -> list[tuple]:
 # --------------------------------------------------------------------------- the page
 
 
+@contextlib.contextmanager
+def app_database_url(folder: Path, app: str):
+    """On a database server, the app's ``<APP>_DATABASE_URL`` names the project's database, as ``tutorial.start``
+    sets it in the notebook's kernel; so the page is the same when checked elsewhere (My progress, a terminal)."""
+    setting, saved = f"{app.upper()}_DATABASE_URL", os.environ.get(f"{app.upper()}_DATABASE_URL")
+    if database.server_url() is not None:
+        os.environ[setting] = database.url_for(folder.name)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(setting, None)
+        else:
+            os.environ[setting] = saved
+
+
 def page(folder: Path, report: Report, app: str, step: int, missing: str) -> bool:
     """One finding: whether ``app``'s page works (``page.works``); if not, the first line of its error, then
     ``missing`` (``page.fails``, or ``app.not-starting``)."""
     try:
-        page = browser.browse("/", app=f"{app}.app", folder=folder)
+        with app_database_url(folder, app):
+            page = browser.browse("/", app=f"{app}.app", folder=folder)
     except sandbox.ProjectProblem as problem:  # the app does not import at all
         return report.add(False, f"The app does not start: {problem}", step, id="app.not-starting")
     if page.status_code == 200:
