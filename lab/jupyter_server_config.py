@@ -26,3 +26,9 @@ if bash:
     c.ServerApp.terminado_settings = {
         "shell_command": [bash, "--rcfile", str(REPOSITORY / "lab" / "terminal.bashrc"), "-i"]
     }
+
+# On a JupyterHub, the teacher's class view asks this server for the learner's *My progress*
+# (lab/progress_endpoint.py; only a token with the hub's scope custom:tutorial-progress:read gets an answer).
+if os.environ.get("JUPYTERHUB_API_TOKEN"):
+    sys.path.insert(0, str(REPOSITORY / "lab"))
+    c.ServerApp.jpserver_extensions.update({"progress_endpoint": True})
