@@ -30,6 +30,10 @@ Settings read from the hub's environment (all optional):
 - ``TUTORIAL_HUB_URL``: where the hub listens (``http://127.0.0.1:8000``; put HTTPS in front of it,
   e.g. nginx or The Littlest JupyterHub's Traefik, before opening it to a network).
 - ``TUTORIAL_CLASS_GROUP``: the Unix group whose members may log in (``alembic-class``).
+- ``TUTORIAL_TEACHERS``: the names of the teachers (commas or spaces between them): the hub's group
+  ``teachers``, who may open the class view at ``/services/class-view/`` (below, and TEACHING.md).
+- ``TUTORIAL_CLASS_VIEW_URL``: where the class view's own process listens (``http://127.0.0.1:8010``);
+  ``TUTORIAL_CLASS_VIEW_REFRESH``: seconds between two of its refreshes (10).
 """
 
 import os
@@ -48,7 +52,8 @@ DATABASE_URL = os.environ.get(
 )
 ROLE_SECRET = os.environ.get("TUTORIAL_ROLE_SECRET", "")
 
-c.JupyterHub.bind_url = os.environ.get("TUTORIAL_HUB_URL", "http://127.0.0.1:8000")
+HUB_URL = os.environ.get("TUTORIAL_HUB_URL", "http://127.0.0.1:8000")
+c.JupyterHub.bind_url = HUB_URL
 
 # Learners log in with their Unix account; only members of the class's group may.
 c.JupyterHub.authenticator_class = "pam"
@@ -88,3 +93,35 @@ def learner_database_url(spawner) -> str:
 c.Spawner.environment = {"TUTORIAL_PYTHON": sys.executable}
 if DATABASE_URL:
     c.Spawner.environment["DATABASE_URL"] = learner_database_url
+
+# The teacher's class view (hub/class_view.py): every learner's *My progress* in one table, at
+# /services/class-view/, started and stopped with the hub. Each learner's own server computes their
+# progress, as that learner (lab/progress_endpoint.py), and answers only a token with the scope
+# custom:tutorial-progress:read, which the class view alone holds: it cannot open a learner's notebooks,
+# kernels or files (it has no access:servers), and a learner's token cannot read anyone's progress.
+# Who may open the view: the members of the hub's group `teachers`, here the names in
+# TUTORIAL_TEACHERS; anyone else gets the hub's 403. Learners get nothing new.
+TEACHERS = os.environ.get("TUTORIAL_TEACHERS", "").replace(",", " ").split()
+c.JupyterHub.load_groups = {"teachers": {"users": TEACHERS}}
+c.JupyterHub.custom_scopes = {
+    "custom:tutorial-progress:read": {"description": "Read a learner's My progress (lab/progress_endpoint.py)."},
+}
+c.JupyterHub.services = [{
+    "name": "class-view",
+    "url": os.environ.get("TUTORIAL_CLASS_VIEW_URL", "http://127.0.0.1:8010"),
+    "command": [sys.executable, str(HUB / "class_view.py")],
+    "environment": {
+        "CLASS_VIEW_SERVERS_URL": HUB_URL,  # the learners' servers, through the hub's proxy
+        "CLASS_VIEW_TEACHERS": "teachers",  # a group whose members are not learners
+        "CLASS_VIEW_REFRESH": os.environ.get("TUTORIAL_CLASS_VIEW_REFRESH", "10"),
+    },
+    "oauth_no_confirm": True,  # the tutorial's own page: no "authorize access" step for the teacher
+}]
+c.JupyterHub.load_roles = [
+    {
+        "name": "class-view",  # what the service may do: list the learners, see their servers, read their progress
+        "services": ["class-view"],
+        "scopes": ["list:users", "read:users:groups", "read:users:activity", "read:servers", "custom:tutorial-progress:read"],
+    },
+    {"name": "teachers", "groups": ["teachers"], "scopes": ["access:services!service=class-view"]},
+]
