@@ -76,18 +76,18 @@ c.JupyterHub.db_url = "sqlite:///" + {state!r} + "/hub.sqlite"
 c.JupyterHub.cookie_secret_file = {state!r} + "/cookie_secret"
 c.JupyterHub.pid_file = {state!r} + "/hub.pid"
 c.Spawner.args.extend({args!r})
-c.JupyterHub.services = [{{"name": "class-test", "api_token": {token!r}}}]
-c.JupyterHub.load_roles = [{{
+c.JupyterHub.services.append({{"name": "class-test", "api_token": {token!r}}})
+c.JupyterHub.load_roles.append({{
     "name": "class-test", "services": ["class-test"],
     "scopes": ["admin:users", "admin:servers", "access:servers", "tokens"],
-}}]
+}})
 """
 
 
 class Hub:
     """A running hub: its process, its public URL, and the REST calls the test makes."""
 
-    def __init__(self, folder: Path, database_url_template: str):
+    def __init__(self, folder: Path, database_url_template: str, more_environment: dict[str, str] | None = None):
         self.folder = folder
         self.url = f"http://127.0.0.1:{free_port()}"
         self.token = secrets.token_hex(16)
@@ -104,6 +104,8 @@ class Hub:
         environment = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST", "ALEMBIC_TUTORIAL"))}
         environment.update(TUTORIAL_DATABASE_URL=database_url_template, TUTORIAL_ROLE_SECRET=ROLE_SECRET, TUTORIAL_HUB_URL=self.url)
         environment.pop("DATABASE_URL", None)
+        environment["TUTORIAL_CLASS_VIEW_URL"] = f"http://127.0.0.1:{free_port()}"  # the class view, on a port of its own
+        environment.update(more_environment or {})  # the hub's settings a test chooses
         self.log = open(folder / "hub.log", "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=state, env=environment,
