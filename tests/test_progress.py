@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -109,3 +110,20 @@ def test_make_progress_prints_the_table_in_a_terminal(workspace):
     assert lines[0] == f"My progress: 0 of {len(exercises.EXERCISES)} exercises done, 0 started and not right yet."
     assert [line.split()[1] for line in lines[1:]] == list(exercises.EXERCISES)
     assert "cd notebooks && ../$(BIN)/python -m tutorial.progress" in (REPOSITORY / "Makefile").read_text()
+
+
+def test_the_json_rows_say_what_the_table_says_with_each_findings_id(workspace, shell, capsys):
+    """``python -m tutorial.progress --json``: what each learner's server answers the teacher's class view."""
+    project = tutorial.start("02-connect-alembic", stage="tables")
+    solve_project(shell, project, "02_", steps=1)
+    capsys.readouterr()
+    assert progress.main(["--json"]) == 0
+    rows = {row["notebook"]: row for row in json.loads(capsys.readouterr().out)}
+    assert list(rows) == list(exercises.EXERCISES)
+    table_row = next(row for row in progress.table().rows if row.exercise.notebook == "02-connect-alembic")
+    assert rows["02-connect-alembic"] == {
+        "notebook": "02-connect-alembic", "title": table_row.exercise.title, "state": progress.WRONG,
+        "to_do": table_row.to_do, "finding": table_row.finding,
+    }
+    assert table_row.finding.startswith("02."), table_row.finding
+    assert rows["01-build-the-models"]["state"] == progress.NOT_STARTED and rows["01-build-the-models"]["finding"] == ""
