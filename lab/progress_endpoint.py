@@ -9,13 +9,14 @@ own in the learner's ``notebooks/`` folder, as the learner: their models and rev
 in this server. The answer is kept, keyed on the workspace's files (their number, sizes and newest modification
 time) and on the last activity of the learner's kernels and terminals, so that a refresh when nothing changed
 costs a walk over the workspace's folders; it is computed afresh at least every :data:`MAX_AGE` seconds (a
-database can change with no file changing). Asking does not count as the learner's activity: the hub's culler
+database can change with no file changing). The computation runs at a low priority (:data:`NICENESS`). Asking does not count as the learner's activity: the hub's culler
 still sees an idle server as idle.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -31,6 +32,7 @@ SCOPE = "custom:tutorial-progress:read"
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 MAX_AGE = 120  # seconds an unchanged answer is kept
 TIMEOUT = 60  # seconds My progress may take
+NICENESS = 10  # its priority: lower than the learner's kernels'; the view waits, the class does not
 SKIPPED = {".backups", "__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
 
@@ -88,6 +90,8 @@ class Progress:
             sys.executable, "-m", "tutorial.progress", "--json", cwd=NOTEBOOKS,
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
+        with contextlib.suppress(OSError, AttributeError):  # the learner's own kernels and commands go first
+            os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
         try:
             out, err = await asyncio.wait_for(process.communicate(), TIMEOUT)
         except asyncio.TimeoutError:
