@@ -112,3 +112,9 @@ def test_the_pyodide_side_pins_are_held_and_the_rest_unpinned():
     assert "jupyterlite-pyodide-kernel==" + pinned_versions(bump.REPOSITORY / "requirements-lite.txt")["jupyterlite-pyodide-kernel"] in wanted
     assert {"alembic", "setuptools", "psycopg[binary]", "nbval"} <= set(wanted)
     assert not [line for line in wanted if "==" in line and bump.normalized(line.split("==")[0]) not in bump.HELD]
+
+
+def test_a_failed_install_is_reported_in_place_of_the_drift():
+    report = test_latest.install_failure("Collecting alembic\nERROR: ResolutionImpossible: alembic needs SQLAlchemy>=3", pre=True)
+    assert report.splitlines()[0] == "# Drift: the newest releases (pre-releases included) of the pinned packages could not be installed together"
+    assert "ERROR: ResolutionImpossible: alembic needs SQLAlchemy>=3" in report

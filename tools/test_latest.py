@@ -35,8 +35,10 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -116,14 +118,15 @@ def unpinned(path: Path) -> list[str]:
     return requirements
 
 
-def make_environment(pre: bool) -> Path:
-    """Build ``.venv-latest`` afresh with the newest release of every pinned package; return its Python."""
+def make_environment(pre: bool) -> str | None:
+    """Build ``.venv-latest`` afresh with the newest release of every pinned package; None, or why it could not."""
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(LATEST)], check=True)
-    python = LATEST / "bin" / "python"
-    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade"]
-    subprocess.run([*pip, "pip"], check=True)
-    subprocess.run([*pip, *(["--pre"] if pre else []), *unpinned(REQUIREMENTS)], check=True)
-    return python
+    pip = [str(LATEST / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade"]
+    for command in ([*pip, "pip"], [*pip, *(["--pre"] if pre else []), *unpinned(REQUIREMENTS)]):
+        completed = subprocess.run(command, capture_output=True, text=True)
+        if completed.returncode != 0:  # say it in the report too: the newest releases cannot be installed together
+            return (completed.stdout + completed.stderr).strip()
+    return None
 
 
 # --- one notebook ------------------------------------------------------------------------------------------
@@ -198,8 +201,6 @@ def _time_out(signum, frame):
 
 def try_notebook(path: Path) -> NotebookResult:
     """Run the notebook at ``path`` in a fresh kernel, as ``tools/execute_notebooks.py`` does, and compare."""
-    import time
-
     import nbformat
     from nbval.plugin import find_comment_markers, find_metadata_tags
 
@@ -209,7 +210,8 @@ def try_notebook(path: Path) -> NotebookResult:
 
     result = NotebookResult(path.stem)
     kind = servers.NOTEBOOKS_ON_A_SERVER.get(path.stem)
-    if kind and (reason := servers.unreachable(kind)):
+    required = kind and os.environ.get(f"TUTORIAL_REQUIRE_{kind.upper()}") == "1"  # as in conftest.py: then it runs, and fails
+    if kind and not required and (reason := servers.unreachable(kind)):
         result.skipped = reason
         return result
     stored = nbformat.read(path, as_version=4)
@@ -224,7 +226,8 @@ def try_notebook(path: Path) -> NotebookResult:
         run_cells(fresh, path.parent)
     except Exception as error:  # a cell that raised, the time limit, a kernel that died: the cell that ran last failed
         ran = [number for number, index in enumerate(code) if fresh.cells[index].execution_count is not None]
-        result.failure = (ran[-1] if ran else 0, _first_error_lines(fresh.cells[code[ran[-1]]] if ran else None, error))
+        last = ran[-1] if ran else 0
+        result.failure = (last, _first_error_lines(fresh.cells[code[last]] if code else None, error))
     finally:
         signal.alarm(0)
     result.seconds = time.perf_counter() - started
@@ -299,6 +302,13 @@ def report(results: list[NotebookResult], versions: list[tuple[str, str, str]], 
     return "\n".join(lines)
 
 
+def install_failure(pip_output: str, pre: bool) -> str:
+    """The drift report when pip cannot install the newest releases together: pip's last lines."""
+    tail = pip_output.splitlines()[-30:]
+    what = "newest releases (pre-releases included)" if pre else "newest releases"
+    return "\n".join([f"# Drift: the {what} of the pinned packages could not be installed together", "", "```", *tail, "```", ""])
+
+
 # --- the whole run -----------------------------------------------------------------------------------------
 
 
@@ -312,8 +322,6 @@ def run_unit_tests() -> tuple[int, str]:
 
 def installed_versions(names) -> dict[str, str | None]:
     """The version of each package in this environment (None when it is not installed)."""
-    from importlib import metadata
-
     versions = {}
     for name in names:
         try:
@@ -355,8 +363,14 @@ def main() -> int:
     args = parser.parse_args()
     if args.check_only:
         return check(args.pre, args.jobs)
-    python = make_environment(args.pre)
-    command = [str(python), __file__, "--check-only", "--jobs", str(args.jobs), *(["--pre"] if args.pre else [])]
+    REPORT.unlink(missing_ok=True)  # no report from an earlier run is left to be read as this one's
+    problem = make_environment(args.pre)
+    if problem:
+        REPORT.parent.mkdir(exist_ok=True)
+        REPORT.write_text(install_failure(problem, args.pre), encoding="utf-8")
+        print(f"The newest releases could not be installed together: see {REPORT.relative_to(REPOSITORY)}", file=sys.stderr)
+        return 1
+    command = [str(LATEST / "bin" / "python"), __file__, "--check-only", "--jobs", str(args.jobs), *(["--pre"] if args.pre else [])]
     return subprocess.run(command, cwd=REPOSITORY).returncode
 
 
