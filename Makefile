@@ -5,6 +5,7 @@
 # `make lab SERVERS=1` also installs the database drivers (requirements-servers.txt), for DATABASE_URL.
 # `make lite` builds the browser version (JupyterLite) into build/lite/ (requirements-lite.txt).
 # `make site` builds the course's website, with the browser version inside, into build/site/ (requirements-site.txt).
+# `make test-latest` tries the newest release of every pin; `make bump` moves the pins (README: "For contributors").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,7 +23,7 @@ PROXY := hub/node_modules/.bin/configurable-http-proxy
 LITE := $(VENV)/.installed-lite
 SITE := $(VENV)/.installed-site
 
-.PHONY: lab test outputs benchmark progress slides cheatsheet lite site
+.PHONY: lab test test-latest bump outputs benchmark progress slides cheatsheet lite site
 
 $(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make with PYTHON=python3.12 (say)")'
@@ -76,6 +77,18 @@ site: $(LEARNER) $(LITE) $(SITE)
 # Produce the stored outputs of the notebooks (all, or NOTEBOOKS="notebooks/03-*.ipynb").
 outputs: $(TESTING)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+# The newest release of every pinned package, in .venv-latest/ (made afresh; PRE=1: pre-releases too), tried on every
+# notebook and on the helper package's unit tests (tools/test_latest.py). test-artifacts/drift.md lists the versions
+# tried against the pins, the cells that fail and the stored outputs that would change; only a failure fails the target.
+test-latest:
+	$(PYTHON) tools/test_latest.py $(if $(PRE),--pre)
+
+# Move the pins to the newest releases (tools/bump.py; `python tools/bump.py --dry-run` only prints old -> new), then
+# reinstall .venv from them and regenerate every stored output (make outputs). Nothing is committed: review the diff.
+bump: $(VENV)/pyvenv.cfg
+	$(BIN)/python tools/bump.py
+	$(MAKE) outputs
 
 benchmark: $(TESTING)
 	$(BIN)/python tools/benchmark.py
