@@ -273,10 +273,17 @@ async def _class(hub: Hub, monkeypatch) -> None:
     _write_capacity(learners, alone, alone_seconds, together_seconds, spawn_seconds, idle, sampler, sizes, load)
 
 
+BUILD = """\
+import tutorial
+tutorial.start("04-upgrade-the-database", stage="last_login-revision")
+tutorial.run("alembic upgrade head", echo=False)
+"""  # notebook 04's project, its app's database URL in the kernel (for waitress), upgraded: the page works
 SERVE = """\
 import tutorial
-site = tutorial.serve(folder={folder!r})
-print("served:", site.proxy_path, site.socket, site.get("/").status_code)
+site = tutorial.serve()
+page = site.get("/")
+print("served:", site.proxy_path, site.socket, page.status_code)
+print(page.text[-800:] if page.status_code != 200 else "")
 """
 KNOCK = """\
 import os
@@ -299,12 +306,14 @@ async def _run(execute, code: str) -> str:
     return "".join(output.get("text", "") for output in outputs)
 
 
-async def _serve(execute, folder: str) -> tuple[str, Path, int]:
-    """``tutorial.serve()`` in a kernel: the site's path through the hub, its socket, the status of its page."""
-    printed = await _run(execute, SERVE.format(folder=folder))
+async def _serve(execute) -> tuple[str, Path]:
+    """Notebook 04's project built and served (``tutorial.serve()``) in a kernel: the site's path through the hub,
+    and its socket. A page that does not work fails the test, and is shown."""
+    await _run(execute, BUILD)
+    printed = await _run(execute, SERVE)
     served = re.search(r"served: (\S+) (\S+) (\d+)", printed)
-    assert served, f"tutorial.serve() printed:\n{printed}"
-    return served.group(1), Path(served.group(2)), int(served.group(3))
+    assert served and served.group(3) == "200", f"tutorial.serve() printed:\n{printed}"
+    return served.group(1), Path(served.group(2))
 
 
 async def _page(hub: Hub, path: str, token: str) -> tuple[int, str]:
@@ -316,23 +325,26 @@ async def _page(hub: Hub, path: str, token: str) -> tuple[int, str]:
 
 
 async def _everyone_serves_at_once(hub: Hub, learners: list[Learner]) -> None:
-    """Each learner's kernel serves their notebook 04 project, all at once; through the hub, each learner opens their
-    own page, and the next learner (with their own token) is refused it."""
+    """Each learner's kernel builds and serves their notebook 04 project, all at once; through the hub, each learner
+    opens their own page, and the next learner (with their own token) is refused it; with Unix accounts, the next
+    learner's kernel is refused its socket too."""
     notebook = "04-upgrade-the-database"
     async with contextlib.AsyncExitStack() as kernels:
         executes = await asyncio.gather(*(
             kernels.enter_async_context(learner.server.kernel(learner.api_path(notebook))) for learner in learners
         ))
-        served = await asyncio.gather(*(_serve(execute, f"../workspace/{notebook}") for execute in executes))
-        assert len({socket for _, socket, _ in served}) == len(learners), f"two learners share a socket: {served}"
-        for index, (learner, (path, socket, status)) in enumerate(zip(learners, served)):
-            assert status == 200, f"{learner.name}'s site answered {status} on {socket}"
+        served = await asyncio.gather(*(_serve(execute) for execute in executes))
+        assert len({socket for _, socket in served}) == len(learners), f"two learners share a socket: {served}"
+        for index, (learner, (path, socket)) in enumerate(zip(learners, served)):
             assert path.startswith(f"/user/{learner.name}/site-"), f"{learner.name}'s site is at {path}"
             code, page = await _page(hub, path, learner.server.token)
             assert code == 200 and SITE_PAGE in page, f"{learner.name} cannot open their own site {path}: {code}"
             other = learners[(index + 1) % len(learners)]
             code, page = await _page(hub, path, other.server.token)
             assert code in (302, 403) and SITE_PAGE not in page, f"{other.name} opened {learner.name}'s site {path}: {code}"
+            if hub.accounts:
+                knocked = await _run(executes[(index + 1) % len(learners)], KNOCK.format(socket=str(socket)))
+                assert knocked.startswith("connect PermissionError"), f"{other.name}'s kernel, at {socket}:\n{knocked}"
 
 
 def test_no_learner_opens_another_learners_site(pair):
@@ -344,10 +356,7 @@ async def _one_site_each(hub: Hub) -> None:
     owner, other = await asyncio.gather(*(hub.start_learner(name) for name in hub.names))
     notebook = f"{TUTORIAL}/notebooks/04-upgrade-the-database.ipynb"
     async with owner.kernel(notebook) as as_owner, other.kernel(notebook) as as_other:
-        await _run(as_owner, 'import tutorial\ntutorial.start("04-upgrade-the-database", stage="last_login-revision")\n'
-                             'tutorial.run("alembic upgrade head", echo=False)')
-        path, socket, status = await _serve(as_owner, ".")
-        assert status == 200, f"the owner's own site answered {status}"
+        path, socket = await _serve(as_owner)
         folder = socket.parent.stat()
         assert folder.st_uid == hub.accounts.uid(hub.names[0]) and stat.S_IMODE(folder.st_mode) == 0o700, \
             f"{socket.parent} is not the owner's alone: uid {folder.st_uid}, mode {oct(folder.st_mode)}"
