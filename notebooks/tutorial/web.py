@@ -196,15 +196,16 @@ def serve(app: str = "billtracker.app", folder: Path | str = ".", port: int = DE
 
 def _start(app: str, folder: Path, port: int) -> Site:
     """Start waitress on ``port``; if another program took that port meanwhile, on the next free one, and so on."""
-    first = port
+    tried = []
     for _ in range(PORTS_TRIED):
         try:
             return _launch(app, folder, port=port)
         except ServerFailed as failure:
             if "address already in use" not in str(failure).lower():
                 raise
+        tried.append(port)
         port = free_port(port + 1)
-    raise ServerFailed(f"Ports {first} to {port} were each taken by another program while waitress started: "
+    raise ServerFailed(f"Ports {tried[0]} to {tried[-1]} were each taken by another program while waitress started: "
                        "try again, or choose another port, e.g. serve(port=9000).")
 
 
