@@ -19,6 +19,10 @@ tutorial's environment and JupyterHub installed in ``.venv`` (TEACHING.md, "Run 
   With the default URL the learner connects over PostgreSQL's Unix socket, where ``peer``
   authentication (Debian's default for local connections) lets a Unix user in only as the role of
   the same name: no passwords, and no learner can connect as another.
+- **Their web apps:** ``tutorial.serve()`` (notebook 04) listens on a Unix socket in a folder only the
+  learner's account can open, not on a port of this shared machine; their JupyterLab passes it on at
+  ``/user/<name>/site-1/``, behind the hub's login (``lab/jupyter_server_config.py``, which
+  ``hub/start-learner`` loads). Nothing to configure here.
 
 Settings read from the hub's environment (all optional):
 

@@ -4,11 +4,18 @@ A terminal opened in JupyterLab (File > New > Terminal) starts in the workspace,
 the tutorial's own Python first on ``PATH``, with its ``alembic`` and ``waitress-serve``, as a terminal with
 the virtual environment activated would. A plain login shell would not: JupyterLab opens one when it was
 started without a terminal (by a test, or a JupyterHub), and the system's profile resets ``PATH``.
+
+On a JupyterHub (``JUPYTERHUB_USER`` is set), the sites a learner serves with ``tutorial.serve()`` listen on
+Unix sockets in a folder only their account can open, not on the machine's ports, which every learner
+shares and any account can reach. JupyterLab's proxy (jupyter-server-proxy) passes each one on at
+``/user/<name>/site-1/`` to ``site-4/``, behind the hub's login, which only the learner passes.
 """
 
+import atexit
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (given by Jupyter when it reads this file)
@@ -32,3 +39,14 @@ if bash:
 if os.environ.get("JUPYTERHUB_API_TOKEN"):
     sys.path.insert(0, str(REPOSITORY / "lab"))
     c.ServerApp.jpserver_extensions.update({"progress_endpoint": True})
+
+SITES = 4  # sites a learner can serve at once on a hub (tutorial.serve() in four notebooks)
+if os.environ.get("JUPYTERHUB_USER"):
+    sockets = Path(tempfile.mkdtemp(prefix="alembic-tutorial-sites-", dir=os.environ.get("XDG_RUNTIME_DIR")))  # 0700
+    atexit.register(shutil.rmtree, sockets, ignore_errors=True)
+    os.environ["TUTORIAL_SITE_SOCKETS"] = str(sockets)  # where tutorial.serve() finds the sites (notebooks/tutorial/web.py)
+    c.ServerProxy.servers = {}
+    for number in range(1, SITES + 1):
+        name = f"site-{number}"
+        (sockets / f"{name}.lock").touch()  # a server holds its site's lock while it runs
+        c.ServerProxy.servers[name] = {"unix_socket": str(sockets / f"{name}.sock"), "launcher_entry": {"enabled": False}}

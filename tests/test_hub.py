@@ -1,10 +1,12 @@
 """A class on one real JupyterHub, sharing one PostgreSQL server, and what each learner costs the machine.
 
 The hub runs hub/jupyterhub_config.py on 127.0.0.1 (with JupyterHub's test
-authenticator and simple spawner, see tests/hub_class.py). It logs in
-``TUTORIAL_HUB_LEARNERS`` learners (4 by default), each with a PostgreSQL role of
-their own that may only create databases, and starts their servers through the
-hub. Then, through the hub's proxy, as a learner's JupyterLab would:
+authenticator, see tests/support/hub.py). It logs in ``TUTORIAL_HUB_LEARNERS``
+learners (4 by default), each with a PostgreSQL role of their own that may only
+create databases and, when the test runs as root, a Unix account of their own
+(tests/support/unix_accounts.py), as whom the configuration's spawner runs their
+server; otherwise JupyterHub's simple spawner runs every server as this user. It
+starts their servers through the hub. Then, through the hub's proxy, as a learner's JupyterLab would:
 
 1. the first learner runs the core series (01-05) alone, to time it;
 2. every learner runs the core series and the PostgreSQL notebooks (17, 18) at
@@ -14,7 +16,14 @@ hub. Then, through the hub's proxy, as a learner's JupyterLab would:
    is owned by that learner's role and is closed to the others;
 4. the links the notebooks print open files in the learner's editor;
 5. two learners start notebook 03 afresh at the same moment, each with work of
-   their own in it: each finds their work in their own backup, untouched.
+   their own in it: each finds their work in their own backup, untouched;
+6. a learner's terminal opens in their workspace and finds the tutorial's alembic;
+7. every learner serves notebook 04's app at the same moment (``tutorial.serve()``):
+   through the hub each opens their own page, and another learner is refused it.
+
+A second test, on a hub of two learners with Unix accounts of their own, proves
+that one learner's process cannot open the other's site by its socket (it skips,
+or fails when required, where no accounts can be created).
 
 Meanwhile it samples each learner's memory (their server and every process under
 it) and writes the figures to test-artifacts/hub-capacity.md (TEACHING.md reads
@@ -33,7 +42,9 @@ import os
 import platform
 import re
 import secrets
+import stat
 import sys
+import sysconfig
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +52,14 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from tornado.httpclient import AsyncHTTPClient
 
-from support.hub import ROLE_SECRET, Hub, Roles, learner_roles, learner_url_template, require_proxy
+from support import unix_accounts
+from support.hub import ROLE_SECRET, Hub, Roles, learner_roles, learner_url_template, require_proxy, skip_or_fail
 from support.paths import NOTEBOOKS, REPOSITORY
 from support.remote_kernel import CellRun, NotebookFailed, RemoteServer
 from support.servers import require
+from support.unix_accounts import UnixAccounts
 from tutorial import database
 
 pytestmark = pytest.mark.hub
@@ -54,7 +68,7 @@ LEARNERS = int(os.environ.get("TUTORIAL_HUB_LEARNERS", "4"))
 CORE = [path.stem for path in sorted(NOTEBOOKS.glob("0[1-5]-*.ipynb"))]
 ON_SERVER = [path.stem for path in sorted(NOTEBOOKS.glob("1[78]-*.ipynb"))]
 TUTORIAL = "alembic-tutorial"  # the folder hub/start-learner copies into each home
-WHOLE_TEST = 900  # seconds: the bound on everything the learners run
+WHOLE_TEST = max(900, 90 * LEARNERS)  # seconds: the bound on everything the learners run
 SAMPLE_EVERY = 0.5  # seconds between two memory samples
 ARTIFACT = REPOSITORY / "test-artifacts" / "hub-capacity.md"
 
@@ -138,24 +152,50 @@ def shared_server():
     return require("postgres")
 
 
-@pytest.fixture
-def hub(shared_server, tmp_path):
+@contextlib.contextmanager
+def class_hub(server_url: str, folder: Path, count: int, accounts: bool):
+    """A hub with ``count`` learners, each with a PostgreSQL role and, if ``accounts``, a Unix account; all removed after."""
     require_proxy()
-    roles = Roles(shared_server)
+    roles = Roles(server_url)
     run = secrets.token_hex(3)
-    names = [f"learner{number}-{run}" for number in range(1, LEARNERS + 1)]
-    hub = None
+    names = [f"learner{number}-{run}" for number in range(1, count + 1)]
+    hub = users = None
     try:
         for name in names:
             roles.create(name)
-        hub = Hub(tmp_path, learner_url_template(shared_server))
+        if accounts:  # what the learners' servers must run and read
+            reach = [Path(sys.executable), Path(os.__file__), Path(sysconfig.get_paths()["purelib"]), REPOSITORY / "hub"]
+            users = UnixAccounts(names, f"alembic-hub-{run}", reach)
+        hub = Hub(folder, learner_url_template(server_url), users)
         hub.wait_until_up()
         hub.names, hub.roles = names, roles
         yield hub
     finally:
         left = hub.stop() if hub else []
-        roles.drop_all()
+        try:
+            if users:
+                users.remove()
+        finally:
+            roles.drop_all()
         assert not left, f"processes of the hub still ran after it stopped (killed): {left}"
+
+
+@pytest.fixture
+def hub(shared_server, tmp_path):
+    """The class: ``LEARNERS`` learners, with Unix accounts of their own when this test may create them (as root)."""
+    with class_hub(shared_server, tmp_path, LEARNERS, accounts=unix_accounts.can_create() is None) as hub:
+        yield hub
+
+
+@pytest.fixture
+def pair(shared_server, tmp_path):
+    """Two learners, each a Unix account of their own, on one hub."""
+    reason = unix_accounts.can_create()
+    if reason:
+        skip_or_fail(f"{reason}: without a Unix account per learner every learner's server runs as one user, "
+                     "so no permission can keep one learner's socket from another")
+    with class_hub(shared_server, tmp_path, 2, accounts=True) as hub:
+        yield hub
 
 
 def test_a_class_runs_the_tutorial_at_once_on_one_hub_and_one_server(hub, monkeypatch):
@@ -227,7 +267,110 @@ async def _class(hub: Hub, monkeypatch) -> None:
     # 6. A learner's terminal opens in their workspace and finds the tutorial's alembic.
     await _terminal_finds_the_tutorials_alembic(hub, learners[0])
 
+    # 7. Every learner serves notebook 04's app at the same moment; each page is its learner's alone.
+    await _everyone_serves_at_once(hub, learners)
+
     _write_capacity(learners, alone, alone_seconds, together_seconds, spawn_seconds, idle, sampler, sizes, load)
+
+
+BUILD = """\
+import tutorial
+tutorial.start("04-upgrade-the-database", stage="last_login-revision")
+tutorial.run("alembic upgrade head", echo=False)
+"""  # notebook 04's project, its app's database URL in the kernel (for waitress), upgraded: the page works
+SERVE = """\
+import tutorial
+site = tutorial.serve()
+page = site.get("/")
+print("served:", site.proxy_path, site.socket, page.status_code)
+print(page.text[-800:] if page.status_code != 200 else "")
+"""
+KNOCK = """\
+import os
+import socket
+for what, knock in (("connect", lambda: socket.socket(socket.AF_UNIX).connect({socket!r})),
+                    ("list", lambda: os.listdir(os.path.dirname({socket!r})))):
+    try:
+        knock()
+        print(what, "opened")
+    except OSError as error:
+        print(what, type(error).__name__)
+"""
+SITE_PAGE = "<h1>Bill tracker</h1>"
+
+
+async def _run(execute, code: str) -> str:
+    """Run ``code`` in a kernel; what it printed. A failure fails the test."""
+    outputs, error = await execute(code)
+    assert error is None, f"{code}\nraised {error['ename']}: {error['evalue']}"
+    return "".join(output.get("text", "") for output in outputs)
+
+
+async def _serve(execute) -> tuple[str, Path]:
+    """Notebook 04's project built and served (``tutorial.serve()``) in a kernel: the site's path through the hub,
+    and its socket. A page that does not work fails the test, and is shown."""
+    await _run(execute, BUILD)
+    printed = await _run(execute, SERVE)
+    served = re.search(r"served: (\S+) (\S+) (\d+)", printed)
+    assert served and served.group(3) == "200", f"tutorial.serve() printed:\n{printed}"
+    return served.group(1), Path(served.group(2))
+
+
+async def _page(hub: Hub, path: str, token: str) -> tuple[int, str]:
+    """The hub's answer to ``path`` for the holder of ``token`` (a redirect is not followed)."""
+    response = await AsyncHTTPClient().fetch(
+        hub.url + path, headers={"Authorization": f"token {token}"}, follow_redirects=False, raise_error=False, request_timeout=60,
+    )
+    return response.code, response.body.decode("utf-8", errors="replace")
+
+
+async def _everyone_serves_at_once(hub: Hub, learners: list[Learner]) -> None:
+    """Each learner's kernel builds and serves their notebook 04 project, all at once; through the hub, each learner
+    opens their own page, and the next learner (with their own token) is refused it; with Unix accounts, the next
+    learner's kernel is refused its socket too."""
+    notebook = "04-upgrade-the-database"
+    async with contextlib.AsyncExitStack() as kernels:
+        executes = await asyncio.gather(*(
+            kernels.enter_async_context(learner.server.kernel(learner.api_path(notebook))) for learner in learners
+        ))
+        served = await asyncio.gather(*(_serve(execute) for execute in executes))
+        assert len({socket for _, socket in served}) == len(learners), f"two learners share a socket: {served}"
+        for index, (learner, (path, socket)) in enumerate(zip(learners, served)):
+            assert path.startswith(f"/user/{learner.name}/site-"), f"{learner.name}'s site is at {path}"
+            code, page = await _page(hub, path, learner.server.token)
+            assert code == 200 and SITE_PAGE in page, f"{learner.name} cannot open their own site {path}: {code}"
+            other = learners[(index + 1) % len(learners)]
+            code, page = await _page(hub, path, other.server.token)
+            assert code in (302, 403) and SITE_PAGE not in page, f"{other.name} opened {learner.name}'s site {path}: {code}"
+            if hub.accounts:
+                knocked = await _run(executes[(index + 1) % len(learners)], KNOCK.format(socket=str(socket)))
+                assert knocked.startswith("connect PermissionError"), f"{other.name}'s kernel, at {socket}:\n{knocked}"
+
+
+def test_no_learner_opens_another_learners_site(pair):
+    """On one machine, learner B's own process cannot open learner A's site by its socket, nor B through the hub."""
+    asyncio.run(asyncio.wait_for(_one_site_each(pair), timeout=300))
+
+
+async def _one_site_each(hub: Hub) -> None:
+    owner, other = await asyncio.gather(*(hub.start_learner(name) for name in hub.names))
+    notebook = f"{TUTORIAL}/notebooks/04-upgrade-the-database.ipynb"
+    async with owner.kernel(notebook) as as_owner, other.kernel(notebook) as as_other:
+        path, socket = await _serve(as_owner)
+        folder = socket.parent.stat()
+        assert folder.st_uid == hub.accounts.uid(hub.names[0]) and stat.S_IMODE(folder.st_mode) == 0o700, \
+            f"{socket.parent} is not the owner's alone: uid {folder.st_uid}, mode {oct(folder.st_mode)}"
+        assert stat.S_IMODE(socket.stat().st_mode) == 0o600
+
+        knocked = await _run(as_other, KNOCK.format(socket=str(socket)))
+        assert knocked.split("\n")[:2] == ["connect PermissionError", "list PermissionError"], \
+            f"the other learner's process, at {socket}:\n{knocked}"
+        assert "connect opened" in await _run(as_owner, KNOCK.format(socket=str(socket))), "the owner cannot open their site"
+
+        code, page = await _page(hub, path, owner.token)
+        assert code == 200 and SITE_PAGE in page, f"the owner cannot open {path} through the hub: {code}"
+        code, page = await _page(hub, path, other.token)
+        assert code in (302, 403) and SITE_PAGE not in page, f"the other learner opened {path} through the hub: {code}"
 
 
 async def _terminal_finds_the_tutorials_alembic(hub: Hub, learner: Learner) -> None:

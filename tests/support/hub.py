@@ -1,10 +1,13 @@
 """A real JupyterHub on 127.0.0.1 for the class test: started from hub/jupyterhub_config.py, stopped whatever happens.
 
 The hub loads the repository's own configuration, then only what a test machine
-must change: JupyterHub's test authenticator (any name logs in) and its simple
-local spawner (each learner's server a process of this user, their home a
-temporary folder), loopback ports, and a service token that creates the
-learners, starts their servers and mints their tokens through the hub's REST API.
+must change: JupyterHub's test authenticator (any name logs in), loopback ports,
+and a service token that creates the learners, starts their servers and mints
+their tokens through the hub's REST API. Given Unix accounts for the learners
+(support.unix_accounts, as root), it keeps the configuration's own spawner: each
+learner's server runs as their own user, in their own home. Without them, it
+takes JupyterHub's simple spawner: every server a process of this user, their
+homes temporary folders.
 Every learner gets a PostgreSQL role of their own with only ``CREATEDB``, as a
 teacher would create it, and ``DATABASE_URL`` naming the shared server as that role.
 """
@@ -33,6 +36,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from support.paths import REPOSITORY
 from support.remote_kernel import RemoteServer
 from support.tools import load
+from support.unix_accounts import UnixAccounts
 
 HUB_FOLDER = REPOSITORY / "hub"
 learner_roles = load(HUB_FOLDER / "learner_roles.py")  # the teacher's script, in hub/
@@ -42,17 +46,21 @@ PROXY = HUB_FOLDER / "node_modules" / ".bin" / "configurable-http-proxy"
 START_TIMEOUT = 60  # seconds, for the hub and for each learner's server
 
 
-def require_proxy() -> Path:
-    """configurable-http-proxy, which ``make test`` installs with npm; skip (or fail, when required) without it."""
-    if PROXY.exists():
-        return PROXY
-    reason = (
-        f"configurable-http-proxy is not installed in {PROXY.parent.relative_to(REPOSITORY)}: `make test` installs it "
-        "with `npm ci` in hub/ when Node.js and npm are on this machine"
-    )
+def skip_or_fail(reason: str):
+    """Skip, saying why; fail instead when the hub test is required (``TUTORIAL_REQUIRE_HUB=1``, as in CI)."""
     if os.environ.get("TUTORIAL_REQUIRE_HUB") == "1":
         pytest.fail(f"{reason} (required: TUTORIAL_REQUIRE_HUB=1)")
     pytest.skip(reason)
+
+
+def require_proxy() -> Path:
+    """configurable-http-proxy, which ``make test`` installs with npm; skip (or fail, when required) without it."""
+    if not PROXY.exists():
+        skip_or_fail(
+            f"configurable-http-proxy is not installed in {PROXY.parent.relative_to(REPOSITORY)}: `make test` installs it "
+            "with `npm ci` in hub/ when Node.js and npm are on this machine"
+        )
+    return PROXY
 
 
 def free_port() -> int:
@@ -66,9 +74,7 @@ c = get_config()
 load_subconfig({config!r})
 c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
-c.JupyterHub.bind_url = {public!r}
+{spawner}c.JupyterHub.bind_url = {public!r}
 c.JupyterHub.hub_bind_url = {internal!r}
 c.ConfigurableHTTPProxy.api_url = {proxy_api!r}
 c.ConfigurableHTTPProxy.command = [{proxy!r}]
@@ -82,24 +88,35 @@ c.JupyterHub.load_roles.append({{
     "scopes": ["admin:users", "admin:servers", "access:servers", "tokens"],
 }})
 """
+SIMPLE_SPAWNER = """\
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
+"""
 
 
 class Hub:
-    """A running hub: its process, its public URL, and the REST calls the test makes."""
+    """A running hub: its process, its public URL, and the REST calls the test makes.
 
-    def __init__(self, folder: Path, database_url_template: str, more_environment: dict[str, str] | None = None):
-        self.folder = folder
+    :param accounts: the learners' Unix accounts, whose servers then run as them (the configuration's own
+        spawner); None for JupyterHub's simple spawner, every server a process of this user.
+    :param more_environment: settings of the hub's environment a test chooses (the class view's, say).
+    """
+
+    def __init__(self, folder: Path, database_url_template: str, accounts: UnixAccounts | None = None,
+                 more_environment: dict[str, str] | None = None):
+        self.folder, self.accounts = folder, accounts
         self.url = f"http://127.0.0.1:{free_port()}"
         self.token = secrets.token_hex(16)
         state = folder / "state"
         state.mkdir(parents=True)
         (folder / "homes").mkdir()
         config = folder / "jupyterhub_test_config.py"
+        as_root = accounts is None and os.geteuid() == 0  # every server a process of root
         config.write_text(TEST_CONFIG.format(
-            config=str(HUB_FOLDER / "jupyterhub_config.py"), homes=str(folder / "homes"), public=self.url,
+            config=str(HUB_FOLDER / "jupyterhub_config.py"), public=self.url,
+            spawner="" if accounts else SIMPLE_SPAWNER.format(homes=str(folder / "homes")),
             internal=f"http://127.0.0.1:{free_port()}", proxy_api=f"http://127.0.0.1:{free_port()}",
-            proxy=str(require_proxy()), state=str(state), token=self.token,
-            args=["--allow-root"] if os.geteuid() == 0 else [],
+            proxy=str(require_proxy()), state=str(state), token=self.token, args=["--allow-root"] if as_root else [],
         ))
         environment = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST", "ALEMBIC_TUTORIAL"))}
         environment.update(TUTORIAL_DATABASE_URL=database_url_template, TUTORIAL_ROLE_SECRET=ROLE_SECRET, TUTORIAL_HUB_URL=self.url)
@@ -115,7 +132,7 @@ class Hub:
         self.http = AsyncHTTPClient()
 
     def home(self, name: str) -> Path:
-        return self.folder / "homes" / name
+        return self.accounts.home(name) if self.accounts else self.folder / "homes" / name
 
     def wait_until_up(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT

@@ -14,6 +14,7 @@ outputs the kernel sends back for it, and deletes the session afterwards.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -75,33 +76,39 @@ class RemoteServer:
         :param api_path: the notebook's path in the server's contents (relative to its root folder).
         :raises NotebookFailed: a cell not tagged ``raises-exception`` failed; the runs so far are on it.
         """
-        session = await self.request(
-            "POST", "api/sessions", {"path": api_path, "name": api_path.rsplit("/", 1)[-1], "type": "notebook", "kernel": {"name": "python3"}}
-        )
-        try:
-            return await self._run_cells(session["kernel"]["id"], notebook, cells)
-        finally:
-            await self.request("DELETE", f"api/sessions/{session['id']}")
-
-    async def _run_cells(self, kernel_id: str, notebook, cells: int | None) -> list[CellRun]:
-        url = self.base_url.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels"
-        socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"}), max_message_size=64 << 20)
-        session = Session(username="test")
-        try:
-            await _execute(socket, session, "pass", timeout=60)  # the kernel answers: it is ready
+        async with self.kernel(api_path) as execute:
             runs = []
             code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
             for index, cell in enumerate(code_cells[:cells]):
                 started = time.monotonic()
-                outputs, error = await _execute(socket, session, cell.source, timeout=CELL_TIMEOUT)
+                outputs, error = await execute(cell.source)
                 runs.append(CellRun(index, cell.source, time.monotonic() - started, outputs, error))
                 if error and "raises-exception" not in cell.metadata.get("tags", []):
                     failure = NotebookFailed(f"code cell {index + 1} raised {error['ename']}: {error['evalue']}\n{cell.source}")
                     failure.runs = runs
                     raise failure
             return runs
+
+    @contextlib.asynccontextmanager
+    async def kernel(self, api_path: str):
+        """A new kernel for the notebook at ``api_path``, as JupyterLab opens one, shut down afterwards.
+
+        Yields ``execute``: ``await execute(code)`` runs ``code`` in it and returns its outputs and its error (or None).
+        """
+        session = await self.request(
+            "POST", "api/sessions", {"path": api_path, "name": api_path.rsplit("/", 1)[-1], "type": "notebook", "kernel": {"name": "python3"}}
+        )
+        try:
+            url = self.base_url.replace("http", "ws", 1) + f"api/kernels/{session['kernel']['id']}/channels"
+            socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"}), max_message_size=64 << 20)
+            messages = Session(username="test")
+            try:
+                await _execute(socket, messages, "pass", timeout=60)  # the kernel answers: it is ready
+                yield lambda code, timeout=CELL_TIMEOUT: _execute(socket, messages, code, timeout)
+            finally:
+                socket.close()
         finally:
-            socket.close()
+            await self.request("DELETE", f"api/sessions/{session['id']}")
 
 
 async def _execute(socket, session: Session, code: str, timeout: float) -> tuple[list[dict], dict | None]:
