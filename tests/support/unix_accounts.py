@@ -22,8 +22,8 @@ def can_create() -> str | None:
     """Why this process cannot create Unix accounts, or None if it can."""
     if os.geteuid() != 0:
         return "creating a Unix account per learner needs root"
-    missing = [tool for tool in ("useradd", "userdel", "groupadd", "groupdel") if shutil.which(tool) is None]
-    return f"{', '.join(missing)} not found" if missing else None
+    missing = [tool for tool in ("useradd", "userdel", "groupadd", "groupdel", "getfacl", "setfacl") if shutil.which(tool) is None]
+    return f"{', '.join(missing)} not found (apt-get install passwd acl)" if missing else None
 
 
 def closed_folders(paths: list[Path]) -> list[Path]:
