@@ -62,7 +62,9 @@ def pytest_xdist_make_scheduler(config, log):
 
     nbval runs a notebook's cells in order, in one kernel, so they must stay on one worker; so do the
     tests of the browser version (``tests/test_lite.py``), which share one build, one page and one
-    Pyodide kernel, and those of the website (``tests/test_site.py``), which share one build. Every other test goes to whichever worker is free, so that the long passes (the
+    Pyodide kernel, those of the website (``tests/test_site.py``), which share one build, and those of the hub
+    (``tests/test_hub.py``), which create Unix accounts and open the same folders to them for a while (two at once
+    would each undo the other's access). Every other test goes to whichever worker is free, so that the long passes (the
     browser, the servers) use both cores. (pytest-xdist's own ``loadgroup`` cannot do this with pytest 9, which no longer
     lets it rename the tests it groups.)
     """
@@ -71,6 +73,6 @@ def pytest_xdist_make_scheduler(config, log):
     class NotebookScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return path if path.endswith((".ipynb", "test_lite.py", "test_site.py")) else nodeid
+            return path if path.endswith((".ipynb", "test_lite.py", "test_site.py", "test_hub.py")) else nodeid
 
     return NotebookScheduling(config, log)
