@@ -22,7 +22,7 @@ PROXY := hub/node_modules/.bin/configurable-http-proxy
 LITE := $(VENV)/.installed-lite
 SITE := $(VENV)/.installed-site
 
-.PHONY: lab test outputs benchmark progress slides cheatsheet lite site
+.PHONY: lab test test-quick outputs benchmark progress slides cheatsheet lite site
 
 $(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make with PYTHON=python3.12 (say)")'
@@ -62,6 +62,12 @@ $(PROXY): hub/package.json hub/package-lock.json
 test: $(TESTING) $(PROXY)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The quick loop while you edit a notebook or the helper package (README, "For contributors"): ruff, the tests marked
+# quick (conftest.py) and nbval on the notebooks changed since main, or on NOTEBOOKS="notebooks/04-*.ipynb".
+test-quick: $(TESTING)
+	$(BIN)/ruff check .
+	$(BIN)/python tools/test_quick.py $(NOTEBOOKS)
 
 # The tutorial in the browser: a static JupyterLite site in build/lite/ (README: "Try it in your browser").
 lite: $(LEARNER) $(LITE)
