@@ -4,6 +4,7 @@
 #               hub's proxy (hub/package.json), then ruff's checks of the code, then every test
 # `make lab SERVERS=1` also installs the database drivers (requirements-servers.txt), for DATABASE_URL.
 # `make lite` builds the browser version (JupyterLite) into build/lite/ (requirements-lite.txt).
+# `make test-quick` runs, in a minute or two, the quick tests and the notebooks changed since main (README).
 # `make site` builds the course's website, with the browser version inside, into build/site/ (requirements-site.txt).
 PYTHON ?= python3
 VENV := .venv
