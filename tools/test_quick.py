@@ -5,9 +5,10 @@ Usage::
     python tools/test_quick.py                           # the notebooks changed since main, committed or not
     python tools/test_quick.py notebooks/04-*.ipynb      # these notebooks instead
 
-The quick tests are those marked ``quick`` (the list ``QUICK_TESTS`` in ``conftest.py``): the helper
-package's unit tests and the hygiene tests, none of which runs a whole series of notebooks, a browser or
-a hub. They run on two workers, with the notebooks, in one pytest run, as ``make test`` runs everything.
+The quick tests are those ``conftest.py`` marks ``quick``: every test in tests/ but those it lists in
+``NOT_QUICK`` (a whole series of notebooks, a browser, a hub), that is the helper package's unit tests and
+the hygiene tests; an exercise's answer key only for the notebooks checked. They run on two workers, with
+the notebooks, in one pytest run, as ``make test`` runs everything.
 """
 
 from __future__ import annotations
