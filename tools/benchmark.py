@@ -120,7 +120,7 @@ def slowest_files(report: str, count: int = SLOWEST) -> list[tuple[str, float, f
             per_file[match[2]] = per_file.get(match[2], 0.0) + float(match[1])
     total = sum(per_file.values())
     ranked = sorted(per_file.items(), key=lambda item: item[1], reverse=True)[:count]
-    return [(path, seconds, 100 * seconds / total) for path, seconds in ranked]
+    return [(path, seconds, 100 * seconds / total if total else 0.0) for path, seconds in ranked]
 
 
 def notebook_times() -> list[Row]:
