@@ -17,7 +17,8 @@ import pytest
 _workspace = None
 
 # `make test-quick` (tools/test_quick.py) runs the tests marked `quick`: every test in tests/ except those below, which
-# run a whole series of notebooks, a browser or a hub (`make test` runs them all). A notebook's cells are marked `notebook`.
+# run a whole series of notebooks, a browser or a hub, or take long on a server (`make test` runs them all).
+# A notebook's cells are marked `notebook`.
 NOT_QUICK = {
     "test_exercises.py": "runs each exercise's lesson, then its mistakes and solutions, in kernels",
     "test_exercises_06_11.py": "the same, for notebooks 06-11",
@@ -31,6 +32,7 @@ NOT_QUICK = {
     "test_terminal_matches_shell.py": "runs the core series' commands in a kernel and in bash",
     "test_first_cell_messages.py": "runs notebook 01's first cell in kernels, against PostgreSQL",
     "test_notebooks_on_postgresql.py": "runs every notebook on PostgreSQL",
+    "test_postgresql_differences.py": "builds notebook 18's projects on SQLite and on PostgreSQL",
     "test_jupyterlab.py": "runs every notebook in JupyterLab, in Chromium",
     "test_jupyterlab_terminal.py": "types in JupyterLab's terminal, in Chromium",
     "test_lite.py": "builds the browser version and runs it in Chromium",
