@@ -4,6 +4,7 @@
 #               hub's proxy (hub/package.json), then ruff's checks of the code, then every test
 # `make lab SERVERS=1` also installs the database drivers (requirements-servers.txt), for DATABASE_URL.
 # `make lite` builds the browser version (JupyterLite) into build/lite/ (requirements-lite.txt).
+# `make test-quick` runs, in a minute or two, the quick tests and the notebooks changed since main (README).
 # `make site` builds the course's website, with the browser version inside, into build/site/ (requirements-site.txt).
 # `make test-latest` tries the newest release of every pin; `make bump` moves the pins (README: "For contributors").
 PYTHON ?= python3
@@ -23,7 +24,7 @@ PROXY := hub/node_modules/.bin/configurable-http-proxy
 LITE := $(VENV)/.installed-lite
 SITE := $(VENV)/.installed-site
 
-.PHONY: lab test test-latest bump outputs benchmark progress slides cheatsheet lite site
+.PHONY: lab test test-quick test-latest bump outputs benchmark progress slides cheatsheet lite site
 
 $(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make with PYTHON=python3.12 (say)")'
@@ -63,6 +64,12 @@ $(PROXY): hub/package.json hub/package-lock.json
 test: $(TESTING) $(PROXY)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The quick loop while you edit a notebook or the helper package (README, "For contributors"): ruff, the tests marked
+# quick (conftest.py) and nbval on the notebooks changed since main, or on NOTEBOOKS="notebooks/04-*.ipynb".
+test-quick: $(TESTING)
+	$(BIN)/ruff check .
+	$(BIN)/python tools/test_quick.py $(NOTEBOOKS)
 
 # The tutorial in the browser: a static JupyterLite site in build/lite/ (README: "Try it in your browser").
 lite: $(LEARNER) $(LITE)

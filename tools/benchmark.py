@@ -13,7 +13,8 @@ It measures, one function each:
 
 - the whole test suite (``python -m pytest -q`` as ``make test`` runs it, with whatever
   ``TUTORIAL_REQUIRE_*`` the environment sets): wall time, CPU time of the processes it ran
-  (user + sys), their ratio, and the target "wall <= 1.25 x CPU / 2" (both cores busy);
+  (user + sys), their ratio, and the target "wall <= 1.25 x CPU / 2" (both cores busy); and the
+  ten slowest test files, from pytest's ``--durations=0``, each with its share of all the tests' time;
 - each notebook, top to bottom in a fresh kernel;
 - one Alembic command typed in a ``%%terminal`` cell of a live kernel (median and worst);
 - ``make lab``'s install (``pip install -r requirements.txt`` into a fresh venv) against a bare
@@ -39,6 +40,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import resource
 import secrets
 import shutil
@@ -65,18 +67,23 @@ BARE_PACKAGES = ["alembic", "SQLAlchemy", "jupyterlab", "ipywidgets"]  # pinned 
 REPORT = REPOSITORY / "test-artifacts" / "benchmark.md"
 LAB_TIMEOUT = 120  # seconds for JupyterLab to serve the start page
 CORE_NOTEBOOKS = ["01-build-the-models", "02-connect-alembic", "03-change-a-model", "04-upgrade-the-database"]
+SLOWEST = 10  # test files listed after the suite's times
+# One line of pytest's --durations report: "12.34s call     tests/test_web.py::test_the_page[sqlite]"
+# (a notebook's cell: "notebooks/04-upgrade-the-database.ipynb::Cell 3").
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)s (?:setup|call|teardown)\s+(.+?)(?:::.*)?$")
 
 Row = tuple[str, str, str]  # what, value, note
 
 
 def suite_times(arguments: tuple[str, ...] = ("-q",)) -> list[Row]:
-    """The whole suite once: wall time, the CPU time of every process it waited for, and the target.
+    """The whole suite once: wall time, the CPU time of every process it waited for, the target, the slowest files.
 
     :param arguments: for pytest (a path narrows the run, to try this function quickly).
     """
     required = " ".join(f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith("TUTORIAL_REQUIRE_"))
     before, busy_before, started = _children_cpu(), _machine_busy(), time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", *arguments], cwd=REPOSITORY, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "pytest", "--durations=0", *arguments], cwd=REPOSITORY,
+                            capture_output=True, text=True)
     wall, cpu = time.perf_counter() - started, _children_cpu() - before
     busy = _machine_busy() - busy_before if busy_before is not None else None
     lines = result.stdout.strip().splitlines()
@@ -95,7 +102,25 @@ def suite_times(arguments: tuple[str, ...] = ("-q",)) -> list[Row]:
     return rows + [
         ("suite: CPU / wall", f"{measured / wall:.2f}", "2.00 = both cores busy all the time"),
         ("suite: target wall <= 1.25 x CPU / 2", "holds" if holds else "does NOT hold", f"{wall:.1f} s against {limit:.1f} s"),
+        *((f"slowest file: {path}", f"{seconds:.1f} s", f"{share:.1f} % of all the tests' time (setup, call, teardown)")
+          for path, seconds, share in slowest_files(result.stdout)),
     ]
+
+
+def slowest_files(report: str, count: int = SLOWEST) -> list[tuple[str, float, float]]:
+    """The ``count`` test files that took longest, from pytest's ``--durations=0`` report.
+
+    :param report: pytest's output, whose "slowest durations" lines give each test's setup, call and teardown.
+    :return: (file, seconds, percent) from the slowest down: a file's seconds add up those of its tests, and
+        its percent is their share of all the tests' seconds (on two workers, about twice the wall time).
+    """
+    per_file: dict[str, float] = {}
+    for line in report.splitlines():
+        if match := DURATION.match(line):
+            per_file[match[2]] = per_file.get(match[2], 0.0) + float(match[1])
+    total = sum(per_file.values())
+    ranked = sorted(per_file.items(), key=lambda item: item[1], reverse=True)[:count]
+    return [(path, seconds, 100 * seconds / total if total else 0.0) for path, seconds in ranked]
 
 
 def notebook_times() -> list[Row]:
