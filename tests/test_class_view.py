@@ -83,7 +83,7 @@ def hub(shared_server, chromium, tmp_path):
         for name in names.values():
             roles.create(name)
         hub = Hub(tmp_path, learner_url_template(shared_server),
-                  {"TUTORIAL_TEACHERS": teacher, "TUTORIAL_CLASS_VIEW_REFRESH": str(REFRESH)})
+                  more_environment={"TUTORIAL_TEACHERS": teacher, "TUTORIAL_CLASS_VIEW_REFRESH": str(REFRESH)})
         hub.wait_until_up()
         hub.names, hub.teacher = names, teacher
         yield hub
