@@ -36,6 +36,10 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 REFRESH = float(os.environ.get("CLASS_VIEW_REFRESH", "10"))  # seconds between two refreshes
 AT_ONCE = 8  # learners' servers asked at the same time
 TIMEOUT = 30  # seconds a learner's server may take to answer
+# The view asks the learners' servers only while a teacher looks: for this long after the page or the CSV was
+# last opened (the page reloads itself every REFRESH seconds). The hub's proxy counts each question as the
+# learner's activity, so a view nobody looks at must not keep their idle servers from being stopped.
+WATCHED = 3 * REFRESH + 30
 STATE_FILE = Path("class-view-state.json")
 MARKS = {"done": "✓", "started, not right yet": "✗", "not started": "·"}  # My progress's marks
 
@@ -61,6 +65,17 @@ class Class:
         self.http = AsyncHTTPClient()
         self.learners: dict[str, dict] = json.loads(STATE_FILE.read_text())["learners"] if STATE_FILE.exists() else {}
         self.last_refresh = {"count": 0, "learners": 0, "asked": 0, "seconds": 0.0, "cpu_seconds": 0.0, "at": 0.0}
+        self.looked_at = -WATCHED  # when a teacher last opened the page or the CSV (time.monotonic())
+        self.looked = asyncio.Event()
+
+    def watched(self) -> bool:
+        return time.monotonic() - self.looked_at <= WATCHED
+
+    def look(self) -> None:
+        """A teacher opened the page or the CSV: keep refreshing, and refresh at once if nobody had looked for a while."""
+        if not self.watched():
+            self.looked.set()
+        self.looked_at = time.monotonic()
 
     async def get(self, url: str) -> dict | list:
         response = await self.http.fetch(url, headers={"Authorization": f"token {self.token}"}, request_timeout=TIMEOUT)
@@ -89,6 +104,8 @@ class Class:
             "seconds": time.monotonic() - started, "cpu_seconds": time.process_time() - cpu, "at": now(),
         }
         written = STATE_FILE.with_suffix(".new")
+        written.touch(mode=0o600)  # every learner's progress: for the hub's account alone
+        written.chmod(0o600)
         written.write_text(json.dumps({"learners": self.learners, "last_refresh": self.last_refresh}, ensure_ascii=False))
         written.replace(STATE_FILE)  # whole, for whoever reads it
 
@@ -110,12 +127,18 @@ class Class:
         entry["cost"] = {"cached": answer["cached"], "server_seconds": answer["seconds"], "asked_seconds": time.monotonic() - started}
 
     async def run(self) -> None:
+        """Refresh every :data:`REFRESH` seconds while a teacher looks; otherwise wait until one does."""
         while True:
+            if self.watched():
+                try:
+                    await self.refresh()
+                except Exception as error:  # the hub restarting, say: try again at the next refresh
+                    print(f"class view: refresh failed: {error!r}", flush=True)
+            self.looked.clear()
             try:
-                await self.refresh()
-            except Exception as error:  # the hub restarting, say: try again at the next refresh
-                print(f"class view: refresh failed: {error!r}", flush=True)
-            await asyncio.sleep(REFRESH)
+                await asyncio.wait_for(self.looked.wait(), REFRESH if self.watched() else None)
+            except asyncio.TimeoutError:
+                pass
 
     def exercises(self) -> list[tuple[str, str]]:
         """Every exercise any learner reported, in the series' order: its notebook and its title."""
@@ -146,6 +169,7 @@ class TeacherPage(HubOAuthenticated, web.RequestHandler):
 class TablePage(TeacherPage):
     @web.authenticated
     def get(self):
+        self.the_class.look()
         self.render(
             "class_view.html", rows=self.the_class.table(), exercises=self.the_class.exercises(), marks=MARKS,
             refresh=max(int(REFRESH), 1), last=self.the_class.last_refresh, shown_time=shown_time,
@@ -155,6 +179,7 @@ class TablePage(TeacherPage):
 class CsvPage(TeacherPage):
     @web.authenticated
     def get(self):
+        self.the_class.look()
         exercises = [notebook for notebook, _ in self.the_class.exercises()]
         out = io.StringIO()
         writer = csv.writer(out)

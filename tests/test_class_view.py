@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import secrets
+import stat
 import time
 
 import nbformat
@@ -117,6 +118,9 @@ async def _class(hub: Hub, chromium: str) -> None:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS, headless=True, env=env, timeout=60_000)
         try:
+            # Nobody looks yet: the view asks nobody (the hub's proxy would count each question as activity).
+            await asyncio.sleep(REFRESH + 1)
+            assert refreshes(hub)["last_refresh"]["count"] == 0, "the class view refreshed with no teacher looking"
             # The teacher opens the view, through the hub's login and OAuth, before any learner comes:
             # what a refresh costs the hub with nobody to ask.
             teacher, response = await log_in(browser, hub, hub.teacher, VIEW)
@@ -124,6 +128,8 @@ async def _class(hub: Hub, chromium: str) -> None:
             assert teacher.url == hub.url + VIEW, f"the teacher ended at {teacher.url}"
             assert "No learner yet." in await teacher.text_content("body"), "the empty view does not say so"
             empty = await measure(hub, [], touch=False)
+            kept = (hub.folder / "state" / "class-view-state.json").stat()
+            assert stat.S_IMODE(kept.st_mode) == 0o600, f"the class view's state file is {oct(kept.st_mode)}, not 0600"
 
             servers = dict(zip(names, await asyncio.gather(*(hub.start_learner(names[role]) for role in names))))
             await asyncio.gather(
