@@ -1,11 +1,11 @@
 """The teacher's view of a live class: every learner's *My progress*, one row each, at ``/services/class-view/``.
 
-A JupyterHub managed service (hub/jupyterhub_config.py starts and stops it with the hub). Every
-:data:`REFRESH` seconds it asks the hub's REST API for the learners and their servers, then asks each
+A JupyterHub managed service (hub/jupyterhub_config.py starts and stops it with the hub). While a teacher
+has the page or the CSV open (:data:`WATCHED`), every :data:`REFRESH` seconds it asks the hub's REST API for the learners and their servers, then asks each
 running server, :data:`AT_ONCE` at a time, for the learner's progress (``/user/<name>/tutorial/progress``,
 lab/progress_endpoint.py, which computes it as that learner in their own server). No learner's code runs
 here. A learner whose server is stopped keeps their last known row, kept in ``class-view-state.json`` in the
-service's working folder (with what the last refresh cost), so that it survives a restart of the hub.
+service's working folder (readable by the hub's account only; with what the last refresh cost), so that it survives a restart of the hub.
 
 Pages, for members of the hub's ``teachers`` group only (the hub's OAuth; anyone else gets the hub's 403):
 ``/services/class-view/`` (the table, refreshing itself) and ``class.csv`` (the same table).
