@@ -94,6 +94,8 @@ class Class:
                 await self.ask(user)
 
         await asyncio.gather(*(ask(user) for user in running))
+        names = {user["name"] for user in learners}  # a user deleted from the hub, or made a teacher, leaves the table
+        self.learners = {name: entry for name, entry in self.learners.items() if name in names}
         for user in learners:
             if user not in running:
                 entry = self.learners.setdefault(user["name"], {"rows": [], "changed": None})
