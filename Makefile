@@ -87,7 +87,8 @@ outputs: $(TESTING)
 
 # The newest release of every pinned package, in .venv-latest/ (made afresh; PRE=1: pre-releases too), tried on every
 # notebook and on the helper package's unit tests (tools/test_latest.py). test-artifacts/drift.md lists the versions
-# tried against the pins, the cells that fail and the stored outputs that would change; only a failure fails the target.
+# tried against the pins, the cells that fail and the stored outputs that would change. The target fails when a cell
+# or a unit test fails, or when the newest releases cannot be installed together; changed outputs do not fail it.
 test-latest:
 	$(PYTHON) tools/test_latest.py $(if $(PRE),--pre)
 

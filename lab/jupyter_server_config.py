@@ -8,7 +8,8 @@ started without a terminal (by a test, or a JupyterHub), and the system's profil
 On a JupyterHub (``JUPYTERHUB_USER`` is set), the sites a learner serves with ``tutorial.serve()`` listen on
 Unix sockets in a folder only their account can open, not on the machine's ports, which every learner
 shares and any account can reach. JupyterLab's proxy (jupyter-server-proxy) passes each one on at
-``/user/<name>/site-1/`` to ``site-4/``, behind the hub's login, which only the learner passes.
+``/user/<name>/site-1/`` to ``site-4/``, behind the hub's login: only the learner, anyone they share their
+server with (JupyterHub's sharing) and the hub's admins (``hub/jupyterhub_config.py`` names none) pass it.
 """
 
 import atexit

@@ -18,7 +18,8 @@ environment's Python:
 - writes ``test-artifacts/drift.md``: a summary line, the versions tried against the pins,
   then per notebook the cells that fail and the stored outputs that would change.
 
-It exits non-zero only when a cell or a unit test fails: changed outputs are reported, not failed.
+It exits non-zero when a cell or a unit test fails, or when the newest releases cannot be installed
+together (``drift.md`` then says why): changed outputs are reported, not failed.
 The module first runs outside ``.venv-latest``, where nothing is installed yet: the packages
 of the notebooks and the tests are imported inside the functions that run there.
 """

@@ -8,8 +8,8 @@ In a notebook::
     from tutorial import progress
     progress.table()
 
-In a terminal, from the repository's root: ``make progress``; ``python -m tutorial.progress --json``
-prints the same rows as JSON (what a teacher's class view on a hub reads, ``lab/progress_endpoint.py``).
+In a terminal, from the repository's root: ``make progress``; ``cd notebooks && python -m tutorial.progress
+--json`` prints the same rows as JSON (what a teacher's class view on a hub reads, ``lab/progress_endpoint.py``).
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ class Site:
 
     @property
     def url(self) -> str:
-        """The page's address on this computer (on a hub, the socket's, which only this account can open)."""
+        """The page's address on this computer, for display (on a hub, the socket's: no browser opens it)."""
         return f"http://unix:{self.socket}:/" if self.socket else f"http://{HOST}:{self.port}/"
 
     @property
