@@ -102,7 +102,9 @@ if DATABASE_URL:
 # /services/class-view/, started and stopped with the hub. Each learner's own server computes their
 # progress, as that learner (lab/progress_endpoint.py), and answers only a token with the scope
 # custom:tutorial-progress:read, which the class view alone holds: it cannot open a learner's notebooks,
-# kernels or files (it has no access:servers), and a learner's token cannot read anyone's progress.
+# kernels or files (it has no access:servers), and a learner's own token cannot read another's progress
+# (the view's token, which reaches every learner's server, can: TEACHING.md, "The class view"). It asks
+# only while a teacher has it open.
 # Who may open the view: the members of the hub's group `teachers`, here the names in
 # TUTORIAL_TEACHERS; anyone else gets the hub's 403. Learners get nothing new.
 TEACHERS = os.environ.get("TUTORIAL_TEACHERS", "").replace(",", " ").split()

@@ -9,8 +9,9 @@ own in the learner's ``notebooks/`` folder, as the learner: their models and rev
 in this server. The answer is kept, keyed on the workspace's files (their number, sizes and newest modification
 time) and on the last activity of the learner's kernels and terminals, so that a refresh when nothing changed
 costs a walk over the workspace's folders; it is computed afresh at least every :data:`MAX_AGE` seconds (a
-database can change with no file changing). The computation runs at a low priority (:data:`NICENESS`). Asking does not count as the learner's activity: the hub's culler
-still sees an idle server as idle.
+database can change with no file changing). The computation runs at a low priority (:data:`NICENESS`).
+This server does not count a question as the learner's activity, but the hub's proxy does (it records every answer it
+passes on), which is why the class view asks only while a teacher looks.
 """
 
 from __future__ import annotations
