@@ -10,6 +10,7 @@ Unix sockets in a folder only their account can open, not on the machine's ports
 shares and any account can reach. JupyterLab's proxy (jupyter-server-proxy) passes each one on at
 ``/user/<name>/site-1/`` to ``site-4/``, behind the hub's login: only the learner, anyone they share their
 server with (JupyterHub's sharing) and the hub's admins (``hub/jupyterhub_config.py`` names none) pass it.
+The kernels' channels are Unix sockets in that folder too (ZeroMQ's ``ipc`` transport), not ports.
 """
 
 import atexit
@@ -51,3 +52,8 @@ if os.environ.get("JUPYTERHUB_USER"):
         name = f"site-{number}"
         (sockets / f"{name}.lock").touch()  # a server holds its site's lock while it runs
         c.ServerProxy.servers[name] = {"unix_socket": str(sockets / f"{name}.sock"), "launcher_entry": {"enabled": False}}
+    # The kernels' channels too: Unix sockets in the same folder, not ports. Ports are the machine's, shared by
+    # the whole class: a port a kernel was given can be taken by another learner's process before the kernel
+    # opens it (seen with twelve learners starting kernels at once), and any account can connect to one.
+    c.KernelManager.transport = "ipc"
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(sockets)  # where the connection files and the kernels' sockets go
