@@ -100,7 +100,9 @@ class RemoteServer:
         )
         try:
             url = self.base_url.replace("http", "ws", 1) + f"api/kernels/{session['kernel']['id']}/channels"
-            socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"}), max_message_size=64 << 20)
+            # As long as a new session may take (``request``): a class starting kernels at once can make it wait.
+            request = HTTPRequest(url, headers={"Authorization": f"token {self.token}"}, connect_timeout=60, request_timeout=60)
+            socket = await websocket_connect(request, max_message_size=64 << 20)
             messages = Session(username="test")
             try:
                 await _execute(socket, messages, "pass", timeout=60)  # the kernel answers: it is ready
