@@ -37,7 +37,7 @@ import psutil
 import pytest
 
 from support.browser import CHROMIUM_MISSING, skip_or_fail
-from support.hub import Hub, Roles, learner_url_template, require_proxy
+from support.hub import Hub, Roles, cpu_seconds_of, learner_url_template, require_proxy
 from support.lessons import lesson_cells, solution_files
 from support.paths import REPOSITORY
 from support.servers import require
@@ -251,21 +251,6 @@ async def until(read, problems_in, what: str, timeout: float = SETTLED):
         await asyncio.sleep(0.5)
 
 
-def cpu(process: psutil.Process, tree: bool = True) -> float:
-    """CPU seconds the process used (with its ended children's, and, for ``tree``, its live descendants')."""
-    times = process.cpu_times()
-    total = times.user + times.system
-    if tree:
-        total += times.children_user + times.children_system
-        for child in process.children(recursive=True):
-            try:
-                child_times = child.cpu_times()
-                total += child_times.user + child_times.system
-            except psutil.Error:
-                pass
-    return total
-
-
 def hub_side(hub: Hub) -> dict[str, psutil.Process]:
     """The hub, its proxy and the class view's process."""
     found = {"hub": psutil.Process(hub.process.pid)}
@@ -303,8 +288,8 @@ async def measure(hub: Hub, running: list[str], touch: bool) -> dict:
     """
     await next_refresh(hub)
     servers, side = hub.servers(), hub_side(hub)
-    before = {name: cpu(servers[name]) for name in running}
-    side_before = {name: cpu(process, tree=False) for name, process in side.items()}
+    before = {name: cpu_seconds_of(servers[name]) for name in running}
+    side_before = {name: cpu_seconds_of(process, descendants=False) for name, process in side.items()}
     server_seconds, asked_seconds, service_seconds = [0.0], [0.0], []
     for _ in range(WINDOW):
         if touch:  # a file of every workspace changes after one refresh, before the next
@@ -317,8 +302,8 @@ async def measure(hub: Hub, running: list[str], touch: bool) -> dict:
             server_seconds.append(cost["server_seconds"])
             asked_seconds.append(cost["asked_seconds"])
         service_seconds.append(state["last_refresh"]["seconds"])
-    servers_cpu = [(cpu(servers[name]) - before[name]) / WINDOW for name in running]
-    side_cpu = {name: (cpu(process, tree=False) - side_before[name]) / WINDOW for name, process in side.items()}
+    servers_cpu = [(cpu_seconds_of(servers[name]) - before[name]) / WINDOW for name in running]
+    side_cpu = {name: (cpu_seconds_of(process, descendants=False) - side_before[name]) / WINDOW for name, process in side.items()}
     return {
         "server cpu": max(servers_cpu, default=0.0), "server wall": max(server_seconds), "asked wall": max(asked_seconds),
         "side cpu": side_cpu, "side": sum(side_cpu.values()), "service wall": max(service_seconds),

@@ -55,7 +55,16 @@ import pytest
 from tornado.httpclient import AsyncHTTPClient
 
 from support import unix_accounts
-from support.hub import ROLE_SECRET, Hub, Roles, learner_roles, learner_url_template, require_proxy, skip_or_fail
+from support.hub import (
+    ROLE_SECRET,
+    Hub,
+    Roles,
+    cpu_seconds_of,
+    learner_roles,
+    learner_url_template,
+    require_proxy,
+    skip_or_fail,
+)
 from support.paths import NOTEBOOKS, REPOSITORY
 from support.remote_kernel import CellRun, NotebookFailed, RemoteServer
 from support.servers import require
@@ -133,18 +142,7 @@ class MemorySampler:
 
 def cpu_seconds(hub: Hub) -> dict[str, float]:
     """CPU time each learner's server has used, with its kernels and their commands (ended ones included)."""
-    used = {}
-    for name, server in hub.servers().items():
-        times = server.cpu_times()
-        total = times.user + times.system + times.children_user + times.children_system
-        for child in server.children(recursive=True):
-            try:
-                child_times = child.cpu_times()
-                total += child_times.user + child_times.system
-            except psutil.Error:
-                pass
-        used[name] = total
-    return used
+    return {name: cpu_seconds_of(server) for name, server in hub.servers().items()}
 
 
 @pytest.fixture(scope="module")

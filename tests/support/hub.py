@@ -63,6 +63,24 @@ def require_proxy() -> Path:
     return PROXY
 
 
+def cpu_seconds_of(process: psutil.Process, descendants: bool = True) -> float:
+    """CPU seconds ``process`` used, with (for ``descendants``) its ended children's and its live descendants'.
+
+    A learner's server counts so with its kernels and their commands (Alembic's, My progress's).
+    """
+    times = process.cpu_times()
+    total = times.user + times.system
+    if descendants:
+        total += times.children_user + times.children_system
+        for child in process.children(recursive=True):
+            try:
+                child_times = child.cpu_times()
+                total += child_times.user + child_times.system
+            except psutil.Error:
+                pass
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
