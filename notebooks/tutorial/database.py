@@ -165,6 +165,14 @@ def url_for(project_name: str, filename: str = SQLITE_FILE) -> str:
     return server.set(database=database_name(project_name)).render_as_string(hide_password=False)
 
 
+def app_settings(app: str, project_name: str) -> dict[str, str]:
+    """What a tutorial app reads its database from: on a server, ``<APP>_DATABASE_URL`` naming the project's
+    database; on SQLite, nothing (the app finds its file beside its settings)."""
+    if server_url() is None:
+        return {}
+    return {f"{app.upper()}_DATABASE_URL": url_for(project_name)}
+
+
 def shown_url(url: str) -> str:
     """A URL as shown to the learner: any password hidden."""
     return make_url(url).render_as_string(hide_password=True)

@@ -83,8 +83,7 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     url = database.url_for(name, sqlite_file)
     for setting in [setting for setting in os.environ if setting.endswith("_DATABASE_URL")]:
         os.environ.pop(setting)  # an app's URL from elsewhere (another notebook's cells, the shell) is not this one's
-    if database.server_url() is not None:
-        os.environ[f"{app.upper()}_DATABASE_URL"] = url
+    os.environ.update(database.app_settings(app, name))
     os.chdir(folder)
     if builder is not None:
         builder.build(stage, folder, name)

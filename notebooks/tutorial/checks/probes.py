@@ -300,18 +300,19 @@ def engine_rows(engine, query: str) -> list[tuple]:
 
 @contextlib.contextmanager
 def app_database_url(folder: Path, app: str):
-    """On a database server, the app's ``<APP>_DATABASE_URL`` names the project's database, as ``tutorial.start``
-    sets it in the notebook's kernel; so the page is the same when checked elsewhere (My progress, a terminal)."""
-    setting, saved = f"{app.upper()}_DATABASE_URL", os.environ.get(f"{app.upper()}_DATABASE_URL")
-    if database.server_url() is not None:
-        os.environ[setting] = database.url_for(folder.name)
+    """The app's database settings as ``tutorial.start`` gives them to the notebook's kernel, for the time of a
+    check made elsewhere (My progress, a terminal), so that the page is the same; then as they were."""
+    settings = database.app_settings(app, folder.name)
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
-        if saved is None:
-            os.environ.pop(setting, None)
-        else:
-            os.environ[setting] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def page(folder: Path, report: Report, app: str, step: int, missing: str) -> bool:
