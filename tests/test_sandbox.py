@@ -156,3 +156,20 @@ def test_a_module_that_does_not_import_is_a_project_problem_naming_the_file_and_
             pass
     assert str(raised.value) == "NameError: name 'undefined_name' is not defined\n  (raised in broken_app.py, line 2)"
     assert "broken_app" not in sys.modules
+
+
+def test_an_alembic_extension_that_env_py_imports_starts_afresh_each_command_and_leaves_nothing(tmp_path):
+    from alembic.autogenerate import comparators
+
+    def extension_comparators():
+        return [fn for entries in comparators._registry.values() for fn, _ in entries
+                if fn.__module__.startswith(sandbox.ALEMBIC_EXTENSIONS)]
+
+    for _ in range(2):  # two commands in a row: the second sees one comparator of its own, not two
+        with sandbox.as_in_a_terminal(tmp_path):
+            import alembic_postgresql_enum  # noqa: F401  (env.py's import, which registers its comparator)
+            import alembic_utils.replaceable_entity  # noqa: F401
+
+            assert len(extension_comparators()) == 2
+        assert extension_comparators() == []
+        assert not [name for name in sys.modules if name.startswith(sandbox.ALEMBIC_EXTENSIONS)]

@@ -8,7 +8,9 @@ second a new Python process costs). Inside :func:`as_in_a_terminal`:
 - the working directory is the project folder, and ``sys.path`` lacks the kernel's working folder
   (only ``alembic.ini``'s ``prepend_sys_path`` puts the project on it, as in a terminal);
 - the kernel's logging setup, working directory and ``sys.path`` are restored afterwards
-  (``env.py`` calls ``logging.config.fileConfig``).
+  (``env.py`` calls ``logging.config.fileConfig``);
+- the Alembic extensions that ``env.py`` imports (:data:`ALEMBIC_EXTENSIONS`) start afresh each time
+  and leave nothing behind in Alembic's table of comparators.
 
 :func:`outside_any_event_loop` calls a function where no event loop runs (the kernel's runs in its
 thread), so that an async ``env.py`` can call ``asyncio.run()``. :func:`new_terminal_environment` is
@@ -37,6 +39,11 @@ from . import fresh, inbrowser
 # What pytest takes as "running on a CI server" (_pytest.assertion.util.running_on_ci).
 CI_VARIABLES = ("CI", "BUILD_NUMBER")
 
+# Alembic extensions that add themselves to Alembic's global table of autogenerate comparators when imported,
+# and keep state beside it (alembic_utils the entities env.py registers). A terminal starts each command
+# without them, so a command in the kernel does too, and the next project's autogenerate never meets them.
+ALEMBIC_EXTENSIONS = ("alembic_postgresql_enum", "alembic_utils")
+
 
 class ProjectProblem(Exception):
     """Something in the learner's project keeps us from reading it; the message says what, and what to do."""
@@ -53,6 +60,7 @@ def as_in_a_terminal(folder: Path):
     saved_bytecode = sys.dont_write_bytecode
     saved_logging = _logging_state()
     fresh.forget_project_modules(folder)
+    _forget_alembic_extensions()
     os.chdir(folder)
     # A kernel imports from its working folder (''); the `alembic` program does not: only
     # alembic.ini's prepend_sys_path puts the project on the path, as in a terminal.
@@ -66,6 +74,7 @@ def as_in_a_terminal(folder: Path):
         sys.dont_write_bytecode = saved_bytecode
         _restore_logging(saved_logging)
         fresh.forget_project_modules(folder)
+        _forget_alembic_extensions()
 
 
 @contextlib.contextmanager
@@ -89,6 +98,19 @@ def imported_afresh(folder: Path, *names: str):
         except Exception as error:
             raise ProjectProblem(relative_paths(describe_exception(error, folder), folder)) from None
         yield modules[0] if len(modules) == 1 else modules
+
+
+def _forget_alembic_extensions() -> None:
+    """Take :data:`ALEMBIC_EXTENSIONS` out of Alembic's comparators and out of ``sys.modules``."""
+    from alembic.autogenerate import comparators
+
+    def extension(name: str) -> bool:
+        return name.split(".")[0] in ALEMBIC_EXTENSIONS
+
+    for functions in comparators._registry.values():
+        functions[:] = [entry for entry in functions if not extension(getattr(entry[0], "__module__", "") or "")]
+    for name in [name for name in sys.modules if extension(name)]:
+        del sys.modules[name]
 
 
 def _logging_state():
