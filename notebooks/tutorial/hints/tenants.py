@@ -12,7 +12,6 @@ import difflib
 import re
 from pathlib import Path
 
-from .. import inspection
 from ..snapshot import SKIPPED_FOLDERS, Snapshot
 from .registry import Hint, rule
 
@@ -26,7 +25,7 @@ def _no_such_tenant(s: Snapshot) -> Hint | None:
     missing = NO_SUCH_SCHEMA.search(s.message or "")
     if not missing or "-x" not in s.words[:-1]:
         return None
-    schemas = _schemas(s)
+    schemas = s.schemas
     name = missing.group(1)
     if schemas is None or name in schemas:
         return None
@@ -66,23 +65,6 @@ def _include_schemas_drops_other_schema(s: Snapshot) -> Hint | None:
         "Delete this file, give `context.configure()` an `include_name` hook that keeps only your schemas "
         "(for `type_ == \"schema\"` it gets `None` for the default schema), and autogenerate again.",
     )
-
-
-def _schemas(s: Snapshot) -> list[str] | None:
-    """The database's schemas (``information_schema.schemata``); None if it cannot be read."""
-    from sqlalchemy import text
-
-    try:
-        engine = inspection.engine(s.folder)
-    except inspection.ProjectProblem:
-        return None
-    try:
-        with engine.connect() as connection:
-            return list(connection.scalars(text("SELECT schema_name FROM information_schema.schemata ORDER BY 1")))
-    except Exception:
-        return None
-    finally:
-        engine.dispose()
 
 
 def _named_elsewhere(folder: Path, generated: Path) -> set[str]:
