@@ -74,7 +74,8 @@ def _named_elsewhere(folder: Path, generated: Path) -> set[str]:
     for path in folder.rglob("*.py"):
         relative = path.relative_to(folder).parts
         in_versions = relative[:2] == ("alembic", "versions")
-        if path == generated or (set(relative[:-1]) & SKIPPED_FOLDERS and not in_versions):
+        hidden = any(part.startswith(".") for part in relative[:-1])
+        if path == generated or hidden or (set(relative[:-1]) & SKIPPED_FOLDERS and not in_versions):
             continue
         words.update(re.findall(r"""['"](\w+)['"]""", path.read_text(encoding="utf-8", errors="replace")))
     return words
