@@ -45,6 +45,7 @@ from .checks.postgresql import check_short_revision_ids
 from .checks.registry import EXERCISES, Exercise
 from .checks.rename_column import check_details
 from .checks.report import Finding, Report, _code
+from .checks.tenants import check_tenant_phone
 from .checks.troubleshoot import check_nickname_index
 from .checks.tune_autogenerate import check_rating
 from .checks.widget import CheckMyWork, button
@@ -56,5 +57,5 @@ __all__ = [
     "check_nickname_index", "check_no_index", "check_notes_settings", "check_optional_note_body",
     "check_paid_flag", "check_payments", "check_phone", "check_phone_index", "check_postal_code",
     "check_rating", "check_release_1", "check_second_merge", "check_short_revision_ids", "check_stamp_repair",
-    "check_stock_release", "check_unique_phone", "check_user_index",
+    "check_stock_release", "check_tenant_phone", "check_unique_phone", "check_user_index",
 ]

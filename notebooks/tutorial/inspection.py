@@ -329,6 +329,21 @@ def sqlite_file(folder: Path) -> Path | None:
     return path if path.is_file() else None
 
 
+def schema_names(folder: Path) -> list[str]:
+    """The schemas of the project's database, as SQLAlchemy's inspector lists them (PostgreSQL's own ``pg_*``
+    left out); ``["main"]`` on SQLite."""
+    from sqlalchemy import inspect
+
+    database = engine(folder)
+    try:
+        with database.connect() as connection:
+            return sorted(inspect(connection).get_schema_names())
+    except Exception as error:
+        raise ProjectProblem(f"The database does not answer: {error}") from None
+    finally:
+        database.dispose()
+
+
 def current_revisions(folder: Path) -> tuple[str, ...]:
     """The revisions the database is at (the rows of ``alembic_version``); empty at ``base``."""
     from alembic.runtime.migration import MigrationContext

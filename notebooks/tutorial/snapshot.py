@@ -126,6 +126,11 @@ class Snapshot:
         """The database's tables, read with SQLAlchemy's inspector; None if it cannot be read."""
         return self._read(inspection.schema)
 
+    @cached_property
+    def schemas(self) -> list[str] | None:
+        """The database's schemas, as its inspector names them; None if it cannot be read."""
+        return self._read(inspection.schema_names)
+
     def row_count(self, table: str) -> int | None:
         """How many rows ``table`` holds; None if it cannot be read."""
         if self.tables is None or table not in self.tables:

@@ -27,6 +27,7 @@ APPS = {
     "bookshelf": ("bookshelf.models", "bookshelf.models:Base"),
     "fastbills": ("fastbills.models", "fastbills.models:Base"),
     "shop": ("shop.models", "shop.models:Base"),
+    "crm": ("crm.models", "crm.models:Base"),
 }
 
 

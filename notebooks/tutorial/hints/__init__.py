@@ -26,6 +26,7 @@ from . import (  # noqa: F401
     history,
     imports,
     revisions,
+    tenants,
 )
 from .imports import DRIVERS
 from .registry import RULES, Hint, Rule, advise, arrange, diagnose, rule
@@ -75,6 +76,8 @@ AFTER_A_FAILURE = [
     "existing-rows-break-the-change",
     "cannot-cast-automatically",
     "database-busy",
+    # schemas and tenants (tenants.py)
+    "no-such-tenant",
     # async engines and drivers (async_.py)
     "async-url-in-sync-env",
     "sync-url-in-async-env",
@@ -82,6 +85,7 @@ AFTER_A_FAILURE = [
 AFTER_SUCCESS = [
     # the revision just written (revisions.py)
     "revision-without-message",
+    "include-schemas-drops-other-schema",
     "autogenerate-drops-a-modelled-table",
     "autogenerate-drops-a-foreign-table",
     "empty-autogenerate-models-differ",

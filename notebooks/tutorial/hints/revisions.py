@@ -156,7 +156,7 @@ def _dropped_tables(s: Snapshot) -> list[str]:
     if generated is None:
         return []
     body = _upgrade_body(generated.read_text(encoding="utf-8"))
-    return re.findall(r"op\.drop_table\('([^']+)'", body)
+    return re.findall(r"op\.drop_table\('([^']+)'\)", body)  # in the default schema (tenants.py: in others)
 
 
 def _upgrade_body(revision: str) -> str:
