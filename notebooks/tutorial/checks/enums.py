@@ -26,7 +26,7 @@ def _sql(call: inspection.Operation) -> str:
 def _revision_of_the_value(script) -> str | None:
     """The revision whose ``upgrade()`` names the new value, newest first."""
     for revision in script.walk_revisions():
-        if any(VALUE in call.strings for call in inspection.operations(script, revision.revision)):
+        if any(VALUE in string for call in inspection.operations(script, revision.revision) for string in call.strings):
             return revision.revision
     return None
 
@@ -118,6 +118,9 @@ def check_disputed_bills(folder: Path, report: Report) -> None:
                           f"{', '.join(labels) or 'nothing'}): the app would fail with *invalid input value for enum*. "
                           "Autogenerate without alembic-postgresql-enum does not see new values: add it in a revision.",
                    3, id="database.value-missing")
+    elif not rent:
+        report.add(False, "The database has no Rent bill (a downgrade to base drops the tables, sample data with "
+                          "them): run the notebook's first cell to start again.", 3, id="database.no-rent-bill")
     elif rent != [(VALUE,)]:
         report.add(False, f"`billstatus` has `{VALUE}`, but the Rent bill is not disputed: was the revision changed "
                           "after it ran? Downgrade it, then upgrade again.", 3, id="database.rent-not-disputed")
