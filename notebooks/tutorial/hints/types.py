@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from .. import inspection
 from ..snapshot import Snapshot
 from .registry import Hint, rule
 
@@ -25,19 +24,7 @@ USERS = ("SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attre
 
 def _ask(s: Snapshot, query: str, name: str) -> list | None:
     """The rows of ``query`` (with ``:name``) on the project's database; None if it cannot be read."""
-    from sqlalchemy import text
-
-    def read(folder):
-        engine = inspection.engine(folder)
-        try:
-            with engine.connect() as connection:
-                return [tuple(row) for row in connection.execute(text(query), {"name": name})]
-        except Exception:
-            return None
-        finally:
-            engine.dispose()
-
-    return s._read(read)
+    return s.rows(query, name=name)
 
 
 def _model_values(s: Snapshot, name: str) -> list[str] | None:
