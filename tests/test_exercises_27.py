@@ -88,6 +88,18 @@ def test_a_value_added_and_used_in_one_transaction_fails_and_is_named(bills, she
     assert "27.revision.used-before-commit" in missing and "27.database.not-at-head" in missing
 
 
+def test_a_value_added_by_hand_counts_only_when_committed_before_it_is_used(bills, shell):
+    solve(shell, bills, slice(1))
+    tutorial.run("alembic revision --rev-id 0008 -m \"bills can be disputed\"", bills.folder, echo=False)
+    add = "op.execute(\"ALTER TYPE billstatus ADD VALUE IF NOT EXISTS 'disputed'\")"
+    use = "op.execute(\"UPDATE bills SET status = 'disputed' WHERE description = 'Rent'\")"
+    edit(bills, REVISION, '    """Upgrade schema."""\n    pass\n', f'    """Upgrade schema."""\n    {add}\n    {use}\n')
+    assert "27.revision.used-before-commit" in exercises.check_disputed_bills().missing
+    edit(bills, REVISION, f"    {add}\n", f"    with op.get_context().autocommit_block():\n        {add}\n")
+    report = exercises.check_disputed_bills()
+    assert "27.revision.adds-disputed" in report.ids and "27.revision.downgrade-keeps-value" in report.missing
+
+
 def test_a_revision_that_only_uses_the_value_is_named(bills, shell):
     tutorial.run("alembic revision --rev-id 0008 -m \"bills can be disputed\"", bills.folder, echo=False)
     edit(bills, REVISION, '    """Upgrade schema."""\n    pass\n',
