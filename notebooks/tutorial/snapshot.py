@@ -149,6 +149,24 @@ class Snapshot:
         except Exception:
             return None
 
+    def rows(self, query: str, **parameters) -> list[tuple] | None:
+        """The rows of a read-only ``query`` (with ``:name`` parameters) on the project's database; None if it
+        cannot be read (the hints about PostgreSQL's catalogue ask it)."""
+        from sqlalchemy import text
+
+        if not self.own_config:
+            return None
+        try:
+            with quiet():
+                engine = inspection.engine(self.folder)
+                try:
+                    with engine.connect() as connection:
+                        return [tuple(row) for row in connection.execute(text(query), parameters)]
+                finally:
+                    engine.dispose()
+        except Exception:
+            return None
+
     @cached_property
     def sqlite_file(self) -> Path | None:
         return inspection.sqlite_file(self.folder) if self.own_config else None

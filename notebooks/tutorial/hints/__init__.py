@@ -27,6 +27,7 @@ from . import (  # noqa: F401
     imports,
     revisions,
     tenants,
+    types,
 )
 from .imports import DRIVERS
 from .registry import RULES, Hint, Rule, advise, arrange, diagnose, rule
@@ -73,6 +74,9 @@ AFTER_A_FAILURE = [
     "batch-leftover",
     "not-null-without-default",
     "already-there",
+    # enum types on PostgreSQL (types.py)
+    "enum-type-exists",
+    "enum-value-missing",
     "existing-rows-break-the-change",
     "cannot-cast-automatically",
     "database-busy",
