@@ -1,6 +1,6 @@
 """Notebook 29's exercise, a phone number for everyone and a new tenant: its checker passes the solution, and
 names each typical mistake (a tenant left behind, `-x tenant` forgotten so that only public moved, the new
-tenant's schema never created, a downgrade that keeps the column).
+tenant's schema never created, a downgrade that keeps the column, a revision changed after it ran).
 
 The project is brought where the exercise starts by the notebook's own lesson cells, run in an IPython
 shell on the PostgreSQL server (without one these tests skip, saying why; TUTORIAL_REQUIRE_POSTGRES=1
@@ -112,6 +112,23 @@ def test_a_downgrade_that_keeps_the_column_is_named(crm, shell):
     lessons.replace(crm, "alembic/versions/0003_add_phone.py", "op.drop_column('customers', 'phone')", "pass")
     assert "29.revision.downgrade-keeps-phone" in exercises.check_tenant_phone().missing
 
+
+def test_a_revision_changed_after_it_ran_is_named_and_a_stamp_back_mends_it(crm, shell):
+    solve(shell, crm, slice(2))
+    path = "alembic/versions/0003_add_phone.py"
+    written = crm.path(path).read_text(encoding="utf-8")
+    lessons.replace(crm, path, "op.add_column('customers', sa.Column('phone', sa.String(length=30), nullable=True))",
+                    "pass")
+    shell.user_ns["sql"]("CREATE SCHEMA tenant_hooli")
+    assert shell.user_ns["deploy"]().status == 0  # every schema at 0003, none with the column
+    crm.path(path).write_text(written, encoding="utf-8")  # the revision mended after it ran
+    report = exercises.check_tenant_phone()
+    assert report.missing == ["29.tenants.no-phone-column"], report.text()
+    assert "`alembic -x tenant=NAME stamp 0002`" in lessons.messages(report)
+    for tenant in (None, *TENANTS, "hooli"):  # what the finding says to do
+        alembic(crm, f"alembic -x tenant={tenant} stamp 0002" if tenant else "alembic stamp 0002")
+    assert shell.user_ns["deploy"]().status == 0
+    assert exercises.check_tenant_phone().passed
 
 def test_the_solution_passes_and_leaves_a_healthy_project(crm, shell):
     solve(shell, crm)

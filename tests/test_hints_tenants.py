@@ -35,6 +35,22 @@ def upgrade() -> None:
 def downgrade() -> None:
     pass
 '''
+AUDIT_LOG = '''"""an audit table, in a schema that no one created"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0002"
+
+
+def upgrade() -> None:
+    op.create_table("audit_log", sa.Column("id", sa.Integer(), primary_key=True), schema="audit")
+
+
+def downgrade() -> None:
+    op.drop_table("audit_log", schema="audit")
+'''
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +84,17 @@ def test_no_such_tenant_stays_silent_when_the_schema_is_there_or_no_tenant_was_g
     message_silent("no-such-tenant", message, crm.folder, "alembic -x tenant=acme upgrade head")  # it exists (now)
     missing = message.replace('"tenant_acme"', '"tenant_nobody"')
     message_silent("no-such-tenant", missing, crm.folder, "alembic upgrade head")  # not a tenant given with -x
+
+
+def test_no_such_tenant_stays_silent_for_a_schema_that_no_x_named(crm):
+    revision = crm.path("alembic/versions/0009_audit_log.py")
+    revision.write_text(AUDIT_LOG, encoding="utf-8")
+    try:
+        seen = outcome("alembic -x tenant=acme upgrade head", crm.folder)  # the tenant is there; audit is not
+        assert '(psycopg.errors.InvalidSchemaName) schema "audit" does not exist' in seen.message
+        silent("no-such-tenant", seen)
+    finally:
+        revision.unlink()
 
 
 def test_include_schemas_without_a_filter_drops_other_schemas_tables(crm):

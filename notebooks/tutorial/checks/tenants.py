@@ -109,10 +109,13 @@ def check_tenant_phone(folder: Path, report: Report) -> None:
                           "its lines: a tenant that fails stops it.", 3, id="tenants.left-behind")
     without = [schema for schema, (revision, phone) in states.items() if revision == head and not phone]
     if without:
+        before = script.get_revision(adding[0]).down_revision
+        redo = (f"Mark those schemas as standing at {before} without running any downgrade (`alembic -x "
+                f"tenant=NAME stamp {before}`, without `-x` for public), then deploy again."
+                if adding[0] == head and isinstance(before, str) else "")
         report.add(False, f"{', '.join(without)} {'is' if len(without) == 1 else 'are'} at {head} but "
                           f"{'has' if len(without) == 1 else 'have'} no customers.phone column: was the revision "
-                          "changed after it ran? Take those schemas down one revision (`alembic -x tenant=NAME "
-                          "downgrade -1`), then deploy again.", 3, id="tenants.no-phone-column")
+                          f"changed after it ran? {redo}".rstrip(), 3, id="tenants.no-phone-column")
     if NEW_TENANT in states and not behind and not without:
         report.add(True, f"public and all {len(states) - 1} tenants ({', '.join(s for s in states if s != 'public')}) "
                          f"are at {head}, with customers.phone.", 3, id="tenants.all-at-head")

@@ -2,9 +2,9 @@
 autogenerate that compared every schema (``include_schemas=True``) and so drops the tables of schemas that the
 project never names.
 
-The first rule recognises PostgreSQL's InvalidSchemaName (SQLSTATE 3F000), as psycopg names it, and asks the
-database which schemas it has before it speaks; the second reads the revision just written, and the project's
-own files, before it speaks."""
+The first rule recognises PostgreSQL's InvalidSchemaName (SQLSTATE 3F000), as psycopg names it, for a schema
+whose name holds the value given with ``-x``, and asks the database which schemas it has before it speaks; the
+second reads the revision just written, and the project's own files, before it speaks."""
 
 from __future__ import annotations
 
@@ -23,10 +23,13 @@ GENERATED = re.compile(r"Generating (\S+\.py)")
 @rule("no-such-tenant", "`-x tenant=...` names a tenant whose schema does not exist")
 def _no_such_tenant(s: Snapshot) -> Hint | None:
     missing = NO_SUCH_SCHEMA.search(s.message or "")
-    if not missing or "-x" not in s.words[:-1]:
+    if not missing:
+        return None
+    name = missing.group(1)
+    given = [s.words[at + 1].partition("=")[2] for at, word in enumerate(s.words[:-1]) if word == "-x"]
+    if not any(value and value in name for value in given):  # a schema that no -x named (a revision's, say)
         return None
     schemas = s.schemas
-    name = missing.group(1)
     if schemas is None or name in schemas:
         return None
     ours = [schema for schema in schemas if not schema.startswith("pg_") and schema != "information_schema"]
