@@ -28,6 +28,7 @@ from .checks.core import (
     check_phone,
     check_postal_code,
 )
+from .checks.ci import check_ci_green
 from .checks.database_url import check_notes_settings
 from .checks.deploy_time import check_stock_release
 from .checks.downgrade import check_no_index
@@ -51,7 +52,7 @@ from .checks.widget import CheckMyWork, button
 
 __all__ = [
     "EXERCISES", "CheckMyWork", "Exercise", "Finding", "Report", "_code", "button",
-    "check_amount_due", "check_branch_adopted", "check_data_test", "check_description_text", "check_details",
+    "check_amount_due", "check_branch_adopted", "check_ci_green", "check_data_test", "check_description_text", "check_details",
     "check_downgrade_sql", "check_due_date", "check_due_date_on_a_busy_table", "check_last_payment",
     "check_nickname_index", "check_no_index", "check_notes_settings", "check_optional_note_body",
     "check_paid_flag", "check_payments", "check_phone", "check_phone_index", "check_postal_code",
