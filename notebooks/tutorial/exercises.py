@@ -20,6 +20,7 @@ from __future__ import annotations
 from .checks.async_fastapi import check_paid_flag
 from .checks.batch_mode import check_description_text
 from .checks.branch_and_merge import check_second_merge
+from .checks.ci import check_ci_green
 from .checks.constraint_names import check_unique_phone
 from .checks.core import (
     check_due_date,
@@ -28,7 +29,6 @@ from .checks.core import (
     check_phone,
     check_postal_code,
 )
-from .checks.ci import check_ci_green
 from .checks.database_url import check_notes_settings
 from .checks.deploy_time import check_stock_release
 from .checks.downgrade import check_no_index
