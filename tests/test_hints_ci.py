@@ -46,3 +46,14 @@ def test_check_passes_while_the_history_has_two_heads(workspace):
         assert not seen.failed and "No new upgrade operations detected." in seen.output
         hint = fires("check-passes-with-several-heads", seen)
         assert "the history has 2 heads" in hint and "alembic merge heads" in hint
+
+
+def test_check_behind_two_heads_does_not_say_upgrade_head(workspace):
+    with project_on_server("postgres", "h-ci-behind", stage="last_login-applied") as (project, url):
+        tutorial.run("alembic upgrade head", project.folder, echo=False)
+        tutorial.run('alembic revision -m "mine"', project.folder, echo=False)
+        tutorial.run(f'alembic revision -m "theirs" --head {first_revision(project)} --splice', project.folder, echo=False)
+        seen = outcome("alembic check", project.folder)
+        assert seen.message == "Target database is not up to date."
+        silent("check-behind", seen)  # `alembic upgrade head` would fail: two heads
+        silent("check-found-changes", seen)
