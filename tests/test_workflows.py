@@ -75,6 +75,19 @@ def test_actionlint_reports_a_mistake_in_a_workflow(tmp_path):
     assert process.returncode != 0 and 'input "fetch-dept" is not defined' in process.stdout, process.stdout
 
 
+def test_actionlint_finds_nothing_in_the_workflow_notebook_31_writes(tmp_path):
+    """Notebook 31 writes a workflow for its project (on paper: it never runs there): it must be a valid one."""
+    import nbformat
+
+    notebook = nbformat.read(REPOSITORY / "notebooks" / "31-check-migrations-in-ci.ipynb", as_version=4)
+    magic = "%%writefile .github/workflows/migrations.yml\n"
+    source = next(cell.source for cell in notebook.cells if cell.source.startswith(magic))
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "migrations.yml").write_text(source.removeprefix(magic) + "\n", encoding="utf-8")
+    process = actionlint(tmp_path)
+    assert process.returncode == 0 and "Checking 1 workflow file(s)" in process.stdout, process.stdout + process.stderr
+
+
 def test_every_workflow_reads_the_repository_only_pins_its_actions_and_runs_one_at_a_time():
     for path in workflow_files():
         workflow = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from .checks.async_fastapi import check_paid_flag
 from .checks.batch_mode import check_description_text
 from .checks.branch_and_merge import check_second_merge
+from .checks.ci import check_ci_green
 from .checks.constraint_names import check_unique_phone
 from .checks.core import (
     check_due_date,
@@ -53,8 +54,8 @@ from .checks.widget import CheckMyWork, button
 
 __all__ = [
     "EXERCISES", "CheckMyWork", "Exercise", "Finding", "Report", "_code", "button",
-    "check_amount_due", "check_branch_adopted", "check_data_test", "check_description_text", "check_details",
-    "check_disputed_bills",
+    "check_amount_due", "check_branch_adopted", "check_ci_green", "check_data_test", "check_description_text",
+    "check_details", "check_disputed_bills",
     "check_downgrade_sql", "check_due_date", "check_due_date_on_a_busy_table", "check_last_payment",
     "check_nickname_index", "check_no_index", "check_notes_settings", "check_optional_note_body",
     "check_paid_flag", "check_payments", "check_phone", "check_phone_index", "check_postal_code",

@@ -56,6 +56,7 @@ NOTEBOOKS_ON_A_SERVER = {
     "26-migrate-at-deploy-time": "postgres",
     "27-enums-and-type-changes": "postgres",
     "29-schemas-and-tenants": "postgres",
+    "31-check-migrations-in-ci": "postgres",
 }
 
 

@@ -31,6 +31,18 @@ ENDS_UNHEALTHY = {
         ["`alembic check` fails on its database: Target database is not up to date."],
         "not applied",
     ),
+    "31-check-migrations-in-ci": (
+        [
+            "`alembic check` fails on its database: Target database is not up to date.",
+            "pytest-alembic's `test_single_head_revision` fails on an empty PostgreSQL database: Expected 1 head "
+            "revision, found 2 | Heads: 0006; 0007",
+            "pytest-alembic's `test_model_definitions_match_ddl` fails on an empty PostgreSQL database: The models "
+            "describing the DDL of your database are out of sync with the set of steps described in the revision "
+            "history. | The upgrade which would have been generated would look like: "
+            "op.add_column('users', sa.Column('last_login', sa.DateTime(), nullable=True))",
+        ],
+        "Until you do the exercise",
+    ),
 }
 
 # pytest-alembic's built-in tests (the ones `--test-alembic` runs), each on an empty database of its own.

@@ -20,6 +20,7 @@ from __future__ import annotations
 # Importing a subject module registers its rules.
 from . import (  # noqa: F401
     async_,
+    ci,
     commands,
     configuration,
     database,
@@ -67,6 +68,7 @@ AFTER_A_FAILURE = [
     "multiple-heads",
     "autogenerate-behind",
     "check-behind",
+    "check-found-changes",
     "relative-past-the-end",
     "unknown-revision-typed",
     "unknown-revision-in-database",
@@ -100,6 +102,8 @@ AFTER_SUCCESS = [
     "misspelled-database-variable",
     "current-prints-nothing",
     "no-revisions-yet",
+    # what CI checks (ci.py)
+    "check-passes-with-several-heads",
 ]
 ORDER = AFTER_A_FAILURE + AFTER_SUCCESS
 

@@ -63,7 +63,7 @@ def _waiting(s: Snapshot, subcommand: str) -> int | None:
         return None
     if (
         s.database_revisions is None
-        or not s.heads
+        or len(s.heads) != 1  # with several heads, `alembic upgrade head` fails too
         or set(s.database_revisions) == set(s.heads)
     ):
         return None
