@@ -23,6 +23,7 @@ from . import (  # noqa: F401
     commands,
     configuration,
     database,
+    dependents,
     history,
     imports,
     revisions,
@@ -74,6 +75,9 @@ AFTER_A_FAILURE = [
     "already-there",
     "existing-rows-break-the-change",
     "cannot-cast-automatically",
+    # a view reads the column a revision drops or retypes (dependents.py)
+    "objects-depend-on-it",
+    "column-used-by-a-view",
     "database-busy",
     # async engines and drivers (async_.py)
     "async-url-in-sync-env",
