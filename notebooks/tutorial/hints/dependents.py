@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .. import inspection
-from ..snapshot import Snapshot, quiet
+from ..snapshot import Snapshot
 from .registry import Hint, rule
 
 CANNOT_DROP_COLUMN = re.compile(
@@ -28,24 +27,6 @@ CANNOT_ALTER_TYPE = re.compile(
 )
 VIEW_RULE = re.compile(r"DETAIL:\s+rule _RETURN on (?:materialized )?view \"?(\w+)\"? depends on column \"(\w+)\"")
 VIEW_KINDS = ("view", "materialized view")
-
-
-def _views(s: Snapshot) -> set[str] | None:
-    """The views and materialized views of the project's database; None if it cannot be read."""
-    if not s.own_config:
-        return None
-    from sqlalchemy import inspect
-
-    try:
-        with quiet():
-            engine = inspection.engine(s.folder)
-            try:
-                inspector = inspect(engine)
-                return set(inspector.get_view_names()) | set(inspector.get_materialized_view_names())
-            finally:
-                engine.dispose()
-    except Exception:
-        return None
 
 
 def _names(views: list[str]) -> str:
@@ -63,17 +44,18 @@ def _objects_depend_on_it(s: Snapshot) -> Hint | None:
     if not dependents or any(kind not in VIEW_KINDS for kind, _ in dependents):
         return None  # a constraint, an index, a policy...: another fix
     views = list(dict.fromkeys(name for _, name in dependents))
-    have = _views(s)
+    have = s.views
     table_now = (s.tables or {}).get(table)
     if have is None or not set(views) <= have or table_now is None or not table_now.column(column):
         return None  # the database says otherwise: not what this rule knows
-    them = "it" if len(views) == 1 else "them"
+    the_views = "the view" if len(views) == 1 else "the views"
+    first = f'`op.execute("DROP VIEW {views[-1]}")`' + ("" if len(views) == 1 else ", the last one built first")
     return Hint(
-        f"{'the view' if len(views) == 1 else 'the views'} {_names(views)} "
-        f"{'reads' if len(views) == 1 else 'read'} `{table}.{column}`, so PostgreSQL refused to drop the column.",
-        f"In the revision, drop {them} first (`op.execute(\"DROP VIEW {views[-1]}\")`, the last one built first), "
-        f"then drop the column, then create {them} again without it; in `downgrade()`, drop {them}, add the column "
-        f"back, and create {them} as before. Not `CASCADE`: it would drop {them} without a word.",
+        f"{the_views} {_names(views)} {'reads' if len(views) == 1 else 'read'} `{table}.{column}`, so PostgreSQL "
+        "refused to drop the column.",
+        f"In the revision, drop {the_views} first ({first}), then drop the column, then create {the_views} again "
+        f"without it; in `downgrade()`, drop {the_views}, add the column back, and create {the_views} as before. "
+        f"Not `CASCADE`: it would drop {the_views} without a word.",
     )
 
 
@@ -85,7 +67,7 @@ def _column_used_by_a_view(s: Snapshot) -> Hint | None:
     if not found:
         return None
     view, column = found.groups()
-    have = _views(s)
+    have = s.views
     if have is None or view not in have:
         return None
     return Hint(
