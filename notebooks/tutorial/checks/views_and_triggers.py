@@ -108,7 +108,10 @@ def check_money_as_numeric(folder: Path, report: Report) -> None:
     downgrade_sql = rendered(folder, f"alembic downgrade {revision}:{down} --sql")
     for function, sql in (("upgrade", upgrade_sql), ("downgrade", downgrade_sql)):
         if isinstance(sql, str):
-            report.add(False, f"Alembic cannot write the SQL of its {function}(): {sql}", 3, id=f"revision.{function}-sql-fails")
+            report.add(False, f"Alembic cannot write the SQL of its {function}() (`--sql`, which this check reads): {sql}. "
+                              "Drop and create the view with operations (`op.drop_entity`, `op.execute`), not with "
+                              "code that reads the database while the upgrade runs.", 3,
+                       id=f"revision.{function}-sql-fails")
             continue
         order_findings(report, sql, function, 3)
         if any(CASCADE.search(statement) for statement in sql):
