@@ -50,6 +50,7 @@ from .checks.report import Finding, Report, _code
 from .checks.tenants import check_tenant_phone
 from .checks.troubleshoot import check_nickname_index
 from .checks.tune_autogenerate import check_rating
+from .checks.views_and_triggers import check_money_as_numeric
 from .checks.widget import CheckMyWork, button
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "check_amount_due", "check_branch_adopted", "check_ci_green", "check_data_test", "check_description_text",
     "check_details", "check_disputed_bills",
     "check_downgrade_sql", "check_due_date", "check_due_date_on_a_busy_table", "check_last_payment",
+    "check_money_as_numeric",
     "check_nickname_index", "check_no_index", "check_notes_settings", "check_optional_note_body",
     "check_paid_flag", "check_payments", "check_phone", "check_phone_index", "check_postal_code",
     "check_rating", "check_release_1", "check_second_merge", "check_short_revision_ids", "check_stamp_repair",

@@ -55,6 +55,7 @@ NOTEBOOKS_ON_A_SERVER = {
     "20-change-a-live-schema-safely": "postgres",
     "26-migrate-at-deploy-time": "postgres",
     "27-enums-and-type-changes": "postgres",
+    "28-views-functions-and-triggers": "postgres",
     "29-schemas-and-tenants": "postgres",
     "31-check-migrations-in-ci": "postgres",
 }

@@ -168,6 +168,24 @@ class Snapshot:
             return None
 
     @cached_property
+    def views(self) -> set[str] | None:
+        """The names of the database's views and materialized views; None if it cannot be read."""
+        if not self.own_config:
+            return None
+        from sqlalchemy import inspect
+
+        try:
+            with quiet():
+                engine = inspection.engine(self.folder)
+                try:
+                    inspector = inspect(engine)
+                    return set(inspector.get_view_names()) | set(inspector.get_materialized_view_names())
+                finally:
+                    engine.dispose()
+        except Exception:
+            return None
+
+    @cached_property
     def sqlite_file(self) -> Path | None:
         return inspection.sqlite_file(self.folder) if self.own_config else None
 

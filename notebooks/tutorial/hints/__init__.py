@@ -24,6 +24,7 @@ from . import (  # noqa: F401
     commands,
     configuration,
     database,
+    dependents,
     history,
     imports,
     revisions,
@@ -81,6 +82,9 @@ AFTER_A_FAILURE = [
     "enum-value-missing",
     "existing-rows-break-the-change",
     "cannot-cast-automatically",
+    # a view reads the column a revision drops or retypes (dependents.py)
+    "objects-depend-on-it",
+    "column-used-by-a-view",
     "database-busy",
     # schemas and tenants (tenants.py)
     "no-such-tenant",
