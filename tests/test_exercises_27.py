@@ -21,12 +21,12 @@ from tutorial import database, exercises
 pytestmark = pytest.mark.postgres
 
 NOTEBOOK = "27-enums-and-type-changes"
-REVISION = "alembic/versions/0008_bills_can_be_disputed.py"
+REVISION = "alembic/versions/0007_bills_can_be_disputed.py"
 
 
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory, shell):
-    """Notebook 27's project where its exercise starts (at 0007, on PostgreSQL), and a copy of its files."""
+    """Notebook 27's project where its exercise starts (at 0006, on PostgreSQL), and a copy of its files."""
     root = tmp_path_factory.mktemp("notebook-27")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
@@ -42,12 +42,12 @@ def lesson(tmp_path_factory, shell):
 
 @pytest.fixture
 def bills(lesson, monkeypatch):
-    """The project as the exercise starts; afterwards its database is taken back to 0007 and its files restored."""
+    """The project as the exercise starts; afterwards its database is taken back to 0006 and its files restored."""
     project, files = lesson
     monkeypatch.chdir(project.folder)
     yield project
-    with contextlib.suppress(tutorial.CommandFailed):  # a test that applied 0008 leaves the database there
-        tutorial.run("alembic downgrade 0007", project.folder, echo=False)
+    with contextlib.suppress(tutorial.CommandFailed):  # a test that applied 0007 leaves the database there
+        tutorial.run("alembic downgrade 0006", project.folder, echo=False)
     shutil.rmtree(project.folder)
     shutil.copytree(files, project.folder)
 
@@ -90,7 +90,7 @@ def test_a_value_added_and_used_in_one_transaction_fails_and_is_named(bills, she
 
 def test_a_value_added_by_hand_counts_only_when_committed_before_it_is_used(bills, shell):
     solve(shell, bills, slice(1))
-    tutorial.run("alembic revision --rev-id 0008 -m \"bills can be disputed\"", bills.folder, echo=False)
+    tutorial.run("alembic revision --rev-id 0007 -m \"bills can be disputed\"", bills.folder, echo=False)
     add = "op.execute(\"ALTER TYPE billstatus ADD VALUE IF NOT EXISTS 'disputed'\")"
     use = "op.execute(\"UPDATE bills SET status = 'disputed' WHERE description = 'Rent'\")"
     edit(bills, REVISION, '    """Upgrade schema."""\n    pass\n', f'    """Upgrade schema."""\n    {add}\n    {use}\n')
@@ -101,7 +101,7 @@ def test_a_value_added_by_hand_counts_only_when_committed_before_it_is_used(bill
 
 
 def test_a_revision_that_only_uses_the_value_is_named(bills, shell):
-    tutorial.run("alembic revision --rev-id 0008 -m \"bills can be disputed\"", bills.folder, echo=False)
+    tutorial.run("alembic revision --rev-id 0007 -m \"bills can be disputed\"", bills.folder, echo=False)
     edit(bills, REVISION, '    """Upgrade schema."""\n    pass\n',
          '    """Upgrade schema."""\n    op.execute("UPDATE bills SET status = \'disputed\' WHERE description = \'Rent\'")\n')
     message = failure("alembic upgrade head", bills.folder)
@@ -135,6 +135,6 @@ def test_the_solution_passes_and_leaves_a_healthy_project(bills, shell):
     assert "27.database.rent-disputed" in report.ids and "27.revision.adds-disputed" in report.ids
     for command in ("alembic check", "alembic downgrade base", "alembic upgrade head", "alembic check"):
         tutorial.run(command, bills.folder, echo=False)
-    assert tutorial.run("alembic heads", bills.folder, echo=False).output.strip() == "0008 (head)"
+    assert tutorial.run("alembic heads", bills.folder, echo=False).output.strip() == "0007 (head)"
     assert exercises.check_disputed_bills().missing == ["27.database.no-rent-bill"]  # base dropped the sample data
     assert project_health.problems(bills.folder) == []

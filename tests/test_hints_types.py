@@ -74,3 +74,17 @@ def test_a_value_in_the_model_that_the_database_type_lacks(workspace, with_dispu
             silent("enum-value-missing", seen)
         else:
             silent("enum-value-missing", seen)  # a typo in the revision, not a value the database lacks
+
+
+def test_a_missing_value_where_env_py_compares_enum_values(workspace):
+    with project_on_server("postgres", "h-enum-value-compared") as (project, url):
+        tutorial.run("alembic upgrade head", project.folder, echo=False)
+        run_sql(url, "CREATE TYPE billstatus AS ENUM ('unpaid', 'paid')",
+                "ALTER TABLE bills ADD COLUMN status billstatus NOT NULL DEFAULT 'unpaid'")
+        add_status_to_the_model(project)
+        story.replace(project.path("alembic/env.py"), "from alembic import context\n",
+                      "from alembic import context\nimport alembic_postgresql_enum  # noqa: F401\n")
+        seen = upgrade_with(project, "op.execute(\"UPDATE bills SET status = 'disputed'\")")
+        hint = fires("enum-value-missing", seen)
+        assert "env.py imports alembic-postgresql-enum" in hint and "does not compare" not in hint
+        assert "`op.add_enum_value(...)` inside `with op.get_context().autocommit_block():`" in hint

@@ -1,6 +1,6 @@
 # Solution of "Your turn" in notebook 27, step 2: the new value committed before the Rent bill uses it, and the
 # Rent bill unpaid again before the downgrade removes the value.
-disputed_revision = "alembic/versions/0008_bills_can_be_disputed.py"
+disputed_revision = "alembic/versions/0007_bills_can_be_disputed.py"
 tutorial.edit_file(
     disputed_revision,
     "    op.add_enum_value(\n"

@@ -101,7 +101,7 @@ def check_disputed_bills(folder: Path, report: Report) -> None:
         return
     revision = _revision_of_the_value(script)
     if revision is None:
-        report.add(False, f"No revision adds `{VALUE}` yet: `alembic revision --autogenerate --rev-id 0008 -m "
+        report.add(False, f"No revision adds `{VALUE}` yet: `alembic revision --autogenerate --rev-id 0007 -m "
                           "\"bills can be disputed\"`, then add the Rent bill's UPDATE.", 2, id="revision.missing")
     else:
         _check_revision(script, revision, report)

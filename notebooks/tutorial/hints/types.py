@@ -65,10 +65,17 @@ def _enum_value_missing(s: Snapshot) -> Hint | None:
     labels = _ask(s, LABELS, name)
     if not modelled or value not in modelled or not labels or (value,) in labels:
         return None  # the model does not have it either, or the database has it: another cause
+    held = (f"the models' enum `{name}` has the value `{value}`, but the database's type does not "
+            f"({', '.join(label for (label,) in labels)})")
+    if "alembic_postgresql_enum" in s.env_text:  # here autogenerate compares enum values
+        return Hint(
+            f"{held}: no revision added it (env.py imports alembic-postgresql-enum, so `alembic revision "
+            "--autogenerate` would).",
+            "Add it in a revision before anything uses it: autogenerate one, and if that revision uses the value "
+            "too, put its `op.add_enum_value(...)` inside `with op.get_context().autocommit_block():`.",
+        )
     return Hint(
-        f"the models' enum `{name}` has the value `{value}`, but the database's type does not "
-        f"({', '.join(label for (label,) in labels)}): autogenerate does not compare enum values, so no revision "
-        "added it.",
+        f"{held}: autogenerate does not compare enum values, so no revision added it.",
         f"Add it in a revision before anything uses it: `ALTER TYPE {name} ADD VALUE IF NOT EXISTS '{value}'` "
         "inside `with op.get_context().autocommit_block():`, or import `alembic_postgresql_enum` in env.py and "
         "autogenerate.",
