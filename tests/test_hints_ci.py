@@ -57,3 +57,6 @@ def test_check_behind_two_heads_does_not_say_upgrade_head(workspace):
         assert seen.message == "Target database is not up to date."
         silent("check-behind", seen)  # `alembic upgrade head` would fail: two heads
         silent("check-found-changes", seen)
+        seen = outcome('alembic revision --autogenerate -m "more"', project.folder)  # the same guard, before writing
+        assert seen.message == "Target database is not up to date."
+        silent("autogenerate-behind", seen)

@@ -30,7 +30,8 @@ def _check_passes_with_several_heads(s: Snapshot) -> Hint | None:
         return None
     return Hint(
         f"`alembic check` compares the models with the database only, and they agree; but the history has "
-        f"{len(s.heads)} heads ({', '.join(s.heads)}), so `alembic upgrade head` fails on every other database.",
+        f"{len(s.heads)} heads ({', '.join(s.heads)}), so `alembic upgrade head` fails, on this database and on "
+        "every other.",
         'Join them with `alembic merge heads -m "merge"`; in CI, test that there is one head '
         "(`ScriptDirectory.get_heads()`).",
     )
