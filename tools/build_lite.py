@@ -77,6 +77,11 @@ LEFT_OUT = {
     "24-an-async-app-with-fastapi.ipynb": "needs an async driver and FastAPI's test client, which run threads the browser has none of",
     "25-flask-migrate-and-sqlmodel.ipynb": "runs `flask db` in a new process, and the browser has no processes",
     "26-migrate-at-deploy-time.ipynb": "needs a PostgreSQL server, and processes of its own beside the notebook",
+    "27-enums-and-type-changes.ipynb": "needs a PostgreSQL server: enum types and casts with USING exist only there",
+    "28-views-functions-and-triggers.ipynb": "needs a PostgreSQL server, where the views and triggers live and alembic_utils compares them",
+    "29-schemas-and-tenants.ipynb": "needs a PostgreSQL server, whose schemas hold the tenants",
+    "30-several-databases.ipynb": "needs a PostgreSQL server, for its two databases",
+    "31-check-migrations-in-ci.ipynb": "needs a PostgreSQL server, and processes of its own beside the notebook (pytest, the app's web server)",
 }
 
 # Pyodide, as the kernel pins it; the integrity is npm's (``npm view pyodide@VERSION dist.integrity``).

@@ -101,7 +101,7 @@ def drop_workspace_databases() -> list[str]:
     """Drop every database of this workspace on the PostgreSQL server, if it answers; return their names.
 
     For the tools that run notebooks in a temporary workspace: a notebook whose project lives on
-    the server (notebooks 19, 20 and 26) leaves its database there, as a learner's would stay.
+    the server (:data:`NOTEBOOKS_ON_A_SERVER`) leaves its databases there, as a learner's would stay.
     """
     if unreachable("postgres") is not None:
         return []

@@ -46,7 +46,7 @@ def run_cells(notebook: nbformat.NotebookNode, folder: Path, env: dict[str, str]
 
 
 def _drop_server_databases(workspace: str) -> None:
-    """Drop the server databases the run left (the projects of notebooks 19, 20 and 26 live on PostgreSQL)."""
+    """Drop the server databases the run left (the notebooks of servers.NOTEBOOKS_ON_A_SERVER keep theirs there)."""
     saved = os.environ.get("ALEMBIC_TUTORIAL_WORKSPACE")
     os.environ["ALEMBIC_TUTORIAL_WORKSPACE"] = workspace
     try:
