@@ -42,11 +42,26 @@ def test_dropping_a_column_a_view_reads(workspace):
         assert "view big_unpaid depends on view unpaid" in refused.message
         hint = fires("objects-depend-on-it", refused)
         assert hint.startswith("the views `unpaid` and `big_unpaid` read `bills.total`")
-        assert 'op.execute("DROP VIEW big_unpaid")' in hint  # the last one built goes first
+        assert 'op.execute("DROP VIEW big_unpaid")' in hint  # the view that reads the other goes first
 
         # The same message, but the database has no such view (dropped since): the rule cannot tell, and says nothing.
         run_sql(url, "DROP VIEW big_unpaid", "DROP VIEW unpaid")
         message_silent("objects-depend-on-it", refused.message, project.folder)
+
+
+def test_a_materialized_view_is_dropped_as_one(workspace):
+    with project_on_server("postgres", "h-view-mat") as (project, url):
+        tutorial.run("alembic upgrade head", project.folder, echo=False)
+        run_sql(url, "CREATE MATERIALIZED VIEW due AS SELECT id, total - paid AS due FROM bills")
+        refused = upgrade_with(project, 'op.drop_column("bills", "total")')
+        assert "DETAIL:  materialized view due depends on column total of table bills" in refused.message
+        assert 'op.execute("DROP MATERIALIZED VIEW due")' in fires("objects-depend-on-it", refused)
+
+        refused = upgrade_with(project, 'op.alter_column("bills", "paid", type_=sa.Numeric(10, 2))')
+        assert 'DETAIL:  rule _RETURN on materialized view due depends on column "paid"' in refused.message
+        hint = fires("column-used-by-a-view", refused)
+        assert hint.startswith("the materialized view `due` reads `paid`")
+        assert 'op.execute("DROP MATERIALIZED VIEW due")' in hint  # DROP VIEW would be refused: "due" is not a view
 
 
 def test_a_column_a_constraint_depends_on_is_not_a_view_matter(workspace):

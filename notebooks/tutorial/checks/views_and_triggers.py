@@ -129,7 +129,9 @@ def check_money_as_numeric(folder: Path, report: Report) -> None:
     views, types = found
     if VIEW not in views:
         report.add(False, f"The database has no `{VIEW}` view any more: the revision dropped it and never created it "
-                          "again. Downgrade one step, fix the revision, and upgrade.", 4, id="database.no-view")
+                          "again, and a downgrade that drops the view would now fail. Run the notebook's cells from the "
+                          "top (its first cell makes the project and the database afresh), then do the exercise again, "
+                          "creating the view after the change.", 4, id="database.no-view")
         return
     if any(isinstance(types.get(name), Float) or not isinstance(types.get(name), Numeric) for name in MONEY):
         report.add(False, "The database's bills.total or bills.paid is not numeric yet.", 4, id="database.money-not-numeric")

@@ -25,8 +25,13 @@ DEPENDENT = re.compile(r"^(?:DETAIL:\s+)?(view|materialized view|[a-z ]+?) \"?(\
 CANNOT_ALTER_TYPE = re.compile(
     r"\(psycopg2?\.errors\.FeatureNotSupported\) cannot alter type of a column used by a view or rule"
 )
-VIEW_RULE = re.compile(r"DETAIL:\s+rule _RETURN on (?:materialized )?view \"?(\w+)\"? depends on column \"(\w+)\"")
+VIEW_RULE = re.compile(r"DETAIL:\s+rule _RETURN on (view|materialized view) \"?(\w+)\"? depends on column \"(\w+)\"")
 VIEW_KINDS = ("view", "materialized view")
+
+
+def _drop(kind: str, name: str) -> str:
+    """The statement that drops a view or a materialized view (`DROP VIEW` refuses the latter)."""
+    return f'`op.execute("DROP {kind.upper()} {name}")`'
 
 
 def _names(views: list[str]) -> str:
@@ -43,13 +48,16 @@ def _objects_depend_on_it(s: Snapshot) -> Hint | None:
     dependents = DEPENDENT.findall(s.message.split("HINT:", 1)[0])
     if not dependents or any(kind not in VIEW_KINDS for kind, _ in dependents):
         return None  # a constraint, an index, a policy...: another fix
-    views = list(dict.fromkeys(name for _, name in dependents))
+    kinds = {name: kind for kind, name in dependents}
+    views = list(kinds)  # in PostgreSQL's order
     have = s.views
     table_now = (s.tables or {}).get(table)
     if have is None or not set(views) <= have or table_now is None or not table_now.column(column):
         return None  # the database says otherwise: not what this rule knows
     the_views = "the view" if len(views) == 1 else "the views"
-    first = f'`op.execute("DROP VIEW {views[-1]}")`' + ("" if len(views) == 1 else ", the last one built first")
+    # PostgreSQL names a view after what it reads: in the reverse of its order, each view goes before what it reads.
+    first = _drop(kinds[views[-1]], views[-1]) + (
+        "" if len(views) == 1 else ", then the others in the reverse of the order named above")
     return Hint(
         f"{the_views} {_names(views)} {'reads' if len(views) == 1 else 'read'} `{table}.{column}`, so PostgreSQL "
         "refused to drop the column.",
@@ -66,13 +74,13 @@ def _column_used_by_a_view(s: Snapshot) -> Hint | None:
     found = VIEW_RULE.search(s.message)
     if not found:
         return None
-    view, column = found.groups()
+    kind, view, column = found.groups()
     have = s.views
     if have is None or view not in have:
         return None
     return Hint(
-        f"the view `{view}` reads `{column}`, and PostgreSQL cannot change a column's type under a view.",
-        f"In the revision, drop the view before the `alter_column` (`op.execute(\"DROP VIEW {view}\")`, or "
+        f"the {kind} `{view}` reads `{column}`, and PostgreSQL cannot change a column's type under a view.",
+        f"In the revision, drop the view before the `alter_column` ({_drop(kind, view)}, or "
         "`op.drop_entity(...)` with alembic_utils) and create it again after it; in `downgrade()` the same around "
         "the change back.",
     )
