@@ -138,52 +138,25 @@ class Snapshot:
         from sqlalchemy import func, select
         from sqlalchemy import table as table_clause
 
-        try:
-            with quiet():
-                engine = inspection.engine(self.folder)
-                try:
-                    with engine.connect() as connection:
-                        return connection.scalar(select(func.count()).select_from(table_clause(table)))
-                finally:
-                    engine.dispose()
-        except Exception:
-            return None
+        return self._on_connection(lambda connection: connection.scalar(select(func.count()).select_from(table_clause(table))))
 
     def rows(self, query: str, **parameters) -> list[tuple] | None:
         """The rows of a read-only ``query`` (with ``:name`` parameters) on the project's database; None if it
         cannot be read (the hints about PostgreSQL's catalogue ask it)."""
         from sqlalchemy import text
 
-        if not self.own_config:
-            return None
-        try:
-            with quiet():
-                engine = inspection.engine(self.folder)
-                try:
-                    with engine.connect() as connection:
-                        return [tuple(row) for row in connection.execute(text(query), parameters)]
-                finally:
-                    engine.dispose()
-        except Exception:
-            return None
+        return self._on_connection(lambda connection: [tuple(row) for row in connection.execute(text(query), parameters)])
 
     @cached_property
     def views(self) -> set[str] | None:
         """The names of the database's views and materialized views; None if it cannot be read."""
-        if not self.own_config:
-            return None
         from sqlalchemy import inspect
 
-        try:
-            with quiet():
-                engine = inspection.engine(self.folder)
-                try:
-                    inspector = inspect(engine)
-                    return set(inspector.get_view_names()) | set(inspector.get_materialized_view_names())
-                finally:
-                    engine.dispose()
-        except Exception:
-            return None
+        def view_names(connection) -> set[str]:
+            inspector = inspect(connection)
+            return set(inspector.get_view_names()) | set(inspector.get_materialized_view_names())
+
+        return self._on_connection(view_names)
 
     @cached_property
     def sqlite_file(self) -> Path | None:
@@ -204,6 +177,22 @@ class Snapshot:
         """Whether autogenerate, through the project's own ``env.py``, finds anything to do; None if unknown."""
         differences = self._read(inspection.differences)
         return None if differences is None else bool(differences)
+
+    def _on_connection(self, use):
+        """``use(connection)`` on the project's database, quietly; None if the command used another config file,
+        or the database cannot be read."""
+        if not self.own_config:
+            return None
+        try:
+            with quiet():
+                engine = inspection.engine(self.folder)
+                try:
+                    with engine.connect() as connection:
+                        return use(connection)
+                finally:
+                    engine.dispose()
+        except Exception:
+            return None
 
     def _read(self, reader):
         """``reader(folder)``, quietly; None if the command used another config file, or the project cannot say."""
