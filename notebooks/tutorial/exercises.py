@@ -45,13 +45,14 @@ from .checks.postgresql import check_short_revision_ids
 from .checks.registry import EXERCISES, Exercise
 from .checks.rename_column import check_details
 from .checks.report import Finding, Report, _code
+from .checks.several_databases import check_analytics_table
 from .checks.troubleshoot import check_nickname_index
 from .checks.tune_autogenerate import check_rating
 from .checks.widget import CheckMyWork, button
 
 __all__ = [
     "EXERCISES", "CheckMyWork", "Exercise", "Finding", "Report", "_code", "button",
-    "check_amount_due", "check_branch_adopted", "check_data_test", "check_description_text", "check_details",
+    "check_amount_due", "check_analytics_table", "check_branch_adopted", "check_data_test", "check_description_text", "check_details",
     "check_downgrade_sql", "check_due_date", "check_due_date_on_a_busy_table", "check_last_payment",
     "check_nickname_index", "check_no_index", "check_notes_settings", "check_optional_note_body",
     "check_paid_flag", "check_payments", "check_phone", "check_phone_index", "check_postal_code",

@@ -54,6 +54,7 @@ NOTEBOOKS_ON_A_SERVER = {
     "19-migrate-a-live-database": "postgres",
     "20-change-a-live-schema-safely": "postgres",
     "26-migrate-at-deploy-time": "postgres",
+    "30-several-databases": "postgres",
 }
 
 
