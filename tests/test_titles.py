@@ -24,6 +24,7 @@ SERIES = {
     "Core series": range(1, 6),
     "Going further": range(6, 21),
     "Alembic in your own project": range(21, 27),
+    "Beyond tables": range(27, 32),
 }
 # [NN · text](path/NN-name.ipynb#anchor): the number, the text, the path before the file name, the file name.
 TITLED_LINK = re.compile(r"\[(\d\d) · ([^\]]*)\]\(((?:[^)\s]*/)?)(\d\d-[a-z0-9-]+\.ipynb)(?:#[^)]*)?\)")
