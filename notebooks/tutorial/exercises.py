@@ -47,6 +47,7 @@ from .checks.postgresql import check_short_revision_ids
 from .checks.registry import EXERCISES, Exercise
 from .checks.rename_column import check_details
 from .checks.report import Finding, Report, _code
+from .checks.several_databases import check_analytics_table
 from .checks.tenants import check_tenant_phone
 from .checks.troubleshoot import check_nickname_index
 from .checks.tune_autogenerate import check_rating
@@ -55,8 +56,8 @@ from .checks.widget import CheckMyWork, button
 
 __all__ = [
     "EXERCISES", "CheckMyWork", "Exercise", "Finding", "Report", "_code", "button",
-    "check_amount_due", "check_branch_adopted", "check_ci_green", "check_data_test", "check_description_text",
-    "check_details", "check_disputed_bills",
+    "check_amount_due", "check_analytics_table", "check_branch_adopted", "check_ci_green", "check_data_test",
+    "check_description_text", "check_details", "check_disputed_bills",
     "check_downgrade_sql", "check_due_date", "check_due_date_on_a_busy_table", "check_last_payment",
     "check_money_as_numeric",
     "check_nickname_index", "check_no_index", "check_notes_settings", "check_optional_note_body",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -24,6 +24,11 @@ class Project:
     name: str
     folder: Path
     database_url: str
+    other_databases: dict[str, str] = field(default_factory=dict)  # a second database's name, and its URL
+
+    def other_database(self, name: str) -> str:
+        """The URL of the project's database ``name`` (asked for with ``start(..., other_databases=[name])``)."""
+        return self.other_databases[name]
 
     def engine(self) -> Engine:
         """An engine on the project's database (no pooled connections left open): :func:`tutorial.inspection.engine`."""
@@ -52,15 +57,19 @@ class Project:
         return files[-1]
 
 
-def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
+def start(name: str, stage: str = "empty", app: str = "billtracker", other_databases: tuple[str, ...] | list[str] = ()) -> Project:
     """Give this notebook its own project folder, ``workspace/<name>``, built up to ``stage``.
 
     ``app`` is the app the project holds: ``billtracker`` (the story of notebooks 01-04),
     ``hovershare`` (the capstone's scooter rentals), or the name of an app the notebook has you
     write (a Python package name; ``stage`` is then ``"empty"``), whose SQLite file is ``<app>/<app>.sqlite``.
 
+    ``other_databases`` names the databases the project needs besides its own (``["analytics"]``): each is
+    created afresh beside it, on the same server, as ``<its database>_<name>`` (so a reset of the workspace
+    drops it too), or, on SQLite, is the file ``<name>.sqlite`` in the project folder.
+
     Whatever the folder held before is moved to ``workspace/.backups/`` (and you
-    are told where); on a database server, the notebook's database is recreated.
+    are told where); on a database server, the notebook's databases are recreated.
     The folder becomes the working directory, as if you had opened a terminal there.
     """
     if app in BUILT_APPS:
@@ -81,6 +90,10 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     folder.mkdir(exist_ok=True)
     database.recreate(name)
     url = database.url_for(name, sqlite_file)
+    others = {}
+    for other in other_databases:
+        database.recreate(f"{name}-{other}")
+        others[other] = database.url_for(f"{name}-{other}", f"{other}.sqlite")
     for setting in [setting for setting in os.environ if setting.endswith("_DATABASE_URL")]:
         os.environ.pop(setting)  # an app's URL from elsewhere (another notebook's cells, the shell) is not this one's
     os.environ.update(database.app_settings(app, name))
@@ -94,7 +107,9 @@ def start(name: str, stage: str = "empty", app: str = "billtracker") -> Project:
     print(f"It holds: {holds}")
     _say_where_it_comes_from(getattr(builder, "LEFT_BY", {}).get(stage), name, folder)
     print(f"Database: {database.shown_url(url)}")
-    return Project(name, folder, url)
+    for other, other_url in others.items():
+        print(f"Database {other}: {database.shown_url(other_url)}")
+    return Project(name, folder, url, others)
 
 
 def _say_where_it_comes_from(left_by: str | None, name: str, folder: Path) -> None:

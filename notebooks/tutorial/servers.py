@@ -57,6 +57,7 @@ NOTEBOOKS_ON_A_SERVER = {
     "27-enums-and-type-changes": "postgres",
     "28-views-functions-and-triggers": "postgres",
     "29-schemas-and-tenants": "postgres",
+    "30-several-databases": "postgres",
     "31-check-migrations-in-ci": "postgres",
 }
 

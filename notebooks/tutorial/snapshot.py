@@ -80,6 +80,24 @@ class Snapshot:
         """The command reads the project's ``alembic.ini`` (not another file given with ``-c``)."""
         return self.config_file in (None, "alembic.ini")
 
+    @cached_property
+    def environment(self) -> str:
+        """The section of the config file the command reads: the one named with ``-n``/``--name``, else ``alembic``."""
+        for position, word in enumerate(self.words[:-1]):
+            if word in ("-n", "--name"):
+                return self.words[position + 1]
+        for word in self.words:
+            if word.startswith("--name="):
+                return word.split("=", 1)[1]
+        return "alembic"
+
+    @cached_property
+    def several_databases(self) -> bool:
+        """The project migrates several databases: the command names an environment (``--name``), or
+        ``alembic.ini`` lists databases (the ``multidb`` template). What this snapshot reads of "the database"
+        and "the models" (one of each) then says nothing sure about it."""
+        return self.environment != "alembic" or re.search(r"^databases\s*=", self.ini_text, re.MULTILINE) is not None
+
     # --- the project's files -----------------------------------------------------------------------
 
     @cached_property
@@ -160,7 +178,7 @@ class Snapshot:
 
     @cached_property
     def sqlite_file(self) -> Path | None:
-        return inspection.sqlite_file(self.folder) if self.own_config else None
+        return inspection.sqlite_file(self.folder) if self.own_config and not self.several_databases else None
 
     # --- the models, as the files define them --------------------------------------------------------
 
@@ -170,7 +188,7 @@ class Snapshot:
 
     @cached_property
     def model_differences(self) -> list[str]:
-        return model_differences(self.folder, self.models) if self.own_config else []
+        return model_differences(self.folder, self.models) if self.own_config and not self.several_databases else []
 
     @cached_property
     def env_sees_differences(self) -> bool | None:
@@ -179,9 +197,9 @@ class Snapshot:
         return None if differences is None else bool(differences)
 
     def _on_connection(self, use):
-        """``use(connection)`` on the project's database, quietly; None if the command used another config file,
-        or the database cannot be read."""
-        if not self.own_config:
+        """``use(connection)`` on the project's database, quietly; None if the command used another config file
+        or environment, or the project migrates several databases, or the database cannot be read."""
+        if not self.own_config or self.several_databases:
             return None
         try:
             with quiet():
@@ -195,8 +213,9 @@ class Snapshot:
             return None
 
     def _read(self, reader):
-        """``reader(folder)``, quietly; None if the command used another config file, or the project cannot say."""
-        if not self.own_config:
+        """``reader(folder)``, quietly; None if the command used another config file or environment, or the
+        project migrates several databases, or the project cannot say."""
+        if not self.own_config or self.several_databases:
             return None
         try:
             with quiet():

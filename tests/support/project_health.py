@@ -76,21 +76,38 @@ def problems(folder: Path) -> list[str]:
     if not (folder / "alembic.ini").is_file():
         return ["no Alembic project"]
     found = []
-    try:
-        terminal.run("alembic check", folder, echo=False)
-    except terminal.CommandFailed as failure:
-        found.append(f"`alembic check` fails on its database: {failure.message.splitlines()[0]}")
-    return found + built_in_test_failures(folder)
+    for name in environments(folder):
+        command, where = ("alembic check", "") if name is None else (f"alembic --name {name} check", f" [{name}]")
+        try:
+            terminal.run(command, folder, echo=False)
+        except terminal.CommandFailed as failure:
+            found.append(f"`{command}` fails on its database: {failure.message.splitlines()[0]}")
+        found += [f"{failure}{where}" for failure in built_in_test_failures(folder, name)]
+    return found
 
 
-def built_in_test_failures(folder: Path) -> list[str]:
-    """pytest-alembic's four built-in tests, run on a copy of the project in ``folder``: one line per failure."""
+def environments(folder: Path) -> list[str | None]:
+    """The environments of the project's ``alembic.ini``: ``[None]``, the ``[alembic]`` section, unless it has none
+    and other sections have a ``script_location`` (several environments in one file, chosen with ``--name``)."""
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    parser.read(folder / "alembic.ini", encoding="utf-8")
+    named = [name for name in parser.sections() if parser.has_option(name, "script_location")]
+    return [None] if parser.has_section("alembic") or not named else named
+
+
+def built_in_test_failures(folder: Path, environment: str | None = None) -> list[str]:
+    """pytest-alembic's four built-in tests, run on a copy of the project in ``folder``: one line per failure.
+
+    :param environment: the section of ``alembic.ini`` to use (as ``--name`` chooses it); None for ``[alembic]``.
+    """
     found = []
     with tempfile.TemporaryDirectory(prefix="health-") as scratch:
         copy = Path(scratch) / folder.name
         shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("*.sqlite", "__pycache__"))
         settings = _app_settings(copy)
-        own = _own_url(copy, settings)
+        own = _own_url(copy, settings, environment)
         kind = SERVER_KINDS.get(own.get_backend_name()) if own is not None else None
         name = database.database_name(f"{folder.name}-health") if kind else None
         try:
@@ -104,7 +121,7 @@ def built_in_test_failures(folder: Path) -> list[str]:
                         url = servers.create_database(kind, name).set(drivername=own.drivername)  # dropped first if there
                 except database.DatabaseUnavailable as error:
                     return found + [f"no empty database for pytest-alembic's tests: {str(error).splitlines()[0]}"]
-                failure = _run(test, copy, url, settings)
+                failure = _run(test, copy, url, settings, environment)
                 if failure:
                     found.append(f"pytest-alembic's `{test.__name__}` fails on {where}: {failure}")
         finally:
@@ -113,7 +130,7 @@ def built_in_test_failures(folder: Path) -> list[str]:
     return found
 
 
-def _run(test, folder: Path, url: URL, settings: dict[str, str | None]) -> str | None:
+def _run(test, folder: Path, url: URL, settings: dict[str, str | None], environment: str | None = None) -> str | None:
     """Run one of pytest-alembic's tests on the empty database at ``url``, as a project's own tests would.
 
     ``alembic_engine`` is an engine on it; ``alembic.ini``'s ``sqlalchemy.url`` and the app's URL settings name it
@@ -121,7 +138,14 @@ def _run(test, folder: Path, url: URL, settings: dict[str, str | None]) -> str |
     """
     rendered = url.render_as_string(hide_password=False)
     engine = _engine(url)
-    config = Config.from_raw_config({"file": str(folder / "alembic.ini"), "sqlalchemy.url": rendered.replace("%", "%%")})
+    if environment is None:
+        config = Config.from_raw_config({"file": str(folder / "alembic.ini"), "sqlalchemy.url": rendered.replace("%", "%%")})
+    else:  # a named section: pytest-alembic takes an Alembic Config built on it
+        from alembic.config import Config as AlembicConfig
+
+        named = AlembicConfig(str(folder / "alembic.ini"), ini_section=environment)
+        named.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+        config = Config.from_raw_config(named)
     output = io.StringIO()
     try:
         with _variables(dict.fromkeys(settings, rendered)), sandbox.as_in_a_terminal(folder), \
@@ -171,7 +195,7 @@ def _app_settings(folder: Path) -> dict[str, str | None]:
     return settings
 
 
-def _own_url(folder: Path, settings: dict[str, str | None]) -> URL | None:
+def _own_url(folder: Path, settings: dict[str, str | None], environment: str | None = None) -> URL | None:
     """The URL of the database the project in ``folder`` uses, as its app or its ``alembic.ini`` says; None if unknown."""
     from alembic.config import Config as AlembicConfig
 
@@ -183,7 +207,8 @@ def _own_url(folder: Path, settings: dict[str, str | None]) -> URL | None:
                     candidates.append(getattr(settings_module, "DATABASE_URL", None))
             except sandbox.ProjectProblem:  # an app that cannot be imported here: its alembic.ini may still say
                 pass
-        candidates.append(AlembicConfig(str(folder / "alembic.ini")).get_main_option("sqlalchemy.url"))
+        candidates.append(AlembicConfig(str(folder / "alembic.ini"), ini_section=environment or "alembic")
+                          .get_main_option("sqlalchemy.url"))
     for candidate in candidates:
         try:
             url = make_url(str(candidate))

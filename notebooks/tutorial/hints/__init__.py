@@ -25,6 +25,7 @@ from . import (  # noqa: F401
     configuration,
     database,
     dependents,
+    environments,
     history,
     imports,
     revisions,
@@ -49,12 +50,16 @@ from .registry import RULES, Hint, Rule, advise, arrange, diagnose, rule
 #   that printed nothing because a misspelled variable left the app on its fallback
 #   database is told of the variable (the cause), not of what that database holds.
 AFTER_A_FAILURE = [
-    # the command itself (commands.py)
+    # the command itself (commands.py); an environment that alembic.ini lacks (environments.py) before
+    # not-a-project, which reads the same message as a missing project
     "mistyped-command",
     "missing-argument",
+    "no-such-environment",
     "not-a-project",
     "init-twice",
     # env.py, the models, and what fails to import (configuration.py, imports.py)
+    "multidb-database-missing-from-list",
+    "multidb-revision-misses-a-database",
     "no-target-metadata",
     "name-not-in-package",
     "percent-in-config",

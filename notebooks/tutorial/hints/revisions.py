@@ -150,8 +150,8 @@ def _empty_generated(s: Snapshot, autogenerate: bool) -> Path | None:
 
 
 def _dropped_tables(s: Snapshot) -> list[str]:
-    if s.subcommand != "revision" or "--autogenerate" not in s.arguments:
-        return []
+    if s.subcommand != "revision" or "--autogenerate" not in s.arguments or s.several_databases:
+        return []  # with several databases, a table dropped from one may be modelled for another
     generated = _generated_file(s)
     if generated is None:
         return []
@@ -160,7 +160,9 @@ def _dropped_tables(s: Snapshot) -> list[str]:
 
 
 def _upgrade_body(revision: str) -> str:
-    return revision.split("def upgrade()", 1)[-1].split("def downgrade()", 1)[0]
+    """The text of the file's ``upgrade()`` and, in a ``multidb`` revision, of each ``upgrade_<database>()``."""
+    bodies = re.findall(r"^def upgrade\w*\(.*?(?=^def |\Z)", revision, re.MULTILINE | re.DOTALL)
+    return "\n".join(bodies)
 
 
 def _is_empty(body: str) -> bool:
