@@ -104,7 +104,16 @@ def test_a_section_that_is_not_an_environment(on_postgres):
     seen = outcome("alembic --name main upgrade head", project.folder)
     assert seen.message == "No 'script_location' key found in configuration."
     hint = fires("no-such-environment", seen)
-    assert hint.startswith("alembic.ini's [main] section has no script_location, so it is not an environment")
+    assert hint == ("[main] is a database of the multidb template's `databases =` list, not an environment: without "
+                    "`--name`, Alembic reads [alembic], whose env.py migrates every listed database: leave `--name` "
+                    "out, `alembic upgrade head`.")
+    assert not outcome("alembic upgrade head", project.folder).failed  # and it works
+    story.replace(project.path("alembic.ini"), "[post_write_hooks]\n", "[reports]\nsqlalchemy.url = sqlite://\n\n"
+                                                                      "[post_write_hooks]\n")
+    hint = fires("no-such-environment", 'alembic -n reports revision -m "two words"', project.folder)
+    assert hint == ("alembic.ini's [reports] section has no script_location, so it is not an environment (its "
+                    "environments are [alembic]): leave `--name` out, and Alembic reads [alembic]: "
+                    "`alembic revision -m 'two words'`.")
 
 
 def test_silent_when_the_environment_exists_or_there_is_no_project(on_postgres):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import configparser
 import difflib
 import re
+import shlex
 
 from ..snapshot import Snapshot
 from .registry import Hint, rule
@@ -59,11 +60,19 @@ def _no_such_environment(s: Snapshot) -> Hint | None:
             f"{_sections(environments)}:",
             f"name one, for example {example}.",
         )
+    if parser.has_section(chosen) and chosen in _listed_databases(parser) and "alembic" in environments:
+        return Hint(
+            f"[{chosen}] is a database of the multidb template's `databases =` list, not an environment: without "
+            "`--name`, Alembic reads [alembic], whose env.py migrates every listed database:",
+            f"leave `--name` out, `{_with_name(s, 'alembic')}`.",
+        )
     if parser.has_section(chosen):
+        named = [name for name in environments if name != "alembic"]
         return Hint(
             f"alembic.ini's [{chosen}] section has no script_location, so it is not an environment (its environments "
             f"are {_sections(environments)}):",
-            f"name one of those, for example {example}.",
+            f"name one of those, for example `{_with_name(s, named[0])}`." if named else
+            f"leave `--name` out, and Alembic reads [alembic]: `{_with_name(s, 'alembic')}`.",
         )
     close = difflib.get_close_matches(chosen, environments, n=1)
     if close:
@@ -75,17 +84,18 @@ def _no_such_environment(s: Snapshot) -> Hint | None:
 
 
 def _with_name(s: Snapshot, name: str) -> str:
-    """The command as typed, choosing the environment ``name``."""
+    """The command as typed (quoted for a shell), choosing the environment ``name``: with ``--name name``, or, for
+    ``alembic``, the section Alembic reads by default, without ``--name``."""
     words = list(s.words)
     for position, word in enumerate(words[:-1]):
         if word in ("-n", "--name"):
-            words[position + 1] = name
-            return " ".join(words)
+            words[position:position + 2] = [] if name == "alembic" else [word, name]
+            return shlex.join(words)
     for position, word in enumerate(words):
         if word.startswith("--name="):
-            words[position] = f"--name={name}"
-            return " ".join(words)
-    return " ".join([words[0], "--name", name, *words[1:]])
+            words[position:position + 1] = [] if name == "alembic" else [f"--name={name}"]
+            return shlex.join(words)
+    return shlex.join(words if name == "alembic" else [words[0], "--name", name, *words[1:]])
 
 
 @rule(
