@@ -23,7 +23,10 @@ SERVER_REQUIREMENTS = ROOT / "requirements-servers.txt"
 # package of requirements-servers.txt: (the server it drives, the URL prefixes that use it)
 DRIVERS = {
     **drivers.server_packages(),
-    "squawk-cli": ("PostgreSQL (notebook 20)", ()),  # not a driver: the migration linter notebook 20 runs
+    # not drivers: the migration linter notebook 20 runs, and the extensions of Alembic of notebooks 27 and 28
+    "squawk-cli": ("PostgreSQL (notebook 20)", ()),
+    "alembic-postgresql-enum": ("PostgreSQL (notebook 27)", ()),
+    "alembic_utils": ("PostgreSQL (notebook 28)", ()),
 }
 INSTALL_DRIVERS = "make lab SERVERS=1, or pip install -r requirements-servers.txt"
 

@@ -60,7 +60,7 @@ def _check_revision(script, revision: str, report: Report) -> None:
                           "`op.add_enum_value(...)` (autogenerate writes it).", 2, id="revision.no-value-added")
     elif added and used and not all(call.in_autocommit_block for call in added):
         report.add(False, f"Revision {revision} adds `{VALUE}` and uses it in the same transaction: PostgreSQL refuses "
-                          "(*unsafe use of new value*). Put the `ADD VALUE` (or `op.add_enum_value(...)`) in "
+                          "('unsafe use of new value'). Put the `ADD VALUE` (or `op.add_enum_value(...)`) in "
                           "`with op.get_context().autocommit_block():`.", 2, id="revision.used-before-commit")
     else:
         report.add(True, f"Revision {revision} adds `{VALUE}` to `billstatus`"
@@ -79,7 +79,7 @@ def _check_revision(script, revision: str, report: Report) -> None:
                           "does (or with `op.sync_enum_values(...)`).", 2, id="revision.downgrade-keeps-value")
     elif not resets:
         report.add(False, f"Revision {revision}'s downgrade() removes `{VALUE}` but leaves the Rent bill holding it: "
-                          "the conversion then fails (*invalid input value for enum*). First "
+                          "the conversion then fails ('invalid input value for enum'). First "
                           f"`UPDATE bills SET status = 'unpaid' WHERE status = '{VALUE}'`.", 2,
                    id="revision.downgrade-keeps-rows")
 
@@ -107,6 +107,8 @@ def check_disputed_bills(folder: Path, report: Report) -> None:
         _check_revision(script, revision, report)
     if not probes.one_head(script, report, 2) or not probes.at_head(folder, script, report, 3):
         return
+    if revision is None:  # nothing can have added the value yet: the revision's finding says what comes next
+        return
     try:
         labels = [label for (label,) in probes.rows(folder, ENUM_LABELS)]
         rent = probes.rows(folder, "SELECT status::text FROM bills WHERE description = 'Rent'")
@@ -115,7 +117,7 @@ def check_disputed_bills(folder: Path, report: Report) -> None:
         return
     if VALUE not in labels:
         report.add(False, f"The database is at the head, yet its type `billstatus` has no `{VALUE}` (pg_enum holds "
-                          f"{', '.join(labels) or 'nothing'}): the app would fail with *invalid input value for enum*. "
+                          f"{', '.join(labels) or 'nothing'}): the app would fail with 'invalid input value for enum'. "
                           "Autogenerate without alembic-postgresql-enum does not see new values: add it in a revision.",
                    3, id="database.value-missing")
     elif not rent:
