@@ -8,14 +8,12 @@ makes them fail instead).
 from __future__ import annotations
 
 import contextlib
-import shutil
 
 import pytest
 
 import tutorial
 from support import lessons, project_health
-from support.servers import require
-from tutorial import database, exercises, live
+from tutorial import exercises, live
 
 pytestmark = pytest.mark.postgres
 
@@ -28,18 +26,8 @@ def lesson(tmp_path_factory, shell):
 
     The lesson runs once (its races take seconds); each test starts from the copy.
     """
-    root = tmp_path_factory.mktemp("notebook-26")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
-        patch.setenv("DATABASE_URL", require("postgres"))
-        patch.setenv("SHOP_DATABASE_URL", "")  # the lesson sets it; restored afterwards
-        patch.chdir(root)
-        try:
-            project = lessons.run_lesson(shell, NOTEBOOK)
-            shutil.copytree(project.folder, root / "files")
-            yield project, root / "files"
-        finally:
-            database.drop("26-migrate-at-deploy-time")
+    with lessons.lesson_on_postgres(tmp_path_factory, shell, NOTEBOOK, unset=("SHOP_DATABASE_URL",)) as (project, files):
+        yield project, files
 
 
 @pytest.fixture
@@ -50,8 +38,7 @@ def shop(lesson, monkeypatch):
     yield project
     with contextlib.suppress(tutorial.CommandFailed):  # a test that deployed 0003 leaves the database there
         tutorial.run("alembic downgrade 0002", project.folder, echo=False)
-    shutil.rmtree(project.folder)
-    shutil.copytree(files, project.folder)
+    lessons.restore_files(project, files)
 
 
 def solve(shell, project, steps: slice = slice(None)) -> None:

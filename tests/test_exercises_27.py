@@ -8,15 +8,13 @@ makes them fail instead).
 from __future__ import annotations
 
 import contextlib
-import shutil
 
 import pytest
 from sqlalchemy import text
 
 import tutorial
 from support import lessons, project_health
-from support.servers import require
-from tutorial import database, exercises
+from tutorial import exercises
 
 pytestmark = pytest.mark.postgres
 
@@ -27,17 +25,8 @@ REVISION = "alembic/versions/0007_bills_can_be_disputed.py"
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory, shell):
     """Notebook 27's project where its exercise starts (at 0006, on PostgreSQL), and a copy of its files."""
-    root = tmp_path_factory.mktemp("notebook-27")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
-        patch.setenv("DATABASE_URL", require("postgres"))
-        patch.chdir(root)
-        try:
-            project = lessons.run_lesson(shell, NOTEBOOK)
-            shutil.copytree(project.folder, root / "files")
-            yield project, root / "files"
-        finally:
-            database.drop(NOTEBOOK)
+    with lessons.lesson_on_postgres(tmp_path_factory, shell, NOTEBOOK) as (project, files):
+        yield project, files
 
 
 @pytest.fixture
@@ -48,8 +37,7 @@ def bills(lesson, monkeypatch):
     yield project
     with contextlib.suppress(tutorial.CommandFailed):  # a test that applied 0007 leaves the database there
         tutorial.run("alembic downgrade 0006", project.folder, echo=False)
-    shutil.rmtree(project.folder)
-    shutil.copytree(files, project.folder)
+    lessons.restore_files(project, files)
 
 
 def solve(shell, project, steps: slice = slice(None)) -> None:

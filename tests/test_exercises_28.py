@@ -9,14 +9,11 @@ instead).
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 import tutorial
 from support import lessons, project_health
 from support.hints import fires, outcome
-from support.servers import require
 from tutorial import database, exercises
 
 pytestmark = pytest.mark.postgres
@@ -28,17 +25,8 @@ REVISION = "alembic/versions/2804_money_as_numeric.py"
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory, shell):
     """Notebook 28's project where its exercise starts (at 2803, alembic_utils in env.py), and a copy of its files."""
-    root = tmp_path_factory.mktemp("notebook-28")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
-        patch.setenv("DATABASE_URL", require("postgres"))
-        patch.chdir(root)
-        try:
-            project = lessons.run_lesson(shell, NOTEBOOK)
-            shutil.copytree(project.folder, root / "files")
-            yield project, root / "files"
-        finally:
-            database.drop(NOTEBOOK)
+    with lessons.lesson_on_postgres(tmp_path_factory, shell, NOTEBOOK) as (project, files):
+        yield project, files
 
 
 @pytest.fixture
@@ -49,8 +37,7 @@ def bills(lesson, monkeypatch):
     monkeypatch.chdir(project.folder)
     yield project
     monkeypatch.chdir(files.parent)  # out of the folder about to be replaced
-    shutil.rmtree(project.folder)
-    shutil.copytree(files, project.folder)
+    lessons.restore_files(project, files)
     database.recreate(NOTEBOOK)
     tutorial.run("alembic upgrade head", project.folder, echo=False)
 

@@ -9,16 +9,13 @@ makes them fail instead).
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 import tutorial
 from support import lessons, project_health
-from support.servers import require
-from tutorial import database, exercises
+from tutorial import exercises
 
 pytestmark = pytest.mark.postgres
 
@@ -30,19 +27,9 @@ TENANTS = ("acme", "globex", "initech")
 def lesson(tmp_path_factory, shell):
     """Notebook 29's project where its exercise starts (every schema at 0002), the lesson's `sql` and `deploy`,
     and a copy of its files."""
-    root = tmp_path_factory.mktemp("notebook-29")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
-        patch.setenv("DATABASE_URL", require("postgres"))
-        patch.setenv("CRM_DATABASE_URL", "")  # the lesson sets it; restored afterwards
-        patch.chdir(root)
-        try:
-            project = lessons.run_lesson(shell, NOTEBOOK)
-            names = {name: shell.user_ns[name] for name in ("sql", "deploy", "live")}
-            shutil.copytree(project.folder, root / "files")
-            yield project, names, root / "files"
-        finally:
-            database.drop(NOTEBOOK)
+    with lessons.lesson_on_postgres(tmp_path_factory, shell, NOTEBOOK, unset=("CRM_DATABASE_URL",)) as (project, files):
+        names = {name: shell.user_ns[name] for name in ("sql", "deploy", "live")}
+        yield project, names, files
 
 
 @pytest.fixture
@@ -59,8 +46,7 @@ def crm(lesson, shell, monkeypatch):
             connection.execute(text(f'ALTER TABLE "{schema}".customers DROP COLUMN IF EXISTS phone'))
             connection.execute(text(f"UPDATE \"{schema}\".alembic_version SET version_num = '0002'"))
     engine.dispose()
-    shutil.rmtree(project.folder)
-    shutil.copytree(files, project.folder)
+    lessons.restore_files(project, files)
 
 
 def solve(shell, project, steps: slice = slice(None)) -> None:

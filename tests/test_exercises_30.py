@@ -11,7 +11,6 @@ afresh, that a reset of the workspace drops.
 from __future__ import annotations
 
 import contextlib
-import shutil
 
 import pytest
 from sqlalchemy import inspect, text
@@ -65,17 +64,8 @@ def test_start_gives_a_second_database_afresh_and_a_reset_drops_it(workspace, mo
 def lesson(tmp_path_factory, shell):
     """Notebook 30's project where its exercise starts (two environments, each database at its head), and a copy
     of its files. The lesson runs once; each test starts from the copy."""
-    root = tmp_path_factory.mktemp("notebook-30")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
-        patch.setenv("DATABASE_URL", require("postgres"))
-        patch.chdir(root)
-        try:
-            project = lessons.run_lesson(shell, NOTEBOOK)
-            shutil.copytree(project.folder, root / "files")
-            yield project, root / "files"
-        finally:
-            servers.drop_workspace_databases()
+    with lessons.lesson_on_postgres(tmp_path_factory, shell, NOTEBOOK) as (project, files):
+        yield project, files
 
 
 @pytest.fixture
@@ -88,8 +78,7 @@ def billing(lesson, monkeypatch):
     for name, start in (("analytics", "a001"), ("main", "m001")):
         with contextlib.suppress(tutorial.CommandFailed):
             tutorial.run(f"alembic --name {name} downgrade {start}", project.folder, echo=False)
-    shutil.rmtree(project.folder)
-    shutil.copytree(files, project.folder)
+    lessons.restore_files(project, files)
 
 
 def solve(shell, project, steps: slice = slice(None)) -> None:

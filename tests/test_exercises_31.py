@@ -8,14 +8,12 @@ makes them fail instead).
 from __future__ import annotations
 
 import contextlib
-import shutil
 
 import pytest
 
 import tutorial
 from support import lessons, project_health
-from support.servers import require
-from tutorial import database, exercises
+from tutorial import exercises
 
 pytestmark = pytest.mark.postgres
 
@@ -25,18 +23,8 @@ NOTEBOOK = "31-check-migrations-in-ci"
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory, shell):
     """Notebook 31's project where its exercise starts (the teammate's branch merged in git), and a copy of its files."""
-    root = tmp_path_factory.mktemp("notebook-31")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
-        patch.setenv("DATABASE_URL", require("postgres"))
-        patch.setenv("BILLTRACKER_TEST_DATABASE_URL", "")  # the lesson sets it; restored afterwards
-        patch.chdir(root)
-        try:
-            project = lessons.run_lesson(shell, NOTEBOOK)
-            shutil.copytree(project.folder, root / "files")
-            yield project, root / "files"
-        finally:
-            database.drop(NOTEBOOK)
+    with lessons.lesson_on_postgres(tmp_path_factory, shell, NOTEBOOK, unset=("BILLTRACKER_TEST_DATABASE_URL",)) as (project, files):
+        yield project, files
 
 
 @pytest.fixture
@@ -47,8 +35,7 @@ def billtracker(lesson, monkeypatch):
     yield project
     with contextlib.suppress(tutorial.CommandFailed):  # a test that upgraded leaves the database further on
         tutorial.run("alembic downgrade 0006", project.folder, echo=False)
-    shutil.rmtree(project.folder)
-    shutil.copytree(files, project.folder)
+    lessons.restore_files(project, files)
 
 
 def solve(shell, project, steps: slice = slice(None)) -> None:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+import pytest
 
 import tutorial
 from support.paths import NOTEBOOKS, SOLUTIONS
+from support.servers import require
 
 EXERCISE_HEADING = re.compile(r"^## Your (turn|task)\b", re.MULTILINE)  # 05, the capstone, says "Your task"
 
@@ -60,6 +63,37 @@ def run_lesson(shell, notebook: str):
                 error = result.error_in_exec or result.error_before_exec
                 assert result.success, f"{notebook}: a lesson cell failed: {cell.source[:200]!r}: {error!r}"
     return shell.user_ns["project"]
+
+
+@contextmanager
+def lesson_on_postgres(tmp_path_factory, shell, notebook: str, unset: tuple[str, ...] = ()):
+    """Run ``notebook``'s lesson once, on PostgreSQL, in a workspace of its own; give its project and a copy of its
+    files (``(project, files)``), from which each test starts again. Skips (or fails, when required) without a server.
+
+    :param unset: variables the lesson sets (an app's URL), emptied for it and put back afterwards.
+    Afterwards every database of that workspace is dropped (the notebook's own, and any beside it).
+    """
+    from tutorial import servers
+
+    root = tmp_path_factory.mktemp(f"notebook-{notebook[:2]}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALEMBIC_TUTORIAL_WORKSPACE", str(root / "workspace"))
+        patch.setenv("DATABASE_URL", require("postgres"))
+        for name in unset:
+            patch.setenv(name, "")
+        patch.chdir(root)
+        try:
+            project = run_lesson(shell, notebook)
+            shutil.copytree(project.folder, root / "files")
+            yield project, root / "files"
+        finally:
+            servers.drop_workspace_databases()
+
+
+def restore_files(project, files: Path) -> None:
+    """Put the project's folder back as ``files`` (the copy :func:`lesson_on_postgres` made) holds it."""
+    shutil.rmtree(project.folder)
+    shutil.copytree(files, project.folder)
 
 
 def solution_files(prefix: str) -> list[Path]:
