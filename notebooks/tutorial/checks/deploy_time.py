@@ -6,27 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import Integer
 
-from .. import inspection, sandbox
+from .. import inspection
 from . import probes
 from .registry import exercise
 from .report import Report
-
-
-def _shop_database(folder: Path, report: Report, step: int):
-    """An engine on the shop's database, from the URL its ``shop/settings.py`` gives; None (and a finding) if none."""
-    settings = folder / "shop" / "settings.py"
-    if not settings.is_file():
-        report.add(False, "There is no shop/settings.py: run the notebook's cells from the top first.", step,
-                   id="settings.missing")
-        return None
-    try:
-        with sandbox.imported_afresh(folder, "shop.settings") as module:
-            url = module.DATABASE_URL
-        return inspection.engine(folder, url)
-    except Exception as error:
-        report.add(False, f"shop/settings.py gives no database URL that works: {error}", step,
-                   id="settings.no-database-url")
-        return None
 
 
 @exercise(
@@ -86,7 +69,7 @@ def check_stock_release(folder: Path, report: Report) -> None:
     if not any("execute(" in line and ("pg_advisory" in line or "MIGRATION_LOCK" in line) for line in code):
         report.add(False, "alembic/env.py no longer takes the advisory lock (section 3): put it back, so that two "
                           "runs cannot collide.", 3, id="env.no-advisory-lock")
-    engine = _shop_database(folder, report, 3)
+    engine = probes.settings_engine(folder, report, "shop", 3)
     if engine is None:
         return
     heads = tuple(sorted(script.get_heads()))

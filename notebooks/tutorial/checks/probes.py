@@ -279,6 +279,22 @@ def database_answer(folder: Path, report: Report, step: int, ask: Callable, subj
         database.dispose()
 
 
+def settings_engine(folder: Path, report: Report, app: str, step: int):
+    """An engine on the database that ``<app>/settings.py`` names (its ``DATABASE_URL``); None, and a finding, if none."""
+    if not (folder / app / "settings.py").is_file():
+        report.add(False, f"There is no {app}/settings.py: run the notebook's cells from the top first.", step,
+                   id="settings.missing")
+        return None
+    try:
+        with sandbox.imported_afresh(folder, f"{app}.settings") as module:
+            url = module.DATABASE_URL
+        return inspection.engine(folder, url)
+    except Exception as error:
+        report.add(False, f"{app}/settings.py gives no database URL that works: {error}", step,
+                   id="settings.no-database-url")
+        return None
+
+
 def rows(folder: Path, query: str) -> list[tuple]:
     """The rows of a query on the project's database (read only)."""
     database = inspection.engine(folder)

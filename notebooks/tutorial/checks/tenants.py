@@ -6,28 +6,12 @@ from pathlib import Path
 
 from sqlalchemy import String, text
 
-from .. import inspection, sandbox
+from .. import inspection
 from . import probes
 from .registry import exercise
 from .report import Report
 
 NEW_TENANT = "tenant_hooli"
-
-
-def _crm_database(folder: Path, report: Report, step: int):
-    """An engine on the crm's database, from the URL its ``crm/settings.py`` gives; None (and a finding) if none."""
-    if not (folder / "crm" / "settings.py").is_file():
-        report.add(False, "There is no crm/settings.py: run the notebook's cells from the top first.", step,
-                   id="settings.missing")
-        return None
-    try:
-        with sandbox.imported_afresh(folder, "crm.settings") as module:
-            url = module.DATABASE_URL
-        return inspection.engine(folder, url)
-    except Exception as error:
-        report.add(False, f"crm/settings.py gives no database URL that works: {error}", step,
-                   id="settings.no-database-url")
-        return None
 
 
 def schema_states(connection) -> dict[str, tuple[str, bool]]:
@@ -82,7 +66,7 @@ def check_tenant_phone(folder: Path, report: Report) -> None:
                               "add `op.drop_column(\"customers\", \"phone\")`.", 2, id="revision.downgrade-keeps-phone")
     if not probes.one_head(script, report, 2) or not adding:
         return
-    engine = _crm_database(folder, report, 3)
+    engine = probes.settings_engine(folder, report, "crm", 3)
     if engine is None:
         return
     head = script.get_current_head()
