@@ -48,17 +48,4 @@ def check_user_index(folder: Path, report: Report) -> None:
     else:
         where = ", ".join(current) if current else "base"
         report.add(False, f"`alembic current --check-heads` fails: the database is at {where}, the head is {', '.join(heads)}. Run `alembic upgrade head`.", 3, id="database.not-at-head")
-    try:
-        differences = inspection.differences(folder)
-    except inspection.ProjectProblem as problem:
-        report.add(False, f"`alembic check` cannot compare: {problem}", 3, id="check.cannot-compare")
-        return
-    if differences:
-        report.add(
-            False,
-            "`alembic check` fails: it finds " + "; ".join(inspection.describe(diff) for diff in differences) + ".",
-            3,
-            id="check.differences",
-        )
-    else:
-        report.add(True, "`alembic check` passes: models and database agree.", 3, id="check.passes")
+    probes.alembic_check(folder, report, 3)

@@ -279,6 +279,20 @@ def database_answer(folder: Path, report: Report, step: int, ask: Callable, subj
         database.dispose()
 
 
+def alembic_check(folder: Path, report: Report, step: int, then: str = "") -> None:
+    """What `alembic check` says of the models and the database: they agree, or what differs (``then``: what to do)."""
+    try:
+        differences = inspection.differences(folder)
+    except inspection.ProjectProblem as problem:
+        report.add(False, f"`alembic check` cannot compare: {problem}", step, id="check.cannot-compare")
+        return
+    if differences:
+        report.add(False, "`alembic check` fails: it finds " + "; ".join(inspection.describe(diff) for diff in differences)
+                   + "." + (f" {then}" if then else ""), step, id="check.differences")
+    else:
+        report.add(True, "`alembic check` passes: models and database agree.", step, id="check.passes")
+
+
 def settings_engine(folder: Path, report: Report, app: str, step: int):
     """An engine on the database that ``<app>/settings.py`` names (its ``DATABASE_URL``); None, and a finding, if none."""
     if not (folder / app / "settings.py").is_file():
