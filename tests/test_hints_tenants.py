@@ -6,6 +6,7 @@ Without a PostgreSQL server these tests skip, saying why (TUTORIAL_REQUIRE_POSTG
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from support import lessons
 from support.hints import fires, message_silent, outcome, silent
 from support.servers import require
-from tutorial import database, snapshot
+from tutorial import database, inspection, snapshot, terminal
 
 pytestmark = pytest.mark.postgres
 
@@ -132,3 +133,88 @@ def test_include_schemas_stays_silent_for_a_schema_the_project_names(crm):
 def test_the_filtered_project_autogenerates_quietly(crm):
     seen = outcome("alembic check", crm.folder)  # include_name keeps the default schema: nothing to drop
     assert not seen.failed and "No new upgrade operations detected." in seen.output
+
+
+
+NAMES_THE_TENANT = 'tenant = context.get_x_argument(as_dictionary=True).get("tenant")'
+SCHEMAS = ("public", "tenant_acme", "tenant_globex", "tenant_initech")
+
+
+def version(seen: snapshot.Snapshot, schema: str) -> str:
+    """The revision in ``schema``'s own alembic_version, read on the database."""
+    return seen.rows(f"SELECT version_num FROM {schema}.alembic_version")[0][0]
+
+
+def create_schema(crm, name: str, drop: bool = False) -> None:
+    """CREATE SCHEMA ``name`` on the project's database (or drop it, and what it holds, if it is there)."""
+    engine = inspection.engine(crm.folder)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE" if drop else f"CREATE SCHEMA {name}")
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def a_third_revision(crm):
+    """A revision 0009 above the lesson's 0002; afterwards every schema is back at 0002 and the file is gone."""
+    terminal.run('alembic revision --rev-id 0009 -m "tenant notes"', crm.folder, echo=False)
+    try:
+        yield
+    finally:
+        for schema in SCHEMAS:
+            tenant = f"-x tenant={schema.removeprefix('tenant_')} " if schema != "public" else ""
+            terminal.run(f"alembic {tenant}downgrade 0002", crm.folder, echo=False)
+        crm.path("alembic/versions/0009_tenant_notes.py").unlink()
+
+
+def test_an_upgrade_without_a_tenant_names_the_tenants_left_behind(crm):
+    silent("tenant-not-given", "alembic upgrade head", crm.folder)  # everyone at 0002: nothing left behind
+    env = crm.path("alembic/env.py")
+    saved = env.read_text(encoding="utf-8")
+    with a_third_revision(crm):
+        try:
+            seen = outcome("alembic upgrade head", crm.folder)
+            assert "Running upgrade 0002 -> 0009, tenant notes" in seen.output  # it worked, for public
+            assert version(seen, "public") == "0009" and version(seen, "tenant_acme") == "0002"  # the tenants did not move
+            hint = fires("tenant-not-given", seen)
+            assert hint.startswith("without `-x tenant=...`, this command migrated `public` only (now at 0009); the "
+                                   "tenants stay where they were: `tenant_acme` at 0002, `tenant_globex` at 0002, "
+                                   "`tenant_initech` at 0002.")
+            assert hint.endswith("`alembic -x tenant=acme upgrade head` for one, or all of them with the loop, "
+                                 "`python migrate_tenants.py`.")
+            create_schema(crm, "tenant_hooli")  # a tenant signs up: its schema has no alembic_version yet
+            hint = fires("tenant-not-given", "alembic upgrade head", crm.folder)
+            assert "`tenant_globex` at 0002, `tenant_hooli` not migrated yet, `tenant_initech` at 0002." in hint
+
+            seen = outcome("alembic -x tenant=acme upgrade head", crm.folder)  # a tenant named: silent
+            assert version(seen, "tenant_acme") == "0009"
+            silent("tenant-not-given", seen)
+            silent("tenant-not-given", "alembic current", crm.folder)  # another command: silent, globex still behind
+
+            assert NAMES_THE_TENANT in saved  # an env.py that reads no tenant migrates one schema: nothing is behind
+            env.write_text(saved.replace(NAMES_THE_TENANT, "tenant = None"), encoding="utf-8")
+            silent("tenant-not-given", "alembic upgrade head", crm.folder)
+            env.write_text(saved, encoding="utf-8")
+            hint = fires("tenant-not-given", "alembic upgrade head", crm.folder)
+            assert "stay where they were: `tenant_globex` at 0002, `tenant_hooli` not migrated yet, `tenant_initech` " in hint
+        finally:
+            env.write_text(saved, encoding="utf-8")
+            create_schema(crm, "tenant_hooli", drop=True)
+
+
+def test_a_downgrade_without_a_tenant_names_the_tenants_left_ahead(crm):
+    with a_third_revision(crm):
+        for schema in SCHEMAS[1:]:
+            terminal.run(f"alembic -x tenant={schema.removeprefix('tenant_')} upgrade head", crm.folder, echo=False)
+        seen = outcome("alembic upgrade head", crm.folder)
+        silent("tenant-not-given", seen)  # everyone at 0009
+        seen = outcome("alembic downgrade -1", crm.folder)
+        assert version(seen, "public") == "0002" and version(seen, "tenant_globex") == "0009"
+        hint = fires("tenant-not-given", seen)
+        assert hint.startswith("without `-x tenant=...`, this command migrated `public` only (now at 0002); the "
+                               "tenants stay where they were: `tenant_acme` at 0009, `tenant_globex` at 0009")
+        assert hint.endswith("`alembic -x tenant=acme downgrade 0002` for one.")  # no loop: it upgrades to the head
+        for schema in SCHEMAS[1:]:
+            silent("tenant-not-given", f"alembic -x tenant={schema.removeprefix('tenant_')} downgrade 0002", crm.folder)
+        silent("tenant-not-given", "alembic downgrade 0002", crm.folder)  # everyone at 0002 again

@@ -4,7 +4,9 @@ project never names.
 
 The first rule recognises PostgreSQL's InvalidSchemaName (SQLSTATE 3F000), as psycopg names it, for a schema
 whose name holds the value given with ``-x``, and asks the database which schemas it has before it speaks; the
-second reads the revision just written, and the project's own files, before it speaks."""
+second reads the revision just written, and the project's own files, before it speaks. The third speaks after an
+``alembic upgrade`` or ``downgrade`` that worked without ``-x tenant=...``: env.py then migrates the default schema
+only, and the rule reads every other schema's ``alembic_version`` to name the tenants it left behind."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from .registry import Hint, rule
 NO_SUCH_SCHEMA = re.compile(r'\(psycopg2?\.errors\.InvalidSchemaName\) schema "(\w+)" does not exist')
 DROP_IN_A_SCHEMA = re.compile(r"""op\.drop_table\(\s*['"](\w+)['"],\s*schema=['"](\w+)['"]""")
 GENERATED = re.compile(r"Generating (\S+\.py)")
+TENANT_PREFIX = re.compile(r"""\bf(["'])(\w*)\{tenant\}\1""")  # env.py's f"tenant_{tenant}": the schema's prefix
+LOOP = "migrate_tenants.py"  # notebook 29's loop over the tenants
 
 
 @rule("no-such-tenant", "`-x tenant=...` names a tenant whose schema does not exist")
@@ -68,6 +72,84 @@ def _include_schemas_drops_other_schema(s: Snapshot) -> Hint | None:
         "Delete this file, give `context.configure()` an `include_name` hook that keeps only your schemas "
         "(for `type_ == \"schema\"` it gets `None` for the default schema), and autogenerate again.",
     )
+
+
+@rule(
+    "tenant-not-given",
+    "`alembic upgrade` or `downgrade` without `-x tenant=...` moved the default schema only, not the tenants",
+    after="success",
+)
+def _tenant_not_given(s: Snapshot) -> Hint | None:
+    if s.subcommand not in ("upgrade", "downgrade") or "--sql" in s.arguments or _tenant_given(s.words):
+        return None
+    code = "\n".join(line.split("#", 1)[0] for line in s.env_text.splitlines())
+    if "get_x_argument" not in code or not re.search(r"""["']tenant["']""", code):
+        return None
+    here = s.database_revisions  # the default schema's alembic_version: where this command left it
+    versions = s.rows("SELECT table_schema, table_schema = current_schema() FROM information_schema.tables "
+                      "WHERE table_name = 'alembic_version' ORDER BY 1")
+    if here is None or not versions or s.script is None or not set(here) <= s.revisions:
+        return None
+    default = next((schema for schema, is_default in versions if is_default), None)
+    prefix = TENANT_PREFIX.search(code)
+    prefix = prefix.group(2) if prefix else ""
+    upgrade = s.subcommand == "upgrade"
+    # each tenant's schema -> its revisions (None: no alembic_version yet), when they are behind the default schema
+    # after an upgrade, ahead of it after a downgrade
+    elsewhere: dict[str, tuple[str, ...] | None] = {}
+    for schema, is_default in versions:
+        if is_default or not schema.startswith(prefix) or schema == prefix:
+            continue
+        rows = s.rows(f"SELECT version_num FROM {_quoted(schema)}.alembic_version")
+        if rows is None:
+            continue
+        theirs = tuple(sorted(revision for (revision,) in rows))
+        if theirs == here or not set(theirs) <= s.revisions:  # in step, or another project's version table
+            continue
+        lower, upper = (theirs, here) if upgrade else (here, theirs)
+        if set(lower) < _ancestors(s, upper):  # strictly below: behind it, or ahead of it
+            elsewhere[schema] = theirs
+    if prefix and upgrade and here:  # a tenant's schema (env.py's prefix) that no upgrade has reached yet
+        versioned = {schema for schema, _ in versions}
+        for schema in s.schemas or []:
+            if schema.startswith(prefix) and schema != prefix and schema not in versioned:
+                elsewhere[schema] = None
+    if default is None or not elsewhere:
+        return None
+    at_head = upgrade and here == s.heads
+    if not at_head and len(here) > 1:  # no one command takes a tenant to two revisions but `head`
+        return None
+    target = "head" if at_head else (here[0] if here else "base")
+    where = ", ".join(
+        f"`{schema}` " + ("not migrated yet" if theirs is None else f"at {', '.join(theirs) or 'base'}")
+        for schema, theirs in sorted(elsewhere.items())
+    )
+    one = min(elsewhere)[len(prefix):]
+    loop = f", or all of them with the loop, `python {LOOP}`" if at_head and (s.folder / LOOP).is_file() else ""
+    return Hint(
+        f"without `-x tenant=...`, this command migrated `{default}` only (now at {', '.join(here) or 'base'}); "
+        f"the tenants stay where they were: {where}.",
+        f"Migrate each tenant with `-x`: `alembic -x tenant={one} {s.subcommand} {target}` for one{loop}.",
+    )
+
+
+def _tenant_given(words: list[str]) -> bool:
+    """The command names a tenant: ``-x tenant=NAME`` (or ``-xtenant=NAME``)."""
+    values = [after for word, after in zip(words, words[1:]) if word == "-x"]
+    values += [word[2:] for word in words if word.startswith("-x") and word != "-x"]
+    return any(value.startswith("tenant=") for value in values)
+
+
+def _ancestors(s: Snapshot, revisions: tuple[str, ...]) -> set[str]:
+    """``revisions`` and every revision below them; empty for base."""
+    if not revisions:
+        return set()
+    return {script.revision for script in s.script.iterate_revisions(revisions, "base")}
+
+
+def _quoted(name: str) -> str:
+    """A schema's name as PostgreSQL reads an identifier, whatever it holds."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _named_elsewhere(folder: Path, generated: Path) -> set[str]:
