@@ -43,6 +43,7 @@ from support.paths import REPOSITORY
 from support.servers import require
 from tutorial.devtools.chromium import FLAGS as CHROMIUM_FLAGS
 from tutorial.devtools.chromium import find_chromium
+from tutorial.exercises import EXERCISES
 
 pytestmark = pytest.mark.hub
 
@@ -145,12 +146,12 @@ async def _class(hub: Hub, chromium: str) -> None:
             expected = {
                 names["finished"]: {"server": "running", "last notebook": n03, "03": "✓ done", "04": "· not started"},
                 names["wrong"]: {"server": "running", "last notebook": n04, "03": "· not started", "04": "✗ not right yet"},
-                names["fresh"]: {"server": "running", "last notebook": "", **{f"{n:02d}": "· not started" for n in range(1, 27)}},
+                names["fresh"]: {"server": "running", "last notebook": "", **{notebook[:2]: "· not started" for notebook in EXERCISES}},
                 names["stopped"]: {"server": "stopped", "03": "✗ not right yet", "04": "· not started"},
             }
             table = await until(lambda: read_table(teacher), lambda table: expect(table, expected), "the view to show the class")
             assert sorted(table["rows"]) == sorted(names.values()), f"the view lists others than the learners: {sorted(table['rows'])}"
-            assert len(table["heads"]) == 5 + 26, f"not one column per exercise: {table['heads']}"
+            assert table["heads"][5:] == [notebook[:2] for notebook in EXERCISES], f"not one column per exercise: {table['heads']}"
             wrong = table["rows"][names["wrong"]]["04"]
             assert wrong["title"] and "04." in wrong["text"], f"the wrong answer's cell does not say what fails: {wrong}"
             ARTIFACTS.mkdir(exist_ok=True)
