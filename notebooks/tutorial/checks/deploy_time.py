@@ -57,8 +57,7 @@ def check_stock_release(folder: Path, report: Report) -> None:
         else:
             report.add(True, f"Revision {adding[0]} adds products.stock with a server default.", 2,
                        id="revision.adds-stock-with-default")
-        downgrade = inspection.operations(script, adding[0], "downgrade")
-        if not any(call.name == "drop_column" and call.names("products", "stock") for call in downgrade):
+        if not probes.calls(script, adding[0], "drop_column", "products", "stock", function="downgrade"):
             report.add(False, f"Revision {adding[0]}'s downgrade() does not drop products.stock: "
                               'add `op.drop_column("products", "stock")`.', 2,
                        id="revision.downgrade-keeps-stock")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from sqlalchemy import String, text
 
-from .. import inspection
 from . import probes
 from .registry import exercise
 from .report import Report
@@ -60,8 +59,7 @@ def check_tenant_phone(folder: Path, report: Report) -> None:
                           '"add phone"` (after step 1).', 2, id="revision.missing")
     else:
         report.add(True, f"Revision {adding[0]} adds customers.phone.", 2, id="revision.adds-phone")
-        downgrade = inspection.operations(script, adding[0], "downgrade")
-        if not any(call.name == "drop_column" and call.names("customers", "phone") for call in downgrade):
+        if not probes.calls(script, adding[0], "drop_column", "customers", "phone", function="downgrade"):
             report.add(False, f"Revision {adding[0]}'s downgrade() does not drop customers.phone: "
                               "add `op.drop_column(\"customers\", \"phone\")`.", 2, id="revision.downgrade-keeps-phone")
     if not probes.one_head(script, report, 2) or not adding:
