@@ -14,7 +14,7 @@ second a new Python process costs). Inside :func:`as_in_a_terminal`:
 
 :func:`outside_any_event_loop` calls a function where no event loop runs (the kernel's runs in its
 thread), so that an async ``env.py`` can call ``asyncio.run()``. :func:`new_terminal_environment` is
-the environment for a program started as in a new terminal. What the code raised is told in the
+the environment for a program started as in a new terminal; :func:`environment_variables` sets some for a block. What the code raised is told in the
 learner's terms by :func:`describe_exception` and :func:`relative_paths`.
 
 Nothing here runs a command or gives a hint (that is :mod:`tutorial.terminal`), and nothing here is a
@@ -75,6 +75,25 @@ def as_in_a_terminal(folder: Path):
         _restore_logging(saved_logging)
         fresh.forget_project_modules(folder)
         _forget_alembic_extensions()
+
+
+@contextlib.contextmanager
+def environment_variables(values: dict[str, str | None]):
+    """Set (or, for None, unset) environment variables for the ``with`` block; then put back what was there."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextlib.contextmanager

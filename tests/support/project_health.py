@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
 import shutil
 import tempfile
@@ -61,7 +60,7 @@ SERVER_KINDS = {"postgresql": "postgres", "mysql": "mariadb", "mariadb": "mariad
 def unexpected(stem: str, workspace: Path) -> list[str]:
     """What is wrong with the project notebook ``stem`` left in ``workspace``, beyond what it says of itself."""
     expected, _ = ENDS_UNHEALTHY.get(stem, ([], None))
-    with _variables({"ALEMBIC_TUTORIAL_WORKSPACE": str(workspace)}), _app_urls_on_its_server(stem, workspace):
+    with sandbox.environment_variables({"ALEMBIC_TUTORIAL_WORKSPACE": str(workspace)}), _app_urls_on_its_server(stem, workspace):
         found = problems(workspace / stem)
     return [] if found == expected else found or ["healthy, though the notebook is expected to end otherwise"]
 
@@ -148,7 +147,7 @@ def _run(test, folder: Path, url: URL, settings: dict[str, str | None], environm
         config = Config.from_raw_config(named)
     output = io.StringIO()
     try:
-        with _variables(dict.fromkeys(settings, rendered)), sandbox.as_in_a_terminal(folder), \
+        with sandbox.environment_variables(dict.fromkeys(settings, rendered)), sandbox.as_in_a_terminal(folder), \
                 contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             with runner(config=config, engine=engine) as alembic_runner:
                 sandbox.outside_any_event_loop(test, alembic_runner)
@@ -220,25 +219,6 @@ def _own_url(folder: Path, settings: dict[str, str | None], environment: str | N
 
 
 @contextmanager
-def _variables(values: dict[str, str | None]):
-    """Set (or, for None, unset) environment variables for the ``with`` block; then put back what was there."""
-    saved = {name: os.environ.get(name) for name in values}
-    try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextmanager
 def _app_urls_on_its_server(stem: str, workspace: Path):
     """For a notebook on a server, set the ``<APP>_DATABASE_URL`` variables its app reads to its database there.
 
@@ -250,7 +230,7 @@ def _app_urls_on_its_server(stem: str, workspace: Path):
     if not names:
         yield
         return
-    with _variables({"ALEMBIC_TUTORIAL_WORKSPACE": str(workspace)}):  # the database's name says whose workspace
+    with sandbox.environment_variables({"ALEMBIC_TUTORIAL_WORKSPACE": str(workspace)}):  # the database's name says whose workspace
         url = servers.server_url(kind).set(database=database.database_name(stem)).render_as_string(hide_password=False)
-        with _variables(dict.fromkeys(names, url)):
+        with sandbox.environment_variables(dict.fromkeys(names, url)):
             yield

@@ -8,9 +8,7 @@ about a column or a table puts its name in (``"model.due_date.missing"``).
 
 from __future__ import annotations
 
-import contextlib
 import html
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -329,21 +327,10 @@ def engine_rows(engine, query: str) -> list[tuple]:
 # --------------------------------------------------------------------------- the page
 
 
-@contextlib.contextmanager
 def app_database_url(folder: Path, app: str):
     """The app's database settings as ``tutorial.start`` gives them to the notebook's kernel, for the time of a
     check made elsewhere (My progress, a terminal), so that the page is the same; then as they were."""
-    settings = database.app_settings(app, folder.name)
-    saved = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return sandbox.environment_variables(database.app_settings(app, folder.name))
 
 
 def page(folder: Path, report: Report, app: str, step: int, missing: str) -> bool:
