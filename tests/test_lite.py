@@ -91,13 +91,23 @@ def test_each_notebook_on_the_site_says_what_differs_and_links_only_to_notebooks
     assert "](00-start-here.ipynb)" in original  # so the test above has a link to take away
 
 
-def test_the_build_stops_saying_what_is_missing(monkeypatch):
-    with pytest.raises(build_lite.BuildError, match="Pyodide's lock file has no micropip"):
-        build_lite.lock_closure({"ipython": {"depends": []}}, ["micropip"])
-    failed = type("Process", (), {"returncode": 1, "stderr": "ERROR: No matching distribution found for alembic==0.0.1"})
+def test_the_build_stops_saying_what_is_missing(monkeypatch, tmp_path):
+    pins = tmp_path / "wheels.txt"
+    pins.write_text("alembic>=1.0\n")
+    with pytest.raises(build_lite.BuildError, match=r"cannot read 'alembic>=1\.0' \(name==version --hash=sha256:\.\.\.\)"):
+        build_lite.read_pins(pins)
+    failed = type("Process", (), {"returncode": 1, "stderr": "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE"})
     monkeypatch.setattr(build_lite.subprocess, "run", lambda *args, **kwargs: failed)
-    with pytest.raises(build_lite.BuildError, match=r"no pure wheel of alembic==0\.0\.1 .*\n.*No matching distribution"):
-        build_lite.download_wheel("alembic", "0.0.1")
+    monkeypatch.setattr(build_lite, "CACHE", tmp_path)
+    with pytest.raises(build_lite.BuildError, match=r"alembic==0\.0\.1 with the sha256 of .* could not be downloaded .*\n.*DO NOT MATCH"):
+        build_lite.fetch_pinned("alembic", "0.0.1", "0" * 64)
+
+
+def test_a_wheels_dependencies_are_read_from_its_metadata_for_pyodide():
+    metadata = ("Name: pytest\nRequires-Dist: pluggy<2,>=1.5\nRequires-Dist: colorama>=0.4; sys_platform == \"win32\"\n"
+                "Requires-Dist: tomli>=1; python_version < \"3.11\"\nRequires-Dist: Pygments>=2.7.2\n"
+                "Requires-Dist: hypothesis>=3.56; extra == \"dev\"\n")
+    assert build_lite.dependencies(metadata) == ["pluggy", "pygments"]
 
 
 def test_the_site_loads_everything_from_its_own_folder(site):

@@ -74,17 +74,15 @@ def test_the_learner_set_has_no_test_tools_or_drivers():
 
 
 def test_the_browser_version_runs_the_learners_pins():
-    """The site's Alembic, SQLAlchemy and ipywidgets are requirements.txt's; its other wheels are pinned in the build."""
+    """Every wheel of the site is pinned with a sha256; those requirements.txt pins too are at its versions."""
     build_lite = tool("build_lite")
 
-    learner = {name.lower(): version for name, version in pinned_versions(LEARNER).items()}
-    for name, (version, _, _) in build_lite.TUTORIAL_PACKAGES.items():
-        if version is None:
-            assert name in learner, f"the browser version takes {name}'s version from requirements.txt, which lacks it"
-        else:
-            assert re.fullmatch(r"[0-9][0-9A-Za-z.]*", version), f"{name} is not pinned exactly in tools/build_lite.py"
-            assert name not in learner, f"{name} is pinned in both requirements.txt and tools/build_lite.py"
-    assert {"alembic", "sqlalchemy", "ipywidgets"} <= {name for name, (version, _, _) in build_lite.TUTORIAL_PACKAGES.items() if version is None}
+    learner = {name.lower().replace("_", "-"): version for name, version in pinned_versions(LEARNER).items()}
+    pins = build_lite.read_pins()
+    assert {"alembic", "sqlalchemy", "ipywidgets", "micropip", "ipython"} <= set(pins)
+    for name, (version, _) in pins.items():
+        if name in learner:
+            assert version == learner[name], f"lite/wheels.txt pins {name}=={version}, requirements.txt {learner[name]}: run tools/build_lite.py --pin"
 
 
 def test_environment_yml_installs_requirements_txt_and_nothing_else_from_pip():

@@ -90,18 +90,26 @@ PYODIDE_INTEGRITY = "sha512-BKDTJyIqFxC4BExLqeRS3f5xvXZIjOt8C3zGLN/Cc7tFxSwvKVhV
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 PYTHON_VERSION = "3.14"  # Pyodide 314's
 
-# What the kernel loads at start (and their dependencies), at the versions of Pyodide's lock file.
-LOCK_ROOTS = ("micropip", "ipython", "jedi", "typing-extensions")
-# The tutorial's own packages: name -> (the pin's source, imports, dependencies). A version of None is
-# read from requirements.txt, so that the browser runs what the notebooks' stored outputs were made with.
-TUTORIAL_PACKAGES = {
-    "alembic": (None, ["alembic"], ["sqlalchemy", "mako", "typing-extensions"]),
-    "sqlalchemy": (None, ["sqlalchemy"], ["typing-extensions"]),
-    "mako": ("1.4.3", ["mako"], ["markupsafe"]),
-    "markupsafe": ("3.0.3", ["markupsafe"], []),  # built from its sdist: PyPI has no pure wheel
-    "ipywidgets": (None, ["ipywidgets"], ["comm", "ipython", "traitlets", "jupyterlab-widgets"]),
-    "comm": ("0.2.3", ["comm"], ["traitlets"]),
-    "jupyterlab-widgets": ("3.0.17", ["jupyterlab_widgets"], []),
+# Every wheel of the site is pinned, with PyPI's sha256, in lite/wheels.txt (``--pin`` writes it). Its roots:
+# what the kernel loads at start (its own packages come with jupyterlite-pyodide-kernel, KERNEL_WHEELS), the
+# tutorial's packages, and each included notebook's own (BROWSER_PACKAGES, installed by its first cell).
+PINS = REPOSITORY / "lite" / "wheels.txt"
+KERNEL_ROOTS = ("micropip", "ipython", "jedi", "typing-extensions")
+TUTORIAL_ROOTS = ("alembic", "sqlalchemy", "ipywidgets")
+BUILT_FROM_SOURCE = {"markupsafe"}  # PyPI has no pure wheel of it: built from its pinned sdist, without C speedups
+# The wheels jupyterlite-pyodide-kernel ships in its extension's pypi/ folder (checked against its all.json).
+KERNEL_WHEELS = ("piplite", "pyodide-kernel", "ipykernel", "widgetsnbextension")
+# Loaded while Pyodide starts, all at once from the lock file: the kernel skips its own one-by-one installs
+# of the packages named here (its worker's ``preloaded`` list), and the first cell finds Alembic there.
+PRELOADED = ["micropip", "piplite", "pyodide-kernel", "ipykernel", "comm", "jedi", "ipython", "alembic", "ipywidgets"]
+# What a notebook needs beyond the start set: its first cell on the site installs it from the site (%pip install).
+BROWSER_PACKAGES: dict[str, list[str]] = {}
+# Pyodide 314's platform, for pip download and for the environment markers of the wheels' dependencies.
+WASM_PLATFORM = "pyemscripten_2026_0_wasm32"
+MARKER_ENVIRONMENT = {
+    "python_version": PYTHON_VERSION, "python_full_version": f"{PYTHON_VERSION}.2", "sys_platform": "emscripten",
+    "platform_system": "Emscripten", "platform_machine": "wasm32", "os_name": "posix", "implementation_name": "cpython",
+    "platform_python_implementation": "CPython", "extra": "",
 }
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 # JupyterLab settings of the site: no news or update checks (they would leave the site); a notebook
@@ -120,8 +128,13 @@ class BuildError(Exception):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the site (default build/lite)")
+    parser.add_argument("--pin", action="store_true", help=f"rewrite {_shown(PINS)} (versions and sha256) instead of building")
     arguments = parser.parse_args()
     try:
+        if arguments.pin:
+            pin()
+            print(f"{_shown(PINS)} written: review the diff, then make lite")
+            return 0
         build(arguments.output.resolve())
     except BuildError as error:
         print(f"make lite: {error}", file=sys.stderr)
@@ -208,107 +221,131 @@ def unpack_pyodide(tarball: Path, target: Path) -> None:
 # --------------------------------------------------------------------------- wheels
 
 
-def fetch_wheels(lock: dict) -> dict[str, dict]:
-    """Every wheel of the site, in the cache: ``{name: lock entry}``, each entry naming its file and sha256."""
-    packages = lock["packages"]
-    entries = {}
-    for name in lock_closure(packages, LOCK_ROOTS):
-        entry = dict(packages[name])
-        entry.update(file_name=download_wheel(entry["name"], entry["version"]).name)
-        entries[name] = entry
-    pins = pinned_versions(REPOSITORY / "requirements.txt")
-    for name, (version, imports, depends) in TUTORIAL_PACKAGES.items():
-        version = version or pins.get(name)
-        if version is None:
-            raise BuildError(f"{name} is not pinned in requirements.txt")
-        wheel = build_pure_wheel(name, version) if name == "markupsafe" else download_wheel(name, version)
-        entries[name] = {
-            "name": name, "version": version, "file_name": wheel.name, "install_dir": "site",
-            "package_type": "package", "imports": imports, "depends": depends, "unvendored_tests": False,
-        }
-    for name, entry in entries.items():
-        entry["sha256"] = hashlib.sha256((CACHE / "wheels" / entry["file_name"]).read_bytes()).hexdigest()
-        missing = [dependency for dependency in entry["depends"] if _normalized(dependency) not in entries]
-        if missing:
-            raise BuildError(f"{name} depends on {', '.join(missing)}, which the site would not have")
-    return entries
-
-
-def lock_closure(packages: dict, roots) -> list[str]:
-    """The lock's names of ``roots`` and everything they depend on."""
-    seen: list[str] = []
-    pending = list(roots)
-    while pending:
-        name = _normalized(pending.pop())
-        if name in seen:
-            continue
-        if name not in packages:
-            raise BuildError(f"Pyodide's lock file has no {name}")
-        seen.append(name)
-        pending.extend(packages[name]["depends"])
-    return sorted(seen)
-
-
-def pinned_versions(path: Path) -> dict[str, str]:
+def read_pins(path: Path = PINS) -> dict[str, tuple[str, str]]:
+    """``{name: (version, sha256)}`` from the pins file's ``name==version --hash=sha256:...`` lines."""
     pins = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        found = re.fullmatch(r"\s*([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)\s*", line)
+        found = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)\s+--hash=sha256:([0-9a-f]{64})\s*", line)
         if found:
-            pins[found.group(1).lower().replace("_", "-")] = found.group(2)
+            pins[_normalized(found.group(1))] = (found.group(2), found.group(3))
+        elif line.strip() and not line.startswith("#"):
+            raise BuildError(f"{_shown(path)}: cannot read {line!r} (name==version --hash=sha256:...)")
     return pins
 
 
-def download_wheel(name: str, version: str) -> Path:
-    """The pure (``none-any``) wheel of ``name==version`` from PyPI, cached."""
-    folder = CACHE / "wheels"
-    cached = _cached_wheel(folder, name, version)
-    if cached:
-        return cached
-    process = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "--only-binary=:all:", "--python-version", PYTHON_VERSION, "--platform", "any",
-         "--dest", str(folder), f"{name}=={version}"],
-        capture_output=True, text=True,
-    )
-    cached = _cached_wheel(folder, name, version)
-    if process.returncode or cached is None:
-        raise BuildError(f"no pure wheel of {name}=={version} could be downloaded from PyPI:\n{_last_lines(process.stderr)}")
-    return cached
+def fetch_wheels(lock: dict) -> dict[str, dict]:
+    """Every wheel of the site, checked against its pin, in the cache: ``{name: lock entry}``.
+
+    ``lock`` is Pyodide's own lock file, for its entries' fields; the site's entries list only these wheels.
+    """
+    pins = read_pins()
+    entries = {}
+    for name, (version, sha256) in pins.items():
+        archive = fetch_pinned(name, version, sha256)
+        wheel = build_pure_wheel(archive) if name in BUILT_FROM_SOURCE else archive
+        entries[name] = lock_entry(name, version, wheel)
+    for wheel in kernel_wheels():
+        name = _normalized(wheel.name.split("-")[0])
+        entries[name] = lock_entry(name, wheel.name.split("-")[1], wheel)
+    for name, entry in entries.items():
+        missing = [dependency for dependency in entry["depends"] if dependency not in entries]
+        if missing:
+            raise BuildError(f"{name} depends on {', '.join(missing)}, which {_shown(PINS)} lacks: run tools/build_lite.py --pin")
+    return entries
 
 
-def _normalized(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+def fetch_pinned(name: str, version: str, sha256: str) -> Path:
+    """The pinned file of ``name==version`` from PyPI (a wheel, or the sdist of one built from source), cached."""
+    folder = CACHE / "wheels" if name not in BUILT_FROM_SOURCE else CACHE / "sdists"
+    for cached in _cached(folder, name, version):
+        if _sha256(cached) == sha256:
+            return cached
+    with tempfile.TemporaryDirectory(prefix="pins-") as scratch:
+        requirement = Path(scratch) / "requirement.txt"
+        requirement.write_text(f"{name}=={version} --hash=sha256:{sha256}\n", encoding="utf-8")
+        process = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
+             "--require-hashes", *_download_options(name), "--dest", scratch, "-r", str(requirement)],
+            capture_output=True, text=True,
+        )
+        found = [path for path in _cached(Path(scratch), name, version)]
+        if process.returncode or not found:
+            raise BuildError(f"{name}=={version} with the sha256 of {_shown(PINS)} could not be downloaded from PyPI:\n"
+                             f"{_last_lines(process.stderr)}")
+        folder.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy2(found[0], folder / found[0].name))
 
 
-def _cached_wheel(folder: Path, name: str, version: str) -> Path | None:
-    stem = re.sub(r"[-_.]+", "_", name).lower()
-    for wheel in folder.glob("*.whl"):
-        parts = wheel.name.split("-")
-        if parts[0].lower() == stem and parts[1] == version and wheel.name.endswith("-none-any.whl"):
-            return wheel
-    return None
+def _download_options(name: str) -> list[str]:
+    if name in BUILT_FROM_SOURCE:
+        return ["--no-binary=:all:"]
+    return ["--only-binary=:all:", "--python-version", PYTHON_VERSION, "--implementation", "cp", "--abi", "cp314",
+            "--abi", "abi3", "--abi", "none", "--platform", WASM_PLATFORM, "--platform", "any"]
 
 
-def build_pure_wheel(name: str, version: str) -> Path:
-    """A pure-Python wheel built from the sdist on PyPI, its optional C extension not built.
+def kernel_wheels() -> list[Path]:
+    """The kernel's own wheels, from jupyterlite-pyodide-kernel's extension, checked against its all.json."""
+    folder = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static" / "pypi"
+    index = json.loads((folder / "all.json").read_text(encoding="utf-8"))
+    wheels = []
+    for name in KERNEL_WHEELS:
+        releases = index[name]["releases"]
+        newest = max(releases, key=lambda version: [int(part) for part in version.split(".")])
+        release = releases[newest][0]
+        wheel = folder / release["filename"]
+        if _sha256(wheel) != release["digests"]["sha256"]:
+            raise BuildError(f"{wheel.name} differs from the sha256 in jupyterlite-pyodide-kernel's all.json")
+        wheels.append(wheel)
+    return wheels
+
+
+def lock_entry(name: str, version: str, wheel: Path) -> dict:
+    """Pyodide's lock entry of a wheel: its file, sha256, top-level imports and dependencies (from its metadata)."""
+    with zipfile.ZipFile(wheel) as archive:
+        files = archive.namelist()
+        metadata = archive.read(next(file for file in files if file.endswith(".dist-info/METADATA"))).decode("utf-8")
+    imports = sorted({file.split("/")[0].removesuffix(".py") for file in files
+                      if not file.split("/")[0].endswith((".dist-info", ".data")) and (file.endswith(".py") or "/" in file)})
+    return {
+        "name": name, "version": version, "file_name": wheel.name, "install_dir": "site", "sha256": _sha256(wheel),
+        "package_type": "package", "imports": imports, "depends": dependencies(metadata), "unvendored_tests": False,
+        "_source": str(wheel),
+    }
+
+
+def dependencies(metadata: str) -> list[str]:
+    """The normalized names a wheel's ``Requires-Dist`` lines ask for in Pyodide (no extras)."""
+    from packaging.requirements import Requirement
+
+    names = set()
+    for line in metadata.splitlines():
+        if line.startswith("Requires-Dist:"):
+            requirement = Requirement(line.split(":", 1)[1].strip())
+            if requirement.marker is None or requirement.marker.evaluate(MARKER_ENVIRONMENT):
+                names.add(_normalized(requirement.name))
+    return sorted(names)
+
+
+def build_pure_wheel(sdist: Path) -> Path:
+    """A pure-Python wheel built from an sdist, its optional C extension not built (cached).
 
     MarkupSafe's ``setup.py`` falls back to its pure-Python build when the C compiler fails;
     ``CC=false`` makes it fail.
     """
     folder = CACHE / "wheels"
-    cached = _cached_wheel(folder, name, version)
-    if cached:
+    name, version = sdist.name.removesuffix(".tar.gz").rsplit("-", 1)
+    for cached in _cached(folder, name, version):
         return cached
     with tempfile.TemporaryDirectory(prefix="sdist-") as scratch:
         environment = {**os.environ, "CC": "false", "LDSHARED": "false"}
         process = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-             "--no-binary=:all:", "--no-build-isolation", "--wheel-dir", scratch, f"{name}=={version}"],
+             "--no-build-isolation", "--wheel-dir", scratch, str(sdist)],
             capture_output=True, text=True, env=environment,
         )
-        built = [wheel for wheel in Path(scratch).glob("*.whl")]
+        built = list(Path(scratch).glob("*.whl"))
         if process.returncode or not built:
-            raise BuildError(f"building {name}=={version} from its source failed:\n{_last_lines(process.stderr)}")
+            raise BuildError(f"building {sdist.name} failed:\n{_last_lines(process.stderr)}")
         if not built[0].name.endswith("-none-any.whl"):
             raise BuildError(f"{built[0].name} is not a pure wheel; Pyodide cannot load it")
         folder.mkdir(parents=True, exist_ok=True)
@@ -319,10 +356,88 @@ def write_lock(pyodide: Path, wheels: dict[str, dict]) -> None:
     """Pyodide's lock file, listing only the site's wheels, which are copied beside it."""
     lock_path = pyodide / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text(encoding="utf-8"))
-    lock["packages"] = {name: wheels[name] for name in sorted(wheels)}
+    lock["packages"] = {}
+    for name in sorted(wheels):
+        entry = dict(wheels[name])
+        shutil.copy2(entry.pop("_source"), pyodide / entry["file_name"])
+        lock["packages"][name] = entry
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
-    for entry in wheels.values():
-        shutil.copy2(CACHE / "wheels" / entry["file_name"], pyodide / entry["file_name"])
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cached(folder: Path, name: str, version: str) -> list[Path]:
+    """The files of ``name==version`` in ``folder``: its wheels and its sdist."""
+    stem = _normalized(name)
+    found = []
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        parts = path.name.removesuffix(".tar.gz").rsplit("-", 1) if path.name.endswith(".tar.gz") else path.name.split("-")
+        if path.suffix in (".whl", ".gz") and _normalized(parts[0]) == stem and parts[1] == version:
+            found.append(path)
+    return found
+
+
+# --------------------------------------------------------------------------- pinning
+
+
+def pin(path: Path = PINS) -> None:
+    """Write the pins file: the closure of the site's roots, each at its version, with PyPI's sha256.
+
+    A version is requirements.txt's, else Pyodide's lock file's, else the one installed here (what
+    the notebooks' stored outputs were made with).
+    """
+    import importlib.metadata
+
+    learner = {_normalized(name): version for name, version in pinned_versions(REPOSITORY / "requirements.txt").items()}
+    with cache_held():
+        lock = json.loads(tarfile.open(fetch_pyodide()).extractfile("package/pyodide-lock.json").read())["packages"]
+        kernel = {_normalized(wheel.name.split("-")[0]) for wheel in kernel_wheels()}
+        roots = [*KERNEL_ROOTS, *TUTORIAL_ROOTS, *(name for names in BROWSER_PACKAGES.values() for name in names)]
+        pins: dict[str, tuple[str, str]] = {}
+        pending = [_normalized(name) for name in roots]
+        while pending:
+            name = pending.pop()
+            if name in pins or name in kernel:
+                continue
+            version = learner.get(name) or (lock[name]["version"] if name in lock else importlib.metadata.version(name))
+            archive = _download_unpinned(name, version)
+            wheel = build_pure_wheel(archive) if name in BUILT_FROM_SOURCE else archive
+            pins[name] = (version, _sha256(archive))
+            pending.extend(lock_entry(name, version, wheel)["depends"])
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")] if path.exists() else []
+    lines += [f"{name}=={version} --hash=sha256:{sha256}" for name, (version, sha256) in sorted(pins.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _download_unpinned(name: str, version: str) -> Path:
+    folder = CACHE / "wheels" if name not in BUILT_FROM_SOURCE else CACHE / "sdists"
+    cached = _cached(folder, name, version)
+    if cached:
+        return cached[0]
+    process = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
+         *_download_options(name), "--dest", str(folder), f"{name}=={version}"],
+        capture_output=True, text=True,
+    )
+    cached = _cached(folder, name, version)
+    if process.returncode or not cached:
+        raise BuildError(f"no file of {name}=={version} for Pyodide could be downloaded from PyPI:\n{_last_lines(process.stderr)}")
+    return cached[0]
+
+
+def pinned_versions(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        found = re.fullmatch(r"\s*([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)\s*", line)
+        if found:
+            pins[found.group(1).lower().replace("_", "-")] = found.group(2)
+    return pins
 
 
 # --------------------------------------------------------------------------- the site
@@ -387,8 +502,8 @@ def write_config(source: Path, output: Path) -> None:
             "litePluginSettings": {
                 KERNEL_PLUGIN: {
                     "disablePyPIFallback": True,
-                    # Loaded from the site's lock file while Pyodide starts, before the first cell.
-                    "loadPyodideOptions": {"packages": ["alembic", "ipywidgets"]},
+                    # Loaded from the site's lock file while Pyodide starts, all at once (PRELOADED).
+                    "loadPyodideOptions": {"packages": PRELOADED},
                 },
             },
         },

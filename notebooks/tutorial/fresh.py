@@ -14,6 +14,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+TUTORIAL = os.path.dirname(os.path.abspath(__file__))  # this package's folder
+
 
 def forget_project_modules(folder: Path) -> list[str]:
     """Drop from ``sys.modules`` every module whose file lies inside ``folder``, and every module of a package
@@ -23,9 +25,10 @@ def forget_project_modules(folder: Path) -> list[str]:
     :returns: the names of the modules dropped.
     """
     folder = folder.resolve()
-    # Resolving each of the kernel's ~1000 module paths is slow: skip the installed ones at once.
-    # (The library's folders are named too: in the browser's Pyodide, ``sys.prefix`` is ``/``.)
-    libraries = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(os.__file__)}
+    # Resolving each of the kernel's ~1000 module paths is slow: skip the installed ones and the tutorial's own
+    # at once. (The library's folders are named too: in the browser's Pyodide, ``sys.prefix`` is ``/``; and
+    # there each path resolved in the file browser's drive costs a request to the page.)
+    libraries = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(os.__file__), TUTORIAL}
     libraries.update(sysconfig.get_paths()[name] for name in ("stdlib", "platstdlib", "purelib", "platlib"))
     libraries = {"/" + prefix.lstrip("/") for prefix in libraries}  # Pyodide's sysconfig says //lib/...
     installed = tuple(os.path.join(prefix, "") for prefix in libraries if not folder.is_relative_to(prefix))
