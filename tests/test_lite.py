@@ -82,7 +82,7 @@ def test_the_left_out_notebooks_are_all_the_others_and_the_readme_says_why():
 
 def test_each_notebook_on_the_site_says_what_differs_and_links_only_to_notebooks_there():
     for name in build_lite.INCLUDED:
-        notebook = build_lite.for_the_browser(json.loads((REPOSITORY / "notebooks" / name).read_text(encoding="utf-8")))
+        notebook = build_lite.for_the_browser(json.loads((REPOSITORY / "notebooks" / name).read_text(encoding="utf-8")), name)
         assert notebook["cells"][1]["source"].startswith("> **In your browser.**"), name
         markdown = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
         linked = {match.group(2) for match in build_lite.NOTEBOOK_LINK.finditer(markdown)}

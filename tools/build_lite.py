@@ -457,8 +457,9 @@ BROWSER_NOTE = """\
 NOTEBOOK_LINK = re.compile(r"\[([^\]]+)\]\(([0-9][0-9]-[a-z0-9-]+\.ipynb)(#[^)]*)?\)")
 
 
-def for_the_browser(notebook: dict) -> dict:
-    """``notebook`` as the site holds it: the note on what differs after its title; no link to a notebook not on the site."""
+def for_the_browser(notebook: dict, name: str = "") -> dict:
+    """``notebook`` (the file ``name``) as the site holds it: the note on what differs after its title, then
+    the install of its own packages (``BROWSER_PACKAGES``) from the site; no link to a notebook not on the site."""
     left_out = ", ".join("the start page" if name.startswith("00") else name[:2] for name in sorted(LEFT_OUT))
 
     def unlink(match: re.Match) -> str:
@@ -470,8 +471,13 @@ def for_the_browser(notebook: dict) -> dict:
             source = "".join(cell["source"])
             cell = {**cell, "source": NOTEBOOK_LINK.sub(unlink, source)}
         cells.append(cell)
-    note = {"cell_type": "markdown", "id": "in-your-browser", "metadata": {}, "source": BROWSER_NOTE.format(left_out=left_out)}
-    return {**notebook, "cells": [*cells[:1], note, *cells[1:]]}
+    added = [{"cell_type": "markdown", "id": "in-your-browser", "metadata": {}, "source": BROWSER_NOTE.format(left_out=left_out)}]
+    if BROWSER_PACKAGES.get(name):
+        added.append({
+            "cell_type": "code", "id": "browser-packages", "metadata": {}, "execution_count": None, "outputs": [],
+            "source": f"# What this notebook needs besides Alembic, installed from this site\n%pip install {' '.join(BROWSER_PACKAGES[name])}",
+        })
+    return {**notebook, "cells": [*cells[:1], *added, *cells[1:]]}
 
 
 def copy_contents(target: Path) -> None:
@@ -479,7 +485,7 @@ def copy_contents(target: Path) -> None:
     target.mkdir(parents=True)
     for name in INCLUDED:
         notebook = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
-        (target / name).write_text(json.dumps(for_the_browser(notebook), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        (target / name).write_text(json.dumps(for_the_browser(notebook, name), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "devtools")  # the tools' own
     for folder in ("tutorial", "solutions"):
         shutil.copytree(NOTEBOOKS / folder, target / folder, ignore=ignore)
