@@ -16,8 +16,10 @@ loads nothing from outside its own folder:
   no pure wheel on PyPI, is built from its source without its C speedups;
 - Pyodide's lock file is rewritten to list only those wheels (with their own sha256),
   so nothing is fetched from Pyodide's CDN, and the kernel's fallback to PyPI is off;
-- the notebooks that work in the browser (``INCLUDED``), the helper package
-  ``tutorial/`` and the exercises' ``solutions/`` are the site's files.
+- the notebooks that work in the browser (``INCLUDED``) and the exercises' ``solutions/``
+  are the site's files; the helper package ``tutorial/`` is a wheel of the lock, loaded at start;
+- every wheel and the standard library carry their bytecode, compiled by Pyodide under Node.js
+  (``lite/compile_bytecode.py``), so that nothing is compiled when the page starts Python.
 
 Downloads are kept in ``build/lite-cache/``; a missing package, a changed pin or a
 wrong checksum stops the build with a message saying which and what to do.
@@ -93,7 +95,8 @@ PYTHON_VERSION = "3.14"  # Pyodide 314's
 # Every wheel of the site is pinned, with PyPI's sha256, in lite/wheels.txt (``--pin`` writes it). Its roots:
 # what the kernel loads at start (its own packages come with jupyterlite-pyodide-kernel, KERNEL_WHEELS), the
 # tutorial's packages, and each included notebook's own (BROWSER_PACKAGES, installed by its first cell).
-PINS = REPOSITORY / "lite" / "wheels.txt"
+LITE = REPOSITORY / "lite"  # the browser version's own files: its pins, its bytecode step
+PINS = LITE / "wheels.txt"
 KERNEL_ROOTS = ("micropip", "ipython", "jedi", "typing-extensions")
 TUTORIAL_ROOTS = ("alembic", "sqlalchemy", "ipywidgets")
 BUILT_FROM_SOURCE = {"markupsafe"}  # PyPI has no pure wheel of it: built from its pinned sdist, without C speedups
@@ -101,7 +104,10 @@ BUILT_FROM_SOURCE = {"markupsafe"}  # PyPI has no pure wheel of it: built from i
 KERNEL_WHEELS = ("piplite", "pyodide-kernel", "ipykernel", "widgetsnbextension")
 # Loaded while Pyodide starts, all at once from the lock file: the kernel skips its own one-by-one installs
 # of the packages named here (its worker's ``preloaded`` list), and the first cell finds Alembic there.
-PRELOADED = ["micropip", "piplite", "pyodide-kernel", "ipykernel", "comm", "jedi", "ipython", "alembic", "ipywidgets"]
+PRELOADED = ["micropip", "piplite", "pyodide-kernel", "ipykernel", "comm", "jedi", "ipython", "alembic", "ipywidgets", "tutorial"]
+# The helper package, as a wheel of its own (tutorial_wheel): its name and version.
+TUTORIAL_WHEEL = ("tutorial", "1.0.0")
+NOT_SHIPPED = ("__pycache__", "*.pyc", ".ipynb_checkpoints")
 # What a notebook needs beyond the start set: its first cell on the site installs it from the site (%pip install).
 BROWSER_PACKAGES: dict[str, list[str]] = {}
 # Pyodide 314's platform, for pip download and for the environment markers of the wheels' dependencies.
@@ -158,6 +164,12 @@ def build(output: Path) -> Path:
         with cache_held():
             unpack_pyodide(fetch_pyodide(), pyodide)
             wheels = fetch_wheels(json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8")))
+            stdlib = pyodide / "python_stdlib.zip"
+            compiled = with_bytecode([stdlib, *(Path(entry["_source"]) for entry in wheels.values())], pyodide)
+        shutil.copy2(compiled[stdlib], stdlib)
+        for entry in wheels.values():
+            entry["_source"] = str(compiled[Path(entry["_source"])])
+            entry["sha256"] = _sha256(Path(entry["_source"]))
         write_lock(pyodide, wheels)
         copy_contents(source / "contents")
         write_config(source, output)
@@ -244,7 +256,7 @@ def fetch_wheels(lock: dict) -> dict[str, dict]:
         archive = fetch_pinned(name, version, sha256)
         wheel = build_pure_wheel(archive) if name in BUILT_FROM_SOURCE else archive
         entries[name] = lock_entry(name, version, wheel)
-    for wheel in kernel_wheels():
+    for wheel in [*kernel_wheels(), tutorial_wheel(CACHE / "tutorial")]:
         name = _normalized(wheel.name.split("-")[0])
         entries[name] = lock_entry(name, wheel.name.split("-")[1], wheel)
     for name, entry in entries.items():
@@ -350,6 +362,31 @@ def build_pure_wheel(sdist: Path) -> Path:
             raise BuildError(f"{built[0].name} is not a pure wheel; Pyodide cannot load it")
         folder.mkdir(parents=True, exist_ok=True)
         return Path(shutil.copy2(built[0], folder / built[0].name))
+
+
+def with_bytecode(files: list[Path], pyodide: Path) -> dict[Path, Path]:
+    """Each wheel or zip of ``files`` with its modules' bytecode added (``lite/compile_bytecode.py``), cached.
+
+    Pyodide compiles every module it imports from source, on every start, and writes no bytecode;
+    Python 3.14's bytecode can only be made by a Python 3.14, so Pyodide itself makes it, under Node.js
+    (``lite/run_in_pyodide.mjs``), from the pristine Pyodide folder ``pyodide``.
+    """
+    folder = CACHE / "bytecode"
+    compiled = {file: folder / f"{_sha256(file)[:16]}-{file.name}" for file in files}
+    missing = [file for file, target in compiled.items() if not target.exists()]
+    if missing:
+        if shutil.which("node") is None:
+            raise BuildError("Node.js is not installed (Debian: `apt-get install -y nodejs`): it compiles the site's bytecode")
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="bytecode-", dir=folder) as scratch:
+            for file in missing:
+                shutil.copy2(file, Path(scratch) / file.name)
+            run(["node", str(LITE / "run_in_pyodide.mjs"), str(pyodide), scratch, str(LITE / "compile_bytecode.py"),
+                 *(f"/work/{file.name}" for file in missing)], cwd=REPOSITORY)
+            for file in missing:
+                os.replace(Path(scratch) / file.name, compiled[file])
+                compiled[file].chmod(0o644)
+    return compiled
 
 
 def write_lock(pyodide: Path, wheels: dict[str, dict]) -> None:
@@ -481,14 +518,43 @@ def for_the_browser(notebook: dict, name: str = "") -> dict:
 
 
 def copy_contents(target: Path) -> None:
-    """The included notebooks, the helper package and the solutions: the files a learner sees."""
+    """The included notebooks and the solutions: the files a learner sees."""
     target.mkdir(parents=True)
     for name in INCLUDED:
         notebook = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
         (target / name).write_text(json.dumps(for_the_browser(notebook, name), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "devtools")  # the tools' own
-    for folder in ("tutorial", "solutions"):
-        shutil.copytree(NOTEBOOKS / folder, target / folder, ignore=ignore)
+    shutil.copytree(NOTEBOOKS / "solutions", target / "solutions", ignore=shutil.ignore_patterns(*NOT_SHIPPED))
+
+
+def tutorial_wheel(folder: Path) -> Path:
+    """The helper package ``tutorial`` as a wheel in ``folder``, loaded with the kernel (``PRELOADED``).
+
+    Not in the file browser's drive: every file read there is a request to the page, and its
+    modules would be compiled on every start; a wheel is unpacked into the kernel's memory, with
+    its bytecode. Its bytes depend only on the package's files (same dates, same order), so that
+    its bytecode is made once.
+    """
+    name, version = TUTORIAL_WHEEL
+    distribution = f"{name.replace('-', '_')}-{version}"
+    files = {}
+    for path in sorted((NOTEBOOKS / "tutorial").rglob("*")):
+        relative = path.relative_to(NOTEBOOKS)
+        if path.is_file() and not any(part in ("devtools", "__pycache__") for part in relative.parts) and path.suffix != ".pyc":
+            files[relative.as_posix()] = path.read_bytes()
+    files[f"{distribution}.dist-info/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    files[f"{distribution}.dist-info/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: tools/build_lite.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = "".join(f"{path},sha256={_record_hash(data)},{len(data)}\n" for path, data in files.items())
+    files[f"{distribution}.dist-info/RECORD"] = (record + f"{distribution}.dist-info/RECORD,,\n").encode()
+    wheel = folder / f"{distribution}-py3-none-any.whl"
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in files.items():
+            archive.writestr(zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return wheel
+
+
+def _record_hash(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def write_config(source: Path, output: Path) -> None:
@@ -538,9 +604,10 @@ def check_site(output: Path) -> None:
     for name in INCLUDED:
         if not (output / "files" / name).exists():
             raise BuildError(f"the site lacks {name}")
-    for name in ("tutorial/__init__.py", "solutions/README.md"):
-        if not (output / "files" / name).exists():
-            raise BuildError(f"the site lacks {name}")
+    if not (output / "files" / "solutions" / "README.md").exists():
+        raise BuildError("the site lacks solutions/README.md")
+    if TUTORIAL_WHEEL[0] not in lock["packages"]:
+        raise BuildError("the site's lock file lacks the helper package's wheel")
     with zipfile.ZipFile(next(pyodide.glob("alembic-*.whl"))) as wheel:
         wheel.testzip()
 

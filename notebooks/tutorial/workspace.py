@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import inbrowser
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent
+# The notebooks' folder: in the browser, the file browser's drive (this package is installed in the kernel there).
+NOTEBOOKS = Path("/drive") if inbrowser.IN_BROWSER else Path(__file__).resolve().parent.parent
 BACKUPS = ".backups"
 
 
