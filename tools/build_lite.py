@@ -91,6 +91,8 @@ PYODIDE_VERSION = "314.0.6"
 PYODIDE_INTEGRITY = "sha512-BKDTJyIqFxC4BExLqeRS3f5xvXZIjOt8C3zGLN/Cc7tFxSwvKVhVkchQQ2AGLOtR4YrVOIFxbV8poyDOOmWwxQ=="
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 PYTHON_VERSION = "3.14"  # Pyodide 314's
+# The kernel loads Pyodide through this module of the site, which says what it loads (the progress line).
+PYODIDE_URL = "./static/pyodide/pyodide-with-progress.mjs"
 
 # Every wheel of the site is pinned, with PyPI's sha256, in lite/wheels.txt (``--pin`` writes it). Its roots:
 # what the kernel loads at start (its own packages come with jupyterlite-pyodide-kernel, KERNEL_WHEELS), the
@@ -102,9 +104,15 @@ TUTORIAL_ROOTS = ("alembic", "sqlalchemy", "ipywidgets")
 BUILT_FROM_SOURCE = {"markupsafe"}  # PyPI has no pure wheel of it: built from its pinned sdist, without C speedups
 # The wheels jupyterlite-pyodide-kernel ships in its extension's pypi/ folder (checked against its all.json).
 KERNEL_WHEELS = ("piplite", "pyodide-kernel", "ipykernel", "widgetsnbextension")
-# Loaded while Pyodide starts, all at once from the lock file: the kernel skips its own one-by-one installs
-# of the packages named here (its worker's ``preloaded`` list), and the first cell finds Alembic there.
-PRELOADED = ["micropip", "piplite", "pyodide-kernel", "ipykernel", "comm", "jedi", "ipython", "alembic", "ipywidgets", "tutorial"]
+# Loaded while Pyodide starts, from the lock file, in two steps that the page's progress line names
+# (lite/pyodide-with-progress.mjs): the kernel skips its own one-by-one installs of the packages named
+# here (its worker's ``preloaded`` list), and the first cell finds Alembic and the helpers there.
+START_STEPS = [
+    {"text": "Loading the kernel's packages (IPython, micropip)",
+     "packages": ["micropip", "piplite", "pyodide-kernel", "ipykernel", "comm", "jedi", "ipython"]},
+    {"text": "Loading Alembic, SQLAlchemy and the tutorial's helpers", "packages": ["alembic", "ipywidgets", "tutorial"]},
+]
+PRELOADED = [name for step in START_STEPS for name in step["packages"]]
 # The helper package, as a wheel of its own (tutorial_wheel): its name and version.
 TUTORIAL_WHEEL = ("tutorial", "1.0.0")
 NOT_SHIPPED = ("__pycache__", "*.pyc", ".ipynb_checkpoints")
@@ -171,11 +179,13 @@ def build(output: Path) -> Path:
             entry["_source"] = str(compiled[Path(entry["_source"])])
             entry["sha256"] = _sha256(Path(entry["_source"]))
         write_lock(pyodide, wheels)
+        shutil.copy2(LITE / "pyodide-with-progress.mjs", pyodide)
         copy_contents(source / "contents")
         write_config(source, output)
         if output.exists():
             shutil.rmtree(output)
         run([str(Path(sys.executable).parent / "jupyter-lite"), "build", "--lite-dir", str(source)], cwd=source)
+    add_progress_line(output)
     check_site(output)
     return output
 
@@ -557,6 +567,22 @@ def _record_hash(data: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
+def add_progress_line(output: Path) -> None:
+    """The page's progress line (``lite/progress.js``), loaded by JupyterLab's page before anything else, and
+    the kernel's Pyodide through the module that says what it loads (``jupyter lite build`` sets pyodide.mjs)."""
+    path = output / "jupyter-lite.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = PYODIDE_URL
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    shutil.copy2(LITE / "progress.js", output / "progress.js")
+    page = output / "lab" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    anchor = '<script id="jupyter-config-data"'
+    if anchor not in html:
+        raise BuildError(f"{_shown(page)} has no {anchor}>: where does the progress line go in this JupyterLite?")
+    page.write_text(html.replace(anchor, '<script src="../progress.js"></script>\n    ' + anchor, 1), encoding="utf-8")
+
+
 def write_config(source: Path, output: Path) -> None:
     build_config = {
         "LiteBuildConfig": {
@@ -575,7 +601,7 @@ def write_config(source: Path, output: Path) -> None:
                 KERNEL_PLUGIN: {
                     "disablePyPIFallback": True,
                     # Loaded from the site's lock file while Pyodide starts, all at once (PRELOADED).
-                    "loadPyodideOptions": {"packages": PRELOADED},
+                    "loadPyodideOptions": {"packages": PRELOADED, "tutorialSteps": START_STEPS},
                 },
             },
         },
@@ -589,7 +615,7 @@ def check_site(output: Path) -> None:
     """The built site loads Pyodide and every wheel from its own folder, and never from PyPI."""
     config = json.loads((output / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
     kernel = config["litePluginSettings"][KERNEL_PLUGIN]
-    if kernel.get("pyodideUrl") != "./static/pyodide/pyodide.mjs":
+    if kernel.get("pyodideUrl") != PYODIDE_URL:
         raise BuildError(f"the site would load Pyodide from {kernel.get('pyodideUrl')!r}, not its own folder")
     if kernel.get("disablePyPIFallback") is not True:
         raise BuildError("the site's kernel could fall back to PyPI")

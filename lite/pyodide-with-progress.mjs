@@ -1,0 +1,53 @@
+// Pyodide's loadPyodide, saying what it is loading (make lite): the site's kernel loads this module
+// instead of pyodide.mjs (its pyodideUrl setting). Each step is announced on the BroadcastChannel
+// "tutorial-progress", which the page's progress line (progress.js) shows, with the time it began:
+//   python    Python itself starts (Pyodide's WebAssembly and standard library);
+//   packages  one group of packages of the lock file is loaded ("steps" below), for each group;
+//   kernel    the kernel starts (it imports piplite and pyodide_kernel, which imports IPython);
+//   ready     the kernel can run a cell; or failed, with the error.
+// The kernel passes its loadPyodideOptions through; "tutorialSteps" there (the site's settings) lists
+// the groups of packages in order, [{"text": "...", "packages": [...]}]: loading them one group after
+// the other lets the page (and make benchmark) tell how long each took.
+import { loadPyodide as loadPyodideItself } from "./pyodide.mjs";
+
+const channel = new BroadcastChannel("tutorial-progress");
+const say = (step, text) => channel.postMessage({ step, text, at: performance.timeOrigin + performance.now() });
+
+export async function loadPyodide(options) {
+  const { tutorialSteps = [], packages = [], ...rest } = options;
+  try {
+    say("python", "Starting Python in your browser (Pyodide)");
+    const pyodide = await loadPyodideItself({ ...rest, packages: [] });
+    for (const { text, packages: group } of tutorialSteps) {
+      say("packages", text);
+      await pyodide.loadPackage(group, { messageCallback: () => {} });
+    }
+    const others = packages.filter((name) => !tutorialSteps.some((step) => step.packages.includes(name)));
+    if (others.length) await pyodide.loadPackage(others, { messageCallback: () => {} });
+    say("kernel", "Starting the kernel (IPython)");
+    watchTheKernelStart(pyodide);
+    return pyodide;
+  } catch (error) {
+    say("failed", `Python could not start: ${error.message}`);
+    throw error;
+  }
+}
+
+// The kernel's last step of its start is the Python code that imports pyodide_kernel: when it ends, the kernel is ready.
+function watchTheKernelStart(pyodide) {
+  const runPythonAsync = pyodide.runPythonAsync.bind(pyodide);
+  pyodide.runPythonAsync = async (code, ...more) => {
+    const last = String(code).includes("import pyodide_kernel");
+    try {
+      const result = await runPythonAsync(code, ...more);
+      if (last) {
+        pyodide.runPythonAsync = runPythonAsync;
+        say("ready", "Python is ready");
+      }
+      return result;
+    } catch (error) {
+      say("failed", `The kernel could not start: ${error.message}`);
+      throw error;
+    }
+  };
+}
