@@ -21,10 +21,15 @@ tests skip, unless ``TUTORIAL_REQUIRE_BROWSER=1`` (as in CI), which makes them f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
+import tarfile
 import time
+import urllib.parse
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -116,7 +121,59 @@ def test_the_site_loads_everything_from_its_own_folder(site):
     assert all((site / "static" / "pyodide" / entry["file_name"]).is_file() for entry in lock["packages"].values())
     settings = json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
     kernel = settings["litePluginSettings"][build_lite.KERNEL_PLUGIN]
-    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs" and kernel["disablePyPIFallback"] is True
+    assert kernel["pyodideUrl"] == build_lite.PYODIDE_URL and kernel["disablePyPIFallback"] is True
+    assert kernel["loadPyodideOptions"]["packages"] == build_lite.PRELOADED
+
+
+def test_the_site_holds_the_pinned_files_with_their_bytecode_added(site):
+    """Every file Python loads is the one pinned (PyPI's sha256, npm's integrity), plus bytecode and nothing else."""
+    pyodide = site / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
+    pins = build_lite.read_pins()
+    kernel = {build_lite._normalized(wheel.name.split("-")[0]): wheel for wheel in build_lite.kernel_wheels()}
+    assert set(lock) == set(pins) | set(kernel) | {build_lite.TUTORIAL_WHEEL[0]}
+    for name, entry in lock.items():
+        shipped = pyodide / entry["file_name"]
+        assert hashlib.sha256(shipped.read_bytes()).hexdigest() == entry["sha256"], f"{shipped.name} differs from the lock"
+        if name in pins:
+            pinned = build_lite.fetch_pinned(name, *pins[name])  # checked against the pin's sha256
+            original = build_lite.build_pure_wheel(pinned) if name in build_lite.BUILT_FROM_SOURCE else pinned
+        else:
+            original = kernel.get(name) or build_lite.tutorial_wheel(site.parent / "helpers")
+        assert only_bytecode_added(original, shipped, r"(.+/)?__pycache__/[^/]+\.cpython-314\.pyc") == [], shipped.name
+    with tarfile.open(build_lite.fetch_pyodide()) as npm:  # checked against npm's integrity
+        for name in build_lite.PYODIDE_FILES:
+            original = site.parent / name
+            original.write_bytes(npm.extractfile(f"package/{name}").read())
+            if name == "python_stdlib.zip":
+                assert only_bytecode_added(original, pyodide / name, r".+\.pyc") == []
+            elif name != "pyodide-lock.json":
+                assert original.read_bytes() == (pyodide / name).read_bytes(), f"{name} differs from npm's"
+
+
+def only_bytecode_added(original: Path, shipped: Path, bytecode: str) -> list[str]:
+    """What ``shipped`` holds beyond ``original``'s members, unchanged, and their bytecode (``bytecode``, a pattern)."""
+    with zipfile.ZipFile(original) as before, zipfile.ZipFile(shipped) as after:
+        old = {name: before.read(name) for name in before.namelist()}
+        new = {name: after.read(name) for name in after.namelist()}
+    problems = [f"{name} is missing" for name in old if name not in new]
+    problems += [f"{name} changed" for name in old if name in new and old[name] != new[name] and not name.endswith(".dist-info/RECORD")]
+    problems += [f"{name} was added" for name in new if name not in old and not re.fullmatch(bytecode, name)]
+    return problems
+
+
+def test_a_cold_start_says_what_is_loading(page):
+    """The first notebook's kernel starts in a fresh browser: the progress line names each step; the phases are printed."""
+    start = lite.start_notebook(page, build_lite.INCLUDED[0])
+    for what, seconds in start["phases"]:
+        print(f"cold start: {what:<60} {seconds:5.1f} s")
+    print(f"cold start: the page, then the kernel ready: {page.load_seconds:.1f} s + {start['seconds']:.1f} s")
+    texts = [step["text"] for step in build_lite.START_STEPS]
+    assert start["steps"] == ["Starting Python in your browser (Pyodide)", *texts, "Starting the kernel (IPython)", "Python is ready"]
+    assert len(start["phases"]) == len(lite.START_PHASES)
+    line = page.locator("#tutorial-progress")
+    assert line.text_content() == "Python is ready" and line.get_attribute("role") == "status"
+    line.wait_for(state="hidden", timeout=10_000)
 
 
 @pytest.mark.parametrize("name", build_lite.INCLUDED, ids=[Path(name).stem for name in build_lite.INCLUDED])
@@ -152,3 +209,17 @@ def test_notebook_in_the_browser(name: str, page, site):
     if problems:
         print(f"{name}: FAILED:", *problems, sep="\n- ")
         pytest.fail(f"{name} in the browser:\n- " + "\n- ".join(problems), pytrace=False)
+
+
+def test_nothing_was_fetched_that_the_build_did_not_put_there(page, site):
+    """Every request of the page and of its kernel (after the notebooks above) was answered from the site's files,
+    or by JupyterLite's own service worker (its ``api/`` and the file browser's ``drive``)."""
+    problems = []
+    for url, status in page.answered:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
+        if url.startswith(("data:", "blob:")) or path.startswith("api/") or path.endswith("/drive") or path == "api":
+            continue
+        file = site / (path or "index.html")
+        if not (file.is_file() or (file / "index.html").is_file()) or not (isinstance(status, int) and status < 400):
+            problems.append(f"{url}: {status}")
+    assert problems == [], "requests the site's files did not answer:\n" + "\n".join(problems[:20])

@@ -125,6 +125,9 @@ MARKER_ENVIRONMENT = {
     "platform_system": "Emscripten", "platform_machine": "wasm32", "os_name": "posix", "implementation_name": "cpython",
     "platform_python_implementation": "CPython", "extra": "",
 }
+# JupyterLab extensions of the full install that talk to a Jupyter server, which the browser version has not:
+# jupyter-server-proxy (notebook 04's app through JupyterLab) would ask it for its servers, and get a 404.
+SERVER_EXTENSIONS = ["@jupyterhub/jupyter-server-proxy"]
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 # JupyterLab settings of the site: no news or update checks (they would leave the site); a notebook
 # starts the Pyodide kernel without asking which (the notebooks name CPython's); every cell is kept
@@ -185,7 +188,7 @@ def build(output: Path) -> Path:
         if output.exists():
             shutil.rmtree(output)
         run([str(Path(sys.executable).parent / "jupyter-lite"), "build", "--lite-dir", str(source)], cwd=source)
-    add_progress_line(output)
+    finish_site(output)
     check_site(output)
     return output
 
@@ -567,12 +570,18 @@ def _record_hash(data: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
-def add_progress_line(output: Path) -> None:
-    """The page's progress line (``lite/progress.js``), loaded by JupyterLab's page before anything else, and
-    the kernel's Pyodide through the module that says what it loads (``jupyter lite build`` sets pyodide.mjs)."""
+def finish_site(output: Path) -> None:
+    """What ``jupyter lite build`` cannot be told: the kernel's Pyodide loaded through the module that says what
+    it loads (the build sets pyodide.mjs), the page's progress line (``lite/progress.js``), loaded by
+    JupyterLab's page before anything else, and no extension that needs a Jupyter server."""
     path = output / "jupyter-lite.json"
     config = json.loads(path.read_text(encoding="utf-8"))
-    config["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = PYODIDE_URL
+    settings = config["jupyter-config-data"]
+    settings["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = PYODIDE_URL
+    settings["federated_extensions"] = [extension for extension in settings["federated_extensions"]
+                                        if extension["name"] not in SERVER_EXTENSIONS]
+    for name in SERVER_EXTENSIONS:
+        shutil.rmtree(output / "extensions" / name, ignore_errors=True)
     path.write_text(json.dumps(config, indent=2), encoding="utf-8")
     shutil.copy2(LITE / "progress.js", output / "progress.js")
     page = output / "lab" / "index.html"

@@ -40,10 +40,12 @@ def expose_app(site: Path) -> None:
 
 
 @contextlib.contextmanager
-def site_page(url: str):
-    """One page of a fresh headless Chromium, JupyterLite loaded; ``page.outside`` lists refused requests.
+def site_page(url: str, address: str | None = None):
+    """One page of a fresh headless Chromium, JupyterLite loaded; ``page.outside`` lists refused requests,
+    ``page.answered`` every request of the page and its workers, as ``(url, status or failure)``.
 
-    ``page.load_seconds`` is the time JupyterLite's page took to load (before any kernel).
+    ``page.load_seconds`` is the time JupyterLite's page took to load (before any kernel). ``address`` is the
+    page opened first (by default the site's own, ``url/``; a JupyterLab server's, with its token).
     """
     from playwright.sync_api import sync_playwright
 
@@ -75,18 +77,27 @@ def site_page(url: str):
 
             context.route("**/*", refuse_outside)
             context.on("request", record)
+            answered: list[tuple[str, int | str]] = []
+            context.on("response", lambda response: answered.append((response.url, response.status)))
+            context.on("requestfailed", lambda request: answered.append((request.url, request.failure or "failed")))
             page = context.pages[0] if context.pages else context.new_page()
             page.outside = outside
+            page.answered = answered
             page.errors = []
             page.on("pageerror", lambda error: page.errors.append(str(error)))
-            started = time.monotonic()
-            page.goto(f"{url}/", timeout=60_000)  # the address the README gives; it leads to JupyterLab
-            page.wait_for_function("() => !!(window.jupyterapp && window.jupyterapp.shell)", timeout=60_000, polling=250)
-            page.evaluate("() => window.jupyterapp.restored")
-            page.load_seconds = time.monotonic() - started
+            page.load_seconds = load(page, address or f"{url}/")  # the address the README gives; it leads to JupyterLab
             yield page
         finally:
             context.close()
+
+
+def load(page, address: str) -> float:
+    """Open ``address`` in ``page`` and wait until JupyterLab (or JupyterLite) is restored; return the seconds it took."""
+    started = time.monotonic()
+    page.goto(address, timeout=60_000)
+    page.wait_for_function("() => !!(window.jupyterapp && window.jupyterapp.shell)", timeout=60_000, polling=100)
+    page.evaluate("() => window.jupyterapp.restored")
+    return time.monotonic() - started
 
 
 def open_notebook(page, name: str) -> dict:
@@ -131,6 +142,55 @@ def open_notebook(page, name: str) -> dict:
     )
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
     return {**kernel, "seconds": time.monotonic() - started}
+
+
+# A kernel's start, between the steps that the site's progress line shows (lite/pyodide-with-progress.mjs): the
+# phases of a cold start that tests/test_lite.py and make benchmark print, each ending at the next step.
+START_STEPS = ["opened", "python", "packages", "packages", "kernel", "ready", "idle"]
+START_PHASES = [
+    "the notebook opened, its kernel's worker started",
+    "Python started (Pyodide: WebAssembly, standard library)",
+    "the kernel's packages loaded (IPython, micropip)",
+    "Alembic, SQLAlchemy and the helpers loaded",
+    "the kernel started (piplite, pyodide_kernel)",
+    "JupyterLab saw the kernel idle",
+]
+
+
+def start_notebook(page, name: str) -> dict:
+    """Open ``name`` as :func:`open_notebook` does, and time its kernel's start from the progress line's steps.
+
+    Returns :func:`open_notebook`'s dict with ``"phases"``, ``[(what, seconds)]`` (empty unless a kernel
+    started, with every step), and ``"steps"``, the texts the progress line showed.
+    """
+    opened = page.evaluate("() => { window.tutorialProgress = []; return performance.now() / 1000; }")
+    kernel = open_notebook(page, name)
+    idle = page.evaluate("() => performance.now() / 1000")
+    steps = page.evaluate("() => window.tutorialProgress")
+    marks = [("opened", opened), *((step["step"], step["seconds"]) for step in steps), ("idle", idle)]
+    phases = []
+    if [step for step, _ in marks] == START_STEPS:
+        phases = [(what, marks[index + 1][1] - marks[index][1]) for index, what in enumerate(START_PHASES)]
+    return {**kernel, "phases": phases, "steps": [step["text"] for step in steps]}
+
+
+def run_first_code_cell(page, timeout: float = 120) -> float:
+    """Run the open notebook's first code cell (Run > Run Selected Cell) and return the seconds until it shows its count."""
+    started = time.monotonic()
+    page.evaluate("""() => {
+        const notebook = window.jupyterapp.shell.currentWidget.content;
+        notebook.activeCellIndex = notebook.widgets.findIndex(cell => cell.model.type === 'code');
+        window.jupyterapp.commands.execute('notebook:run-cell');
+    }""")
+    page.wait_for_function(
+        """() => {
+            const cell = window.jupyterapp.shell.currentWidget.content.widgets.find(cell => cell.model.type === 'code');
+            return /\\d/.test(cell.node.querySelector('.jp-InputArea-prompt').textContent);
+        }""",
+        timeout=timeout * 1000,
+        polling=50,
+    )
+    return time.monotonic() - started
 
 
 def clear_outputs(page, timeout: float = 30) -> None:
