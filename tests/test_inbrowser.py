@@ -102,11 +102,11 @@ def test_a_file_shown_in_the_browser_has_no_link_to_a_file_the_file_browser_lack
     assert "href" not in shown and "workspace/03-change-a-model/alembic.ini" in shown and "download_project" in shown
 
 
-def test_pytest_in_a_terminal_cell_says_the_browser_cannot_start_it(monkeypatch, tmp_path):
+def test_a_program_run_in_a_new_process_says_the_browser_cannot_start_it(monkeypatch, tmp_path):
     monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
     with pytest.raises(terminal.CommandFailed) as failure:
-        terminal.run("pytest -q", tmp_path, echo=False)
-    assert "`pytest -q` cannot run in the browser" in failure.value.message
+        terminal.run("ruff check .", tmp_path, echo=False)
+    assert "`ruff check .` cannot run in the browser" in failure.value.message
     assert "cannot start a new process" in failure.value.message
 
 

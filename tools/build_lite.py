@@ -103,7 +103,9 @@ KERNEL_WHEELS = ("piplite", "pyodide-kernel", "ipykernel", "widgetsnbextension")
 # of the packages named here (its worker's ``preloaded`` list), and the first cell finds Alembic there.
 PRELOADED = ["micropip", "piplite", "pyodide-kernel", "ipykernel", "comm", "jedi", "ipython", "alembic", "ipywidgets"]
 # What a notebook needs beyond the start set: its first cell on the site installs it from the site (%pip install).
-BROWSER_PACKAGES: dict[str, list[str]] = {}
+BROWSER_PACKAGES: dict[str, list[str]] = {
+    "15-test-your-migrations.ipynb": ["pytest", "pytest-alembic"],
+}
 # Pyodide 314's platform, for pip download and for the environment markers of the wheels' dependencies.
 WASM_PLATFORM = "pyemscripten_2026_0_wasm32"
 MARKER_ENVIRONMENT = {
