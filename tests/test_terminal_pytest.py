@@ -139,3 +139,10 @@ def test_pytest_alembic_loads_from_its_entry_point_and_migrates_an_empty_databas
     output = terminal.pytest_in_kernel(["-vv", "--color=no", "--tb=no"], project.folder).output
     assert "FAILED tests/test_migrations.py::test_model_definitions_match_ddl" in output
     assert "op.add_column('bills', sa.Column('due_date', sa.DateTime(), nullable=True))" in output
+
+
+def test_without_pytest_installed_the_cell_says_to_run_the_install_cell(in_the_browser, shop, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pytest", None)  # what `import pytest` finds when pytest is not installed
+    with pytest.raises(terminal.CommandFailed) as failure:
+        terminal.run("pytest -q", shop, echo=False)
+    assert failure.value.message.startswith("pytest is not installed in this page: run the notebook's `%pip install` cell")

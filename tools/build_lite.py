@@ -461,8 +461,8 @@ LEFT_OUT_LINE = """\
 START_PAGE = "00-start-here.ipynb"
 START_PAGE_LINES = """\
 > - **On this site:** notebooks {included}. **Not here**, for the full install (named without a link below):
-{reasons}> - **Nothing is installed here**: the environment check below says what runs here instead. And each
->   notebook's project lives in the memory of that notebook's own kernel, out of *My progress*'s reach.
+{reasons}> - **Nothing is installed here**: the environment check below says what runs here instead. *My progress*
+>   cannot see your exercises: each notebook's project lives in the memory of that notebook's own kernel.
 """
 # Lines of the note for one notebook, where its text says otherwise than what holds in the browser.
 BROWSER_NOTE_LINES = {

@@ -194,6 +194,12 @@ def _run_in_new_process(command: str, argv: list[str], folder: Path):
 
 
 def _run_pytest_in_kernel(command: str, argv: list[str], folder: Path):
+    try:
+        import pytest  # noqa: F401
+    except ImportError:
+        return Result(command, "", 1), CommandFailed(command, (
+            "pytest is not installed in this page: run the notebook's `%pip install` cell, below its title, first."
+        ))
     result = pytest_in_kernel(argv[1:], folder, command)
     return result, CommandFailed(command, f"exit status {result.status}") if result.status else None
 
@@ -201,12 +207,12 @@ def _run_pytest_in_kernel(command: str, argv: list[str], folder: Path):
 def pytest_in_kernel(arguments: list[str], folder: Path, command: str = "pytest") -> Result:
     """Run pytest inside this kernel (``pytest.main``), as ``python -m pytest`` would in a new terminal in ``folder``.
 
-    For the browser, which cannot start the new process :func:`run` starts elsewhere: the project's modules
-    are read afresh from disk and forgotten afterwards (:func:`tutorial.sandbox.as_in_a_terminal`), the
-    project folder comes first on ``sys.path`` (as ``python -m`` puts it), the environment is a new
-    terminal's (:func:`tutorial.sandbox.new_terminal_environment`), and the output is in colour, as a
-    terminal shows it (``--color=no`` among ``arguments`` turns that off). Plugins load as in a new
-    process: those installed (pytest-alembic) from their entry points, those named by ``-p``.
+    For the browser, where no process can start: the project's modules are read afresh from disk and
+    forgotten afterwards (:func:`tutorial.sandbox.as_in_a_terminal`), the project folder comes first on
+    ``sys.path`` (as ``python -m`` puts it), the environment is a new terminal's
+    (:func:`tutorial.sandbox.new_terminal_environment`), and the output is in colour, as a terminal shows
+    it (``--color=no`` among ``arguments`` turns that off). Plugins load as in a new process: those
+    installed (pytest-alembic) from their entry points, those named by ``-p``.
 
     :param arguments: pytest's arguments, e.g. ``["-vv", "--tb=no"]``.
     :param folder: the project folder.
