@@ -245,6 +245,23 @@ def test_data_test_that_fails(tested, shell):
     assert "assert [('Rent', 950.0, None)] == [('Rent', 950.0, 0)]" in text
 
 
+def test_data_test_in_the_browser_runs_pytest_in_the_kernel(tested, shell, monkeypatch):
+    import subprocess
+
+    from tutorial import inbrowser
+
+    monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: pytest.fail("started a process"))
+    solve(shell, "15_")  # its %%terminal cell runs pytest in the kernel too
+    report = exercises.check_data_test()
+    assert report.passed, report.text()
+    assert "The 4 other tests pass too." in report.text()
+    replace(tested, "tests/test_due_date.py", '[("Rent", 950.0, None)]', '[("Rent", 950.0, 0)]')
+    report = exercises.check_data_test()
+    assert report.missing == ["15.test.fails"]
+    assert re.match(r"test_due_date_keeps_the_bills fails, line \d+: AssertionError: ", messages(report))
+
+
 def test_data_test_not_named_test(tested, shell):
     solve(shell, "15_", steps=1)
     replace(tested, "tests/test_due_date.py", "def test_due_date_keeps_the_bills", "def due_date_keeps_the_bills")

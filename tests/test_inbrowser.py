@@ -102,11 +102,11 @@ def test_a_file_shown_in_the_browser_has_no_link_to_a_file_the_file_browser_lack
     assert "href" not in shown and "workspace/03-change-a-model/alembic.ini" in shown and "download_project" in shown
 
 
-def test_pytest_in_a_terminal_cell_says_the_browser_cannot_start_it(monkeypatch, tmp_path):
+def test_a_program_run_in_a_new_process_says_the_browser_cannot_start_it(monkeypatch, tmp_path):
     monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
     with pytest.raises(terminal.CommandFailed) as failure:
-        terminal.run("pytest -q", tmp_path, echo=False)
-    assert "`pytest -q` cannot run in the browser" in failure.value.message
+        terminal.run("ruff check .", tmp_path, echo=False)
+    assert "`ruff check .` cannot run in the browser" in failure.value.message
     assert "cannot start a new process" in failure.value.message
 
 
@@ -134,3 +134,28 @@ def test_in_the_browser_the_earlier_notebooks_project_is_said_to_be_in_its_own_k
     said = capsys.readouterr().out
     assert ("your own project of notebook 01, if any, is untouched in workspace/01-build-the-models, "
             "in the memory of notebook 01's kernel") in said
+
+
+def test_the_environment_check_in_the_browser_says_nothing_is_installed_and_what_runs(monkeypatch, capsys):
+    from tutorial import envcheck
+
+    monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
+    monkeypatch.setattr(envcheck, "environment_report", lambda *args: pytest.fail("checked the packages"))
+    envcheck.check_environment()
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    lines = captured.out.splitlines()
+    assert lines[0] == "Nothing to check: this is the browser version of the tutorial, which needs no installation."
+    assert lines[2].startswith("Python ") and lines[2].endswith(" (Pyodide, inside this web page)")
+    assert [line.split()[0] for line in lines[3:6]] == ["alembic", "SQLAlchemy", "ipywidgets"]
+    assert "MISSING" not in captured.out and "requirements.txt" not in captured.out
+
+
+def test_my_progress_in_the_browser_says_it_cannot_see_the_other_notebooks_projects(workspace, monkeypatch):
+    from tutorial import progress
+
+    monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
+    table = progress.table()
+    assert table.rows == []
+    assert "lives in the memory of that notebook&#x27;s own Python" in table.html() and "<table>" not in table.html()
+    assert repr(table) == progress.ELSEWHERE

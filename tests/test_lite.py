@@ -92,8 +92,27 @@ def test_each_notebook_on_the_site_says_what_differs_and_links_only_to_notebooks
         markdown = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
         linked = {match.group(2) for match in build_lite.NOTEBOOK_LINK.finditer(markdown)}
         assert linked <= set(build_lite.INCLUDED), f"{name} links to {sorted(linked - set(build_lite.INCLUDED))}"
-    original = (REPOSITORY / "notebooks" / "02-connect-alembic.ipynb").read_text(encoding="utf-8")
-    assert "](00-start-here.ipynb)" in original  # so the test above has a link to take away
+    original = (REPOSITORY / "notebooks" / "00-start-here.ipynb").read_text(encoding="utf-8")
+    assert "](18-move-to-postgresql.ipynb)" in original  # so the test above has a link to take away
+
+
+def test_the_start_page_on_the_site_names_the_notebooks_there_and_why_each_other_is_not():
+    note = build_lite.browser_note("00-start-here.ipynb")
+    assert f"notebooks {build_lite._numbers(build_lite.INCLUDED)}." in note
+    for name, why in build_lite.LEFT_OUT.items():
+        assert f">   - {name[:2]} {why}\n" in note
+    assert "the environment check below says what runs here instead" in note
+    assert build_lite._numbers(["00-a", "01-b", "02-c", "05-d", "07-e", "08-f"]) == "00 to 02, 05 and 07 to 08"
+    assert build_lite._numbers(["00-a", "01-b"]) == "00 to 01"
+
+
+def test_notebook_15_on_the_site_installs_pytest_from_the_site_and_says_where_it_runs():
+    name = "15-test-your-migrations.ipynb"
+    cells = build_lite.for_the_browser(json.loads((REPOSITORY / "notebooks" / name).read_text(encoding="utf-8")), name)["cells"]
+    assert "**`pytest` runs inside this kernel** (`pytest.main`)" in cells[1]["source"]
+    assert cells[2]["cell_type"] == "code" and cells[2]["source"].endswith("%pip install pytest pytest-alembic")
+    pins = build_lite.read_pins()
+    assert {"pytest", "pytest-alembic", "pluggy", "iniconfig"} <= set(pins)
 
 
 def test_the_build_stops_saying_what_is_missing(monkeypatch, tmp_path):

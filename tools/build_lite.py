@@ -50,6 +50,7 @@ CACHE = REPOSITORY / "build" / "lite-cache"
 
 # The notebooks that run in the browser, and why the others do not (the README lists both).
 INCLUDED = [
+    "00-start-here.ipynb",
     "01-build-the-models.ipynb",
     "02-connect-alembic.ipynb",
     "03-change-a-model.ipynb",
@@ -64,11 +65,10 @@ INCLUDED = [
     "12-name-your-constraints.ipynb",
     "13-migrate-data.ipynb",
     "14-branch-and-merge.ipynb",
+    "15-test-your-migrations.ipynb",
     "16-troubleshoot-common-errors.ipynb",
 ]
 LEFT_OUT = {
-    "00-start-here.ipynb": "checks a local installation against requirements.txt; the site needs none",
-    "15-test-your-migrations.ipynb": "runs pytest in a new process, and the browser has no processes",
     "17-survive-a-failed-migration.ipynb": "needs MariaDB and PostgreSQL servers",
     "18-move-to-postgresql.ipynb": "needs a PostgreSQL server",
     "19-migrate-a-live-database.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
@@ -117,7 +117,9 @@ PRELOADED = [name for step in START_STEPS for name in step["packages"]]
 TUTORIAL_WHEEL = ("tutorial", "1.0.0")
 NOT_SHIPPED = ("__pycache__", "*.pyc", ".ipynb_checkpoints")
 # What a notebook needs beyond the start set: its first cell on the site installs it from the site (%pip install).
-BROWSER_PACKAGES: dict[str, list[str]] = {}
+BROWSER_PACKAGES: dict[str, list[str]] = {
+    "15-test-your-migrations.ipynb": ["pytest", "pytest-alembic"],
+}
 # Pyodide 314's platform, for pip download and for the environment markers of the wheels' dependencies.
 WASM_PLATFORM = "pyemscripten_2026_0_wasm32"
 MARKER_ENVIRONMENT = {
@@ -501,16 +503,56 @@ BROWSER_NOTE = """\
 >   the page loses it: `tutorial.download_project()` in a cell saves it as a zip file first.
 > - **No process can start**: no terminal, no web server, no `pytest` in a process of its own. The cells
 >   that need one say so when they run, and the app's page is asked inside the kernel, not over HTTP.
-> - **The notebooks that need the full install** (a database server, processes of their own, or an
->   installation to check) are not on this site, and are named without a link: {left_out}.
+{own}{elsewhere}"""
+LEFT_OUT_LINE = """\
+> - **The notebooks that need the full install** (a database server, or processes or threads of their
+>   own) are not on this site, and are named without a link: {left_out}.
 """
+START_PAGE = "00-start-here.ipynb"
+START_PAGE_LINES = """\
+> - **On this site:** notebooks {included}. **Not here**, for the full install (named without a link below):
+{reasons}> - **Nothing is installed here**: the environment check below says what runs here instead. *My progress*
+>   cannot see your exercises: each notebook's project lives in the memory of that notebook's own kernel.
+"""
+# Lines of the note for one notebook, where its text says otherwise than what holds in the browser.
+BROWSER_NOTE_LINES = {
+    "15-test-your-migrations.ipynb": """\
+> - **`pytest` runs inside this kernel** (`pytest.main`), not in a new Python: each `pytest` of a
+>   `%%terminal` cell reads your project's files as they are then, as a new process would. nbval, which
+>   `pytest.ini` leaves out, is not installed here.
+""",
+}
 NOTEBOOK_LINK = re.compile(r"\[([^\]]+)\]\(([0-9][0-9]-[a-z0-9-]+\.ipynb)(#[^)]*)?\)")
+
+
+def browser_note(name: str) -> str:
+    """The note put after the title of the notebook ``name`` on the site: what differs there from its text.
+
+    The start page's says which notebooks are on the site, and why each other one is not (``LEFT_OUT``).
+    """
+    if name == START_PAGE:
+        reasons = "".join(f">   - {left[:2]} {why}\n" for left, why in sorted(LEFT_OUT.items()))
+        elsewhere = START_PAGE_LINES.format(included=_numbers(INCLUDED), reasons=reasons)
+    else:
+        elsewhere = LEFT_OUT_LINE.format(left_out=", ".join(left[:2] for left in sorted(LEFT_OUT)))
+    return BROWSER_NOTE.format(own=BROWSER_NOTE_LINES.get(name, ""), elsewhere=elsewhere)
+
+
+def _numbers(names: list[str]) -> str:
+    """The notebooks' numbers, runs shortened: ``00 to 16, 21 to 23 and 25``."""
+    runs: list[list[int]] = []
+    for number in sorted(int(name[:2]) for name in names):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    parts = [f"{first:02d}" if first == last else f"{first:02d} to {last:02d}" for first, last in runs]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]
 
 
 def for_the_browser(notebook: dict, name: str = "") -> dict:
     """``notebook`` (the file ``name``) as the site holds it: the note on what differs after its title, then
     the install of its own packages (``BROWSER_PACKAGES``) from the site; no link to a notebook not on the site."""
-    left_out = ", ".join("the start page" if name.startswith("00") else name[:2] for name in sorted(LEFT_OUT))
 
     def unlink(match: re.Match) -> str:
         return match.group(0) if match.group(2) in INCLUDED else match.group(1)
@@ -521,7 +563,7 @@ def for_the_browser(notebook: dict, name: str = "") -> dict:
             source = "".join(cell["source"])
             cell = {**cell, "source": NOTEBOOK_LINK.sub(unlink, source)}
         cells.append(cell)
-    added = [{"cell_type": "markdown", "id": "in-your-browser", "metadata": {}, "source": BROWSER_NOTE.format(left_out=left_out)}]
+    added = [{"cell_type": "markdown", "id": "in-your-browser", "metadata": {}, "source": browser_note(name)}]
     if BROWSER_PACKAGES.get(name):
         added.append({
             "cell_type": "code", "id": "browser-packages", "metadata": {}, "execution_count": None, "outputs": [],

@@ -3,7 +3,8 @@
 A learner needs ``requirements.txt``. The database drivers of ``requirements-servers.txt``
 are needed only to run the tutorial on a server (``DATABASE_URL``): their absence is
 reported, but is a problem only when ``DATABASE_URL`` names a server they drive.
-The test tools (``requirements-test.txt``) are not checked here.
+The test tools (``requirements-test.txt``) are not checked here. In the browser (JupyterLite), where nothing
+is installed, the check says what runs there instead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from . import drivers
+from . import drivers, inbrowser
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "requirements.txt"
@@ -29,6 +30,8 @@ DRIVERS = {
     "alembic_utils": ("PostgreSQL (notebook 28)", ()),
 }
 INSTALL_DRIVERS = "make lab SERVERS=1, or pip install -r requirements-servers.txt"
+# What the browser version loads when its Python starts, named by its environment check.
+LOADED_IN_THE_BROWSER = ("alembic", "SQLAlchemy", "ipywidgets")
 
 
 def pinned_versions(path: Path = REQUIREMENTS) -> dict[str, str]:
@@ -94,9 +97,29 @@ def _driver_report(name: str, wanted: str) -> tuple[str, str, bool]:
 
 
 def check_environment(path: Path = REQUIREMENTS, servers: Path | None = SERVER_REQUIREMENTS) -> None:
-    """Print one verdict per pinned package, and a last line saying whether all is well."""
+    """Print one verdict per pinned package, and a last line saying whether all is well.
+
+    In the browser, where nothing is installed, print what runs there instead (:func:`in_the_browser`).
+    """
+    if inbrowser.IN_BROWSER:
+        print(in_the_browser())
+        return
     report = environment_report(path, servers)
     width = max(len(name) for name, _, _ in report)
     for name, verdict, _ in report:
         print(f"{name:<{width}}  {verdict}")
     print("All set." if all(ok for _, _, ok in report) else "Some packages are missing or differ from the pins: see above.")
+
+
+def in_the_browser() -> str:
+    """What the environment check says in the browser: nothing to check, and what this page runs."""
+    loaded = [("Python", f"{sys.version_info.major}.{sys.version_info.minor} (Pyodide, inside this web page)")]
+    loaded += [(name, _installed(name)) for name in LOADED_IN_THE_BROWSER if _installed(name)]
+    width = max(len(name) for name, _ in loaded)
+    return "\n".join([
+        "Nothing to check: this is the browser version of the tutorial, which needs no installation.",
+        "What runs here, loaded from this site:",
+        *(f"{name:<{width}}  {version}" for name, version in loaded),
+        "A notebook that needs more installs it from this site, in a cell below its title.",
+        "To check an installation on your computer, run this cell in JupyterLab (README: Set up and run).",
+    ])

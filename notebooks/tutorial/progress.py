@@ -10,6 +10,7 @@ In a notebook::
 
 In a terminal, from the repository's root: ``make progress``; ``cd notebooks && python -m tutorial.progress
 --json`` prints the same rows as JSON (what a teacher's class view on a hub reads, ``lab/progress_endpoint.py``).
+In the browser, where each notebook's project lives in the memory of its own kernel, the table says so instead.
 """
 
 from __future__ import annotations
@@ -20,11 +21,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import exercises, workspace
+from . import exercises, inbrowser, workspace
 
 DONE, NOT_STARTED, WRONG = "done", "not started", "started, not right yet"
 MARKS = {DONE: "✓", NOT_STARTED: "·", WRONG: "✗"}
 COLORS = {DONE: "#2e7d32", NOT_STARTED: "#616161", WRONG: "#b26a00"}
+# What the table says in the browser, where no notebook's kernel can read another's memory.
+ELSEWHERE = (
+    "In the browser, each notebook's project lives in the memory of that notebook's own Python, which this "
+    "notebook cannot read. Each notebook's Your turn has a Check my work button: it checks the exercise there."
+)
 
 
 @dataclass
@@ -70,6 +76,7 @@ class Progress:
     """The table of :func:`rows`; shown as HTML in a notebook and as text in a terminal."""
 
     rows: list[Row]
+    elsewhere: bool = False  # in the browser: the projects are out of reach (ELSEWHERE)
 
     def counts(self) -> str:
         done = sum(row.state == DONE for row in self.rows)
@@ -77,6 +84,8 @@ class Progress:
         return f"{done} of {len(self.rows)} exercises done, {wrong} started and not right yet."
 
     def text(self) -> str:
+        if self.elsewhere:
+            return ELSEWHERE
         width = max((len(row.exercise.notebook) for row in self.rows), default=8)
         lines = [f"My progress: {self.counts()}"]
         for row in self.rows:
@@ -85,6 +94,8 @@ class Progress:
         return "\n".join(lines)
 
     def html(self) -> str:
+        if self.elsewhere:
+            return f"<div><b>My progress:</b> {html.escape(ELSEWHERE)}</div>"
         cells = "".join(
             f"<tr><td style='text-align:left'><a href='{row.exercise.notebook}.ipynb'>{html.escape(row.exercise.notebook)}</a></td>"
             f"<td style='text-align:left'>{html.escape(row.exercise.title)}</td>"
@@ -112,6 +123,8 @@ class Progress:
 
 def table(root: Path | None = None) -> Progress:
     """Every exercise checked on the workspace (``root``, by default the learner's), as one table."""
+    if inbrowser.IN_BROWSER and root is None:
+        return Progress([], elsewhere=True)
     return Progress(rows(root))
 
 

@@ -13,7 +13,8 @@ directory and ``sys.path`` restored afterwards) and outside any event loop, so t
 - a failing command raises :class:`CommandFailed` with Alembic's own message.
 
 ``pytest ...``, ``ruff ...`` and ``flask ...`` (Flask-Migrate's ``flask db``) run in a new process of the
-kernel's Python, in :func:`tutorial.sandbox.new_terminal_environment`.
+kernel's Python, in :func:`tutorial.sandbox.new_terminal_environment`. In the browser, which has no
+processes, ``pytest ...`` runs inside the kernel instead (:func:`pytest_in_kernel`).
 
 This module knows nothing of hints: whoever runs a command may pass an ``advise``
 function (the ``%%terminal`` cells pass :func:`tutorial.hints.advise`), whose
@@ -39,6 +40,7 @@ from . import inbrowser
 from .sandbox import (
     as_in_a_terminal,
     describe_exception,
+    environment_variables,
     new_terminal_environment,
     outside_any_event_loop,
     relative_paths,
@@ -102,6 +104,8 @@ def run(command: str, folder: Path | str = ".", echo: bool = True, advise: Advis
             f"run `{argv[0]}` in a real terminal (JupyterLab: File > New > Terminal).",
         )
     runner = _run_alembic if argv[0] == "alembic" else _run_in_new_process
+    if argv[0] == "pytest" and inbrowser.IN_BROWSER:
+        runner = _run_pytest_in_kernel
     result, error = runner(command, argv, folder)
     if echo and result.output:
         print(result.output, end="" if result.output.endswith("\n") else "\n")
@@ -187,6 +191,45 @@ def _run_in_new_process(command: str, argv: list[str], folder: Path):
     if process.returncode == 0:
         return result, None
     return result, CommandFailed(command, f"exit status {process.returncode}")
+
+
+def _run_pytest_in_kernel(command: str, argv: list[str], folder: Path):
+    try:
+        import pytest  # noqa: F401
+    except ImportError:
+        return Result(command, "", 1), CommandFailed(command, (
+            "pytest is not installed in this page: run the notebook's `%pip install` cell, below its title, first."
+        ))
+    result = pytest_in_kernel(argv[1:], folder, command)
+    return result, CommandFailed(command, f"exit status {result.status}") if result.status else None
+
+
+def pytest_in_kernel(arguments: list[str], folder: Path, command: str = "pytest") -> Result:
+    """Run pytest inside this kernel (``pytest.main``), as ``python -m pytest`` would in a new terminal in ``folder``.
+
+    For the browser, where no process can start: the project's modules are read afresh from disk and
+    forgotten afterwards (:func:`tutorial.sandbox.as_in_a_terminal`), the project folder comes first on
+    ``sys.path`` (as ``python -m`` puts it), the environment is a new terminal's
+    (:func:`tutorial.sandbox.new_terminal_environment`), and the output is in colour, as a terminal shows
+    it (``--color=no`` among ``arguments`` turns that off). Plugins load as in a new process: those
+    installed (pytest-alembic) from their entry points, those named by ``-p``.
+
+    :param arguments: pytest's arguments, e.g. ``["-vv", "--tb=no"]``.
+    :param folder: the project folder.
+    :param command: the command line, for the result.
+    :returns: what pytest printed, its paths relative to ``folder``, and its exit status.
+    """
+    import pytest
+
+    folder = Path(folder).resolve()
+    wanted = new_terminal_environment()
+    changed = {name: wanted.get(name) for name in {*os.environ, *wanted} if os.environ.get(name) != wanted.get(name)}
+    buffer = io.StringIO()
+    with as_in_a_terminal(folder), environment_variables(changed), \
+            contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        sys.path.insert(0, str(folder))
+        status = int(pytest.main(["--color=yes", *arguments]))
+    return Result(command, relative_paths(buffer.getvalue(), folder), status)
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import sandbox
+from .. import inbrowser, sandbox, terminal
 from .registry import exercise
 from .report import Report
 
@@ -13,14 +13,20 @@ DATA_TEST = "tests/test_due_date.py"  # notebook 15's exercise: a test of one mi
 
 
 def _pytest(folder: Path, *arguments: str) -> tuple[int, str]:
-    """Run the project's own tests, as ``pytest`` in a terminal there would; its exit status and output."""
+    """Run the project's own tests, as ``pytest`` in a terminal there would; its exit status and output.
+
+    In the browser, which has no processes, in the kernel (:func:`tutorial.terminal.pytest_in_kernel`).
+    """
     import subprocess
     import sys
 
+    arguments = ("-p", "no:cacheprovider", "--color=no", "--no-header", "-q", "-rA", "--tb=line", *arguments)
+    if inbrowser.IN_BROWSER:
+        result = terminal.pytest_in_kernel(list(arguments), folder)
+        return result.status, result.output
     environment = sandbox.new_terminal_environment()  # none of a surrounding test run's PYTEST_* variables
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--color=no", "--no-header", "-q", "-rA", "--tb=line",
-         *arguments],
+        [sys.executable, "-m", "pytest", *arguments],
         cwd=folder, env=environment, capture_output=True, text=True, timeout=120,
     )
     return result.returncode, result.stdout + result.stderr
