@@ -75,7 +75,9 @@ LEFT_OUT = {
     "21-configure-the-database-url.ipynb": "runs alembic from other folders in new processes, and the browser has no processes",
     "22-adopt-an-existing-database.ipynb": "is for a project of your own, on a full install (not tried in the browser)",
     "23-tune-autogenerate.ipynb": "runs ruff in a new process (a write hook), and the browser has no processes",
-    "24-an-async-app-with-fastapi.ipynb": "needs an async driver and FastAPI's test client, which run threads the browser has none of",
+    "24-an-async-app-with-fastapi.ipynb": "needs the greenlet package for SQLAlchemy's async engine (PyPI has no build of it for the "
+                                          "browser's Python), and its async driver (aiosqlite) and FastAPI's test client each start a "
+                                          "thread, which the browser cannot",
     "26-migrate-at-deploy-time.ipynb": "needs a PostgreSQL server, and processes of its own beside the notebook",
     "27-enums-and-type-changes.ipynb": "needs a PostgreSQL server: enum types and casts with USING exist only there",
     "28-views-functions-and-triggers.ipynb": "needs a PostgreSQL server, where the views and triggers live and alembic_utils compares them",
