@@ -67,6 +67,7 @@ INCLUDED = [
     "14-branch-and-merge.ipynb",
     "15-test-your-migrations.ipynb",
     "16-troubleshoot-common-errors.ipynb",
+    "25-flask-migrate-and-sqlmodel.ipynb",
 ]
 LEFT_OUT = {
     "17-survive-a-failed-migration.ipynb": "needs MariaDB and PostgreSQL servers",
@@ -76,8 +77,9 @@ LEFT_OUT = {
     "21-configure-the-database-url.ipynb": "runs alembic from other folders in new processes, and the browser has no processes",
     "22-adopt-an-existing-database.ipynb": "is for a project of your own, on a full install (not tried in the browser)",
     "23-tune-autogenerate.ipynb": "runs ruff in a new process (a write hook), and the browser has no processes",
-    "24-an-async-app-with-fastapi.ipynb": "needs an async driver and FastAPI's test client, which run threads the browser has none of",
-    "25-flask-migrate-and-sqlmodel.ipynb": "runs `flask db` in a new process, and the browser has no processes",
+    "24-an-async-app-with-fastapi.ipynb": "needs the greenlet package for SQLAlchemy's async engine (PyPI has no build of it for the "
+                                          "browser's Python), and its async driver (aiosqlite) and FastAPI's test client each start a "
+                                          "thread, which the browser cannot",
     "26-migrate-at-deploy-time.ipynb": "needs a PostgreSQL server, and processes of its own beside the notebook",
     "27-enums-and-type-changes.ipynb": "needs a PostgreSQL server: enum types and casts with USING exist only there",
     "28-views-functions-and-triggers.ipynb": "needs a PostgreSQL server, where the views and triggers live and alembic_utils compares them",
@@ -119,6 +121,7 @@ NOT_SHIPPED = ("__pycache__", "*.pyc", ".ipynb_checkpoints")
 # What a notebook needs beyond the start set: its first cell on the site installs it from the site (%pip install).
 BROWSER_PACKAGES: dict[str, list[str]] = {
     "15-test-your-migrations.ipynb": ["pytest", "pytest-alembic"],
+    "25-flask-migrate-and-sqlmodel.ipynb": ["flask-migrate", "flask-sqlalchemy", "sqlmodel"],
 }
 # Pyodide 314's platform, for pip download and for the environment markers of the wheels' dependencies.
 WASM_PLATFORM = "pyemscripten_2026_0_wasm32"
@@ -330,7 +333,7 @@ def lock_entry(name: str, version: str, wheel: Path) -> dict:
     """Pyodide's lock entry of a wheel: its file, sha256, top-level imports and dependencies (from its metadata)."""
     with zipfile.ZipFile(wheel) as archive:
         files = archive.namelist()
-        metadata = archive.read(next(file for file in files if file.endswith(".dist-info/METADATA"))).decode("utf-8")
+    metadata = wheel_metadata(wheel)
     imports = sorted({file.split("/")[0].removesuffix(".py") for file in files
                       if not file.split("/")[0].endswith((".dist-info", ".data")) and (file.endswith(".py") or "/" in file)})
     return {
@@ -340,17 +343,28 @@ def lock_entry(name: str, version: str, wheel: Path) -> dict:
     }
 
 
+def wheel_metadata(wheel: Path) -> str:
+    """The text of a wheel's ``METADATA`` file."""
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(next(file for file in archive.namelist() if file.endswith(".dist-info/METADATA"))).decode("utf-8")
+
+
 def dependencies(metadata: str) -> list[str]:
     """The normalized names a wheel's ``Requires-Dist`` lines ask for in Pyodide (no extras)."""
+    return sorted({_normalized(requirement.name) for requirement in requirements(metadata)})
+
+
+def requirements(metadata: str) -> list:
+    """The ``Requires-Dist`` lines of a wheel's metadata that apply in Pyodide (no extras), as ``Requirement``s."""
     from packaging.requirements import Requirement
 
-    names = set()
+    found = []
     for line in metadata.splitlines():
         if line.startswith("Requires-Dist:"):
             requirement = Requirement(line.split(":", 1)[1].strip())
             if requirement.marker is None or requirement.marker.evaluate(MARKER_ENVIRONMENT):
-                names.add(_normalized(requirement.name))
-    return sorted(names)
+                found.append(requirement)
+    return found
 
 
 def build_pure_wheel(sdist: Path) -> Path:
@@ -442,26 +456,45 @@ def pin(path: Path = PINS) -> None:
     """Write the pins file: the closure of the site's roots, each at its version, with PyPI's sha256.
 
     A version is requirements.txt's, else Pyodide's lock file's, else the one installed here (what
-    the notebooks' stored outputs were made with).
+    the notebooks' stored outputs were made with). For what only a notebook needs (BROWSER_PACKAGES),
+    the one installed here comes first: the lock names Pyodide's own builds, which PyPI may lack (its
+    pydantic-core 2.41.5 has no Pyodide wheel there), and the installed set is one pip resolved. A
+    package the start set has too keeps its version if the notebook's packages accept it, else takes the
+    installed one (typing-extensions 4.16.0, which pydantic 2.14 needs).
     """
     import importlib.metadata
 
+    from packaging.specifiers import SpecifierSet
+
     learner = {_normalized(name): version for name, version in pinned_versions(REPOSITORY / "requirements.txt").items()}
+
+    def installed(name: str) -> str | None:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
     with cache_held():
         lock = json.loads(tarfile.open(fetch_pyodide()).extractfile("package/pyodide-lock.json").read())["packages"]
         kernel = {_normalized(wheel.name.split("-")[0]) for wheel in kernel_wheels()}
-        roots = [*KERNEL_ROOTS, *TUTORIAL_ROOTS, *(name for names in BROWSER_PACKAGES.values() for name in names)]
         pins: dict[str, tuple[str, str]] = {}
-        pending = [_normalized(name) for name in roots]
-        while pending:
-            name = pending.pop()
-            if name in pins or name in kernel:
-                continue
-            version = learner.get(name) or (lock[name]["version"] if name in lock else importlib.metadata.version(name))
-            archive = _download_unpinned(name, version)
-            wheel = build_pure_wheel(archive) if name in BUILT_FROM_SOURCE else archive
-            pins[name] = (version, _sha256(archive))
-            pending.extend(lock_entry(name, version, wheel)["depends"])
+        for roots, notebooks in (([*KERNEL_ROOTS, *TUTORIAL_ROOTS], False),
+                                 ([name for names in BROWSER_PACKAGES.values() for name in names], True)):
+            pending = [(_normalized(name), SpecifierSet(), "the site") for name in roots]
+            while pending:
+                name, wanted, wanted_by = pending.pop()
+                if name in kernel or (name in pins and wanted.contains(pins[name][0], prereleases=True)):
+                    continue
+                locked = lock[name]["version"] if name in lock else None
+                version = learner.get(name) or ((installed(name) or locked) if notebooks else (locked or installed(name)))
+                if version is None or not wanted.contains(version, prereleases=True):
+                    raise BuildError(f"{wanted_by} needs {name}{wanted}; the version to pin is {version} "
+                                     "(requirements.txt's, Pyodide's lock file's or the installed one): install one that fits")
+                archive = _download_unpinned(name, version)
+                wheel = build_pure_wheel(archive) if name in BUILT_FROM_SOURCE else archive
+                pins[name] = (version, _sha256(archive))
+                pending.extend((_normalized(requirement.name), requirement.specifier, f"{name} {version}")
+                               for requirement in requirements(wheel_metadata(wheel)))
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")] if path.exists() else []
     lines += [f"{name}=={version} --hash=sha256:{sha256}" for name, (version, sha256) in sorted(pins.items())]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -678,6 +711,9 @@ def check_site(output: Path) -> None:
             raise BuildError(f"the lock's {name} points at {entry['file_name']}, which the site does not hold")
         if hashlib.sha256(wheel.read_bytes()).hexdigest() != entry["sha256"]:
             raise BuildError(f"{wheel.name}'s sha256 differs from the lock's")
+    missing = sorted({_normalized(name) for names in BROWSER_PACKAGES.values() for name in names} - set(lock["packages"]))
+    if missing:
+        raise BuildError(f"BROWSER_PACKAGES names {', '.join(missing)}, which {_shown(PINS)} lacks: run tools/build_lite.py --pin")
     for name in INCLUDED:
         if not (output / "files" / name).exists():
             raise BuildError(f"the site lacks {name}")

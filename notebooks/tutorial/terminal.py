@@ -14,7 +14,8 @@ directory and ``sys.path`` restored afterwards) and outside any event loop, so t
 
 ``pytest ...``, ``ruff ...`` and ``flask ...`` (Flask-Migrate's ``flask db``) run in a new process of the
 kernel's Python, in :func:`tutorial.sandbox.new_terminal_environment`. In the browser, which has no
-processes, ``pytest ...`` runs inside the kernel instead (:func:`pytest_in_kernel`).
+processes, ``pytest ...`` and ``flask ...`` run inside the kernel instead (:func:`pytest_in_kernel`,
+:func:`_run_flask_in_kernel`).
 
 This module knows nothing of hints: whoever runs a command may pass an ``advise``
 function (the ``%%terminal`` cells pass :func:`tutorial.hints.advise`), whose
@@ -106,6 +107,8 @@ def run(command: str, folder: Path | str = ".", echo: bool = True, advise: Advis
     runner = _run_alembic if argv[0] == "alembic" else _run_in_new_process
     if argv[0] == "pytest" and inbrowser.IN_BROWSER:
         runner = _run_pytest_in_kernel
+    if argv[0] == "flask" and inbrowser.IN_BROWSER:
+        runner = _run_flask_in_kernel
     result, error = runner(command, argv, folder)
     if echo and result.output:
         print(result.output, end="" if result.output.endswith("\n") else "\n")
@@ -230,6 +233,93 @@ def pytest_in_kernel(arguments: list[str], folder: Path, command: str = "pytest"
         sys.path.insert(0, str(folder))
         status = int(pytest.main(["--color=yes", *arguments]))
     return Result(command, relative_paths(buffer.getvalue(), folder), status)
+
+
+def _run_flask_in_kernel(command: str, argv: list[str], folder: Path):
+    """``flask ...`` run by Flask's own command line inside the kernel, as ``python -m flask`` runs it in a new process.
+
+    For the browser, which cannot start one. In :func:`as_in_a_terminal` (the project's modules read from disk
+    as they are now, so that ``flask db migrate`` sees an edited model), with the project folder first on
+    ``sys.path`` as ``python -m`` puts it, the environment of :func:`new_terminal_environment` (what the
+    command sets there, ``FLASK_RUN_FROM_CLI`` say, is taken back after it), and its output as a process with
+    captured pipes prints it (as :func:`_run_in_new_process` shows it): no terminal width, so Alembic's lines
+    are not indented. Click's standalone mode ends the command with ``SystemExit`` and its exit status.
+    """
+    from alembic.util import messaging
+    from flask.cli import FlaskGroup, ScriptInfo
+
+    buffer = io.StringIO()
+    info = ScriptInfo()
+    status, error = 0, None
+    saved_width = messaging.TERMWIDTH
+    messaging.TERMWIDTH = None
+    try:
+        with as_in_a_terminal(folder), _environment_of_a_new_terminal(), _flask_migrate_printing_here(), \
+                contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), _short_warnings():
+            sys.path.insert(0, str(folder))
+            try:
+                outside_any_event_loop(lambda: FlaskGroup(name="flask").main(argv[1:], prog_name="flask", obj=info))
+            except SystemExit as exc:
+                status = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+            except Exception as exc:  # raised by the app, env.py or the database driver: a traceback in a terminal
+                status, error = 1, describe_exception(exc, folder)
+            finally:
+                _close_the_apps_engines(info)
+    finally:
+        messaging.TERMWIDTH = saved_width
+    result = Result(command, relative_paths(buffer.getvalue(), folder), status)
+    if status == 0:
+        return result, None
+    return result, CommandFailed(command, relative_paths(error, folder) if error else f"exit status {status}")
+
+
+@contextlib.contextmanager
+def _environment_of_a_new_terminal():
+    """``os.environ`` as :func:`new_terminal_environment` makes it for the block; then all of it put back."""
+    saved = dict(os.environ)
+    environment = new_terminal_environment()
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _flask_migrate_printing_here():
+    """Flask-Migrate's commands print to the block's ``sys.stdout``.
+
+    Its Alembic ``Config`` prints to the ``stdout`` it is given, by default the ``sys.stdout`` of when Alembic
+    was imported (the kernel's, not the captured one).
+    """
+    try:
+        import flask_migrate
+    except ImportError:
+        yield
+        return
+    original = flask_migrate.Config
+
+    class Config(original):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("stdout", sys.stdout)
+            super().__init__(*args, **kwargs)
+
+    flask_migrate.Config = Config
+    try:
+        yield
+    finally:
+        flask_migrate.Config = original
+
+
+def _close_the_apps_engines(info) -> None:
+    """Close the connections of the engines Flask-SQLAlchemy made for the command's app (a process would end)."""
+    app = info._loaded_app
+    if app is not None and "sqlalchemy" in app.extensions:
+        with app.app_context():
+            for engine in app.extensions["sqlalchemy"].engines.values():
+                engine.dispose()
 
 
 @contextlib.contextmanager
