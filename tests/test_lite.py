@@ -73,6 +73,7 @@ def page(site):
         skip_or_fail("The Python package `playwright` is missing: pip install -r requirements-test.txt (make test does)")
     with serve_folder(site) as url, lite.site_page(url) as page:
         print(f"JupyterLite's page loaded in {page.load_seconds:.1f} s")
+        page.site_url = url
         yield page
 
 
@@ -182,11 +183,12 @@ def only_bytecode_added(original: Path, shipped: Path, bytecode: str) -> list[st
 
 
 def test_a_cold_start_says_what_is_loading(page):
-    """The first notebook's kernel starts in a fresh browser: the progress line names each step; the phases are printed."""
-    start = lite.start_notebook(page, build_lite.INCLUDED[0])
+    """The first notebook's kernel starts in a fresh browser, from the notebook's own address: the progress line
+    names each step; the phases are printed (``make benchmark`` measures them on a fresh profile, page included)."""
+    start = lite.start_notebook(page, page.site_url, build_lite.INCLUDED[0])
     for what, seconds in start["phases"]:
         print(f"cold start: {what:<60} {seconds:5.1f} s")
-    print(f"cold start: the page, then the kernel ready: {page.load_seconds:.1f} s + {start['seconds']:.1f} s")
+    print(f"cold start: opening {build_lite.INCLUDED[0]}'s address to its kernel idle: {start['seconds']:.1f} s")
     texts = [step["text"] for step in build_lite.START_STEPS]
     assert start["steps"] == ["Starting Python in your browser (Pyodide)", *texts, "Starting the kernel (IPython)", "Python is ready"]
     assert len(start["phases"]) == len(lite.START_PHASES)

@@ -40,12 +40,13 @@ def expose_app(site: Path) -> None:
 
 
 @contextlib.contextmanager
-def site_page(url: str, address: str | None = None):
+def site_page(url: str, address: str | None = None, open_site: bool = True):
     """One page of a fresh headless Chromium, JupyterLite loaded; ``page.outside`` lists refused requests,
     ``page.answered`` every request of the page and its workers, as ``(url, status or failure)``.
 
     ``page.load_seconds`` is the time JupyterLite's page took to load (before any kernel). ``address`` is the
-    page opened first (by default the site's own, ``url/``; a JupyterLab server's, with its token).
+    page opened first (by default the site's own, ``url/``; a JupyterLab server's, with its token); with
+    ``open_site=False``, none is (``page.load_seconds`` is 0): the caller's first address finds the browser empty.
     """
     from playwright.sync_api import sync_playwright
 
@@ -85,7 +86,7 @@ def site_page(url: str, address: str | None = None):
             page.answered = answered
             page.errors = []
             page.on("pageerror", lambda error: page.errors.append(str(error)))
-            page.load_seconds = load(page, address or f"{url}/")  # the address the README gives; it leads to JupyterLab
+            page.load_seconds = load(page, address or f"{url}/") if open_site else 0.0  # the README's address leads to JupyterLab
             yield page
         finally:
             context.close()
@@ -145,10 +146,10 @@ def open_notebook(page, name: str) -> dict:
 
 
 # A kernel's start, between the steps that the site's progress line shows (lite/pyodide-with-progress.mjs): the
-# phases of a cold start that tests/test_lite.py and make benchmark print, each ending at the next step.
+# phases of a start that tests/test_lite.py and make benchmark print, each ending at the next step.
 START_STEPS = ["opened", "python", "packages", "packages", "kernel", "ready", "idle"]
 START_PHASES = [
-    "the notebook opened, its kernel's worker started",
+    "the page, until the notebook's kernel started Python",
     "Python started (Pyodide: WebAssembly, standard library)",
     "the kernel's packages loaded (IPython, micropip)",
     "Alembic, SQLAlchemy and the helpers loaded",
@@ -157,21 +158,38 @@ START_PHASES = [
 ]
 
 
-def start_notebook(page, name: str) -> dict:
-    """Open ``name`` as :func:`open_notebook` does, and time its kernel's start from the progress line's steps.
+def start_notebook(page, url: str, name: str) -> dict:
+    """Open the notebook's own address, as the course site's "Run in your browser" does, and time its kernel's start.
 
-    Returns :func:`open_notebook`'s dict with ``"phases"``, ``[(what, seconds)]`` (empty unless a kernel
-    started, with every step), and ``"steps"``, the texts the progress line showed.
+    The address is ``lab/index.html?path=NAME``, as the launch menu has it; the kernel it starts
+    becomes the one the next notebooks share (:func:`open_notebook`). Returns ``{"seconds"}`` (opening the
+    address to the kernel idle), ``"phases"``, ``[(what, seconds)]`` between the steps the progress line showed
+    (empty unless it showed every one), and ``"steps"``, their texts.
     """
-    opened = page.evaluate("() => { window.tutorialProgress = []; return performance.now() / 1000; }")
-    kernel = open_notebook(page, name)
-    idle = page.evaluate("() => performance.now() / 1000")
+    started = time.monotonic()
+    page.goto(f"{url}/lab/index.html?path={urllib.parse.quote(name)}", timeout=60_000)
+    page.wait_for_function(
+        """(path) => {
+            const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const kernel = widget && widget.context && widget.context.path === path && widget.sessionContext.session?.kernel;
+            return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+        }""",
+        arg=name,
+        timeout=KERNEL_TIMEOUT * 1000,
+        polling=50,
+    )
+    seconds = time.monotonic() - started
+    idle = page.evaluate("""() => {
+        window.sharedKernelId = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id;
+        window.jupyterapp.shell.collapseLeft();
+        return performance.now() / 1000;
+    }""")
     steps = page.evaluate("() => window.tutorialProgress")
-    marks = [("opened", opened), *((step["step"], step["seconds"]) for step in steps), ("idle", idle)]
+    marks = [("opened", 0.0), *((step["step"], step["seconds"]) for step in steps), ("idle", idle)]
     phases = []
     if [step for step, _ in marks] == START_STEPS:
         phases = [(what, marks[index + 1][1] - marks[index][1]) for index, what in enumerate(START_PHASES)]
-    return {**kernel, "phases": phases, "steps": [step["text"] for step in steps]}
+    return {"seconds": seconds, "phases": phases, "steps": [step["text"] for step in steps]}
 
 
 def run_first_code_cell(page, timeout: float = 120) -> float:
