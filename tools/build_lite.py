@@ -63,6 +63,8 @@ INCLUDED = [
     "13-migrate-data.ipynb",
     "14-branch-and-merge.ipynb",
     "16-troubleshoot-common-errors.ipynb",
+    "21-configure-the-database-url.ipynb",
+    "22-adopt-an-existing-database.ipynb",
 ]
 LEFT_OUT = {
     "00-start-here.ipynb": "checks a local installation against requirements.txt; the site needs none",
@@ -71,8 +73,6 @@ LEFT_OUT = {
     "18-move-to-postgresql.ipynb": "needs a PostgreSQL server",
     "19-migrate-a-live-database.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
     "20-change-a-live-schema-safely.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
-    "21-configure-the-database-url.ipynb": "runs alembic from other folders in new processes, and the browser has no processes",
-    "22-adopt-an-existing-database.ipynb": "is for a project of your own, on a full install (not tried in the browser)",
     "23-tune-autogenerate.ipynb": "runs ruff in a new process (a write hook), and the browser has no processes",
     "24-an-async-app-with-fastapi.ipynb": "needs an async driver and FastAPI's test client, which run threads the browser has none of",
     "25-flask-migrate-and-sqlmodel.ipynb": "runs `flask db` in a new process, and the browser has no processes",
