@@ -153,11 +153,15 @@ def test_in_the_browser_alembic_skips_the_hooks_that_start_a_process_saying_so(w
     assert ("Running post write hook 'ruff_fix' ... skipped: it runs `python -m ruff` in a new process, which Python "
             "in the browser cannot start. Running post write hook 'mine' ... done") in said
     assert "Running post write hook 'tidy' ... skipped: it runs `/usr/bin/tidy` in a new process" in said
+    assert "stays as Alembic wrote it" not in said  # the hook 'mine' ran: it may have changed the file
     (written,) = project.path("alembic/versions").glob("*_first.py")
     assert ran == [str(written)] and "revision: str = '" in written.read_text()  # Alembic's quotes: no ruff ran
+    stages.replace(project.path("alembic.ini"), "hooks = ruff_fix, mine, tidy\n", "hooks = ruff_fix, tidy\n")
+    said = " ".join(terminal.run('alembic revision -m "second"', project.folder, echo=False).output.split())
+    assert said.endswith("in the browser cannot start. The new file stays as Alembic wrote it.")
     stages.replace(project.path("alembic.ini"), "ruff_fix.module = ruff\n", "")
     with pytest.raises(tutorial.CommandFailed, match="Key ruff_fix.module is required"):  # its settings still checked
-        terminal.run('alembic revision -m "second"', project.folder, echo=False)
+        terminal.run('alembic revision -m "third"', project.folder, echo=False)
 
 
 def test_download_project_zips_the_folder_with_its_database_and_offers_a_link(tmp_path):

@@ -84,6 +84,7 @@ def skip_hooks_that_start_a_process() -> None:
         return
 
     def run_hooks_in_the_browser(path, hooks) -> None:
+        skipped = 0
         for hook in hooks:
             program = hook.get(PROCESS_HOOKS.get(hook.get("type"), ""))
             if program is None:
@@ -95,6 +96,9 @@ def skip_hooks_that_start_a_process() -> None:
                 "which Python in the browser cannot start.",
                 100, initial_indent="  ", subsequent_indent="  ", break_long_words=False, break_on_hyphens=False,
             ))
+            skipped += 1
+        if skipped and skipped == len(hooks):
+            print("  The new file stays as Alembic wrote it.")
 
     run_hooks_in_the_browser.skips_processes = True
     write_hooks._run_hooks = run_hooks_in_the_browser
