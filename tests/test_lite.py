@@ -87,6 +87,10 @@ def test_each_notebook_on_the_site_says_what_differs_and_links_only_to_notebooks
         markdown = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
         linked = {match.group(2) for match in build_lite.NOTEBOOK_LINK.finditer(markdown)}
         assert linked <= set(build_lite.INCLUDED), f"{name} links to {sorted(linked - set(build_lite.INCLUDED))}"
+    for name, point in build_lite.IN_THIS_NOTEBOOK.items():  # a notebook's own point closes its note
+        assert name in build_lite.INCLUDED, name
+        note = build_lite.for_the_browser(json.loads((REPOSITORY / "notebooks" / name).read_text(encoding="utf-8")), name)
+        assert " ".join(note["cells"][1]["source"].replace(">", " ").split()).endswith(" ".join(point.split())), name
     original = (REPOSITORY / "notebooks" / "02-connect-alembic.ipynb").read_text(encoding="utf-8")
     assert "](00-start-here.ipynb)" in original  # so the test above has a link to take away
 

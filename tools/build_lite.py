@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -65,6 +66,7 @@ INCLUDED = [
     "16-troubleshoot-common-errors.ipynb",
     "21-configure-the-database-url.ipynb",
     "22-adopt-an-existing-database.ipynb",
+    "23-tune-autogenerate.ipynb",
 ]
 LEFT_OUT = {
     "00-start-here.ipynb": "checks a local installation against requirements.txt; the site needs none",
@@ -73,7 +75,6 @@ LEFT_OUT = {
     "18-move-to-postgresql.ipynb": "needs a PostgreSQL server",
     "19-migrate-a-live-database.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
     "20-change-a-live-schema-safely.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
-    "23-tune-autogenerate.ipynb": "runs ruff in a new process (a write hook), and the browser has no processes",
     "24-an-async-app-with-fastapi.ipynb": "needs an async driver and FastAPI's test client, which run threads the browser has none of",
     "25-flask-migrate-and-sqlmodel.ipynb": "runs `flask db` in a new process, and the browser has no processes",
     "26-migrate-at-deploy-time.ipynb": "needs a PostgreSQL server, and processes of its own beside the notebook",
@@ -454,12 +455,22 @@ BROWSER_NOTE = """\
 > - **The notebooks that need the full install** (a database server, processes of their own, or an
 >   installation to check) are not on this site, and are named without a link: {left_out}.
 """
+# What differs in the browser in one notebook, beyond what the note says of them all: a point of its own.
+IN_THIS_NOTEBOOK = {
+    "23-tune-autogenerate.ipynb": (
+        "**ruff cannot run here**: Python in the browser has no build of it, and cannot start the new process "
+        "a hook runs it in. So in *Every new file formatted* Alembic skips the two post-write hooks, saying so, "
+        "and the new revision file stays as Alembic wrote it, not as the text shows it; the cells that run ruff "
+        "say that they cannot run, and *Check my work* does not check the file's formatting."
+    ),
+}
 NOTEBOOK_LINK = re.compile(r"\[([^\]]+)\]\(([0-9][0-9]-[a-z0-9-]+\.ipynb)(#[^)]*)?\)")
 
 
 def for_the_browser(notebook: dict, name: str = "") -> dict:
-    """``notebook`` (the file ``name``) as the site holds it: the note on what differs after its title, then
-    the install of its own packages (``BROWSER_PACKAGES``) from the site; no link to a notebook not on the site."""
+    """``notebook`` (the file ``name``) as the site holds it: after its title, the note on what differs (with a
+    point of its own from ``IN_THIS_NOTEBOOK``), then the install of its own packages (``BROWSER_PACKAGES``)
+    from the site; no link to a notebook not on the site."""
     left_out = ", ".join("the start page" if name.startswith("00") else name[:2] for name in sorted(LEFT_OUT))
 
     def unlink(match: re.Match) -> str:
@@ -471,7 +482,10 @@ def for_the_browser(notebook: dict, name: str = "") -> dict:
             source = "".join(cell["source"])
             cell = {**cell, "source": NOTEBOOK_LINK.sub(unlink, source)}
         cells.append(cell)
-    added = [{"cell_type": "markdown", "id": "in-your-browser", "metadata": {}, "source": BROWSER_NOTE.format(left_out=left_out)}]
+    note = BROWSER_NOTE.format(left_out=left_out)
+    if name in IN_THIS_NOTEBOOK:
+        note += textwrap.fill(IN_THIS_NOTEBOOK[name], 110, initial_indent="> - ", subsequent_indent=">   ") + "\n"
+    added = [{"cell_type": "markdown", "id": "in-your-browser", "metadata": {}, "source": note}]
     if BROWSER_PACKAGES.get(name):
         added.append({
             "cell_type": "code", "id": "browser-packages", "metadata": {}, "execution_count": None, "outputs": [],
