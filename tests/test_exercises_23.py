@@ -83,6 +83,20 @@ def test_the_hooks_were_removed(project, shell):
     assert exercises.check_rating().missing == ["23.revision.not-formatted"]
 
 
+def test_in_the_browser_the_formatting_is_not_checked(project, shell, monkeypatch):
+    """ruff cannot run there (the hooks were skipped): the checker cannot tell, so it says nothing of it."""
+    from tutorial import inbrowser
+
+    text = (project.folder / "alembic.ini").read_text()
+    start, end = text.index("hooks = ruff_fix"), text.index("# post_write_hooks defines")
+    (project.folder / "alembic.ini").write_text(text[:start] + text[end:])  # the file as Alembic writes it
+    solve(shell, "23_")
+    monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
+    report = exercises.check_rating()
+    assert report.passed, report.text()
+    assert "23.revision.dated-name" in report.ids and not [id for id in report.ids if "formatted" in id]
+
+
 def test_the_file_template_was_removed(project, shell):
     tutorial.edit_file(
         "alembic.ini",

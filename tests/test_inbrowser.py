@@ -14,7 +14,8 @@ import zipfile
 
 import pytest
 
-from tutorial import display, inbrowser, terminal, workspace
+import tutorial
+from tutorial import display, inbrowser, stages, terminal, workspace
 
 
 @pytest.mark.parametrize(
@@ -26,6 +27,10 @@ from tutorial import display, inbrowser, terminal, workspace
         ("os.system('ls')", "starts a new process"),
         ("threading.Thread(target=server.serve_forever).start()", "starts a web server"),
         ("from threading import Thread\nThread(target=print).start()", "starts a thread"),
+        # the terminal's commands that run in a new process even in the browser (ruff), in a %%terminal cell or run()
+        ("get_ipython().run_cell_magic('terminal', '', 'ruff check --fix alembic/versions\\n')", "starts a new process"),
+        ("get_ipython().run_cell_magic('terminal', '', 'alembic upgrade head\\nruff --version\\n')", "starts a new process"),
+        ('relative = "x.py"\ntutorial.run(f"ruff format --check {relative}")', "starts a new process"),
     ],
 )
 def test_cells_the_browser_cannot_run_are_recognised(code, what):
@@ -39,6 +44,11 @@ def test_cells_the_browser_cannot_run_are_recognised(code, what):
         "# subprocess.run would need a process\nprint('subprocess')",
         "project.system_tables()",  # some other .system
         "tutorial.run('alembic upgrade head')",
+        "get_ipython().run_cell_magic('terminal', '', 'alembic upgrade head\\npytest -q\\n')",  # pytest runs in the kernel there
+        "run('flask --app app db upgrade')",  # and so does flask
+        'tutorial.run(f"alembic upgrade {target}")',
+        "get_ipython().run_cell_magic('terminal', '', 'cd deploy\\n# from there\\nalembic -c ../alembic.ini current\\n')",
+        "print('ruff check')",  # no command run
         "def broken(:",  # not Python: left to the kernel's own error
     ],
 )
@@ -53,6 +63,15 @@ def test_a_cell_that_cannot_run_says_so_in_plain_words_instead(capsys):
     said = capsys.readouterr().out
     assert said.startswith("This cell starts a new process, which Python cannot do in the browser")
     assert "It was not run" in said and "JupyterLab" in said
+
+
+def test_a_terminal_cell_that_runs_ruff_says_so_instead_as_the_kernel_sees_it(capsys):
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    code = TransformerManager().transform_cell("%%terminal\nruff check alembic/versions\n")  # as IPython passes it on
+    lines = inbrowser.explain_what_cannot_run(code.splitlines(keepends=True))
+    exec(compile("".join(lines), "<cell>", "exec"), {})
+    assert capsys.readouterr().out.startswith("This cell starts a new process, which Python cannot do in the browser")
 
 
 def test_the_transformer_is_registered_in_the_browser_only(monkeypatch):
@@ -108,6 +127,42 @@ def test_a_program_run_in_a_new_process_says_the_browser_cannot_start_it(monkeyp
         terminal.run("ruff check .", tmp_path, echo=False)
     assert "`ruff check .` cannot run in the browser" in failure.value.message
     assert "cannot start a new process" in failure.value.message
+
+
+def test_in_the_browser_alembic_skips_the_hooks_that_start_a_process_saying_so(workspace, monkeypatch):
+    """The revision file is written, as Alembic wrote it; a hook of a type registered in Python still runs."""
+    from alembic.script import write_hooks
+
+    ran = []
+    monkeypatch.setattr(write_hooks, "_run_hooks", write_hooks._run_hooks)  # put back after the test
+    monkeypatch.setitem(write_hooks._registry, "in_python", lambda path, options: ran.append(path))
+    monkeypatch.setattr(write_hooks.subprocess, "run", lambda *args, **kwargs: pytest.fail("a process was started"))
+    project = tutorial.start("b-hooks", stage="empty")
+    terminal.run("alembic init alembic", project.folder, echo=False)
+    stages.replace(
+        project.path("alembic.ini"), "[post_write_hooks]\n",
+        "[post_write_hooks]\nhooks = ruff_fix, mine, tidy\nruff_fix.type = module\nruff_fix.module = ruff\n"
+        "ruff_fix.options = check --fix REVISION_SCRIPT_FILENAME\nmine.type = in_python\n"
+        "tidy.type = exec\ntidy.executable = /usr/bin/tidy\n",
+    )
+    monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
+    inbrowser.skip_hooks_that_start_a_process()
+    inbrowser.skip_hooks_that_start_a_process()  # once is enough: the second call changes nothing
+    output = terminal.run('alembic revision -m "first"', project.folder, echo=False).output
+    assert all(len(line) <= 100 for line in output.splitlines())
+    said = " ".join(output.split())
+    assert ("Running post write hook 'ruff_fix' ... skipped: it runs `python -m ruff` in a new process, which Python "
+            "in the browser cannot start. Running post write hook 'mine' ... done") in said
+    assert "Running post write hook 'tidy' ... skipped: it runs `/usr/bin/tidy` in a new process" in said
+    assert "stays as Alembic wrote it" not in said  # the hook 'mine' ran: it may have changed the file
+    (written,) = project.path("alembic/versions").glob("*_first.py")
+    assert ran == [str(written)] and "revision: str = '" in written.read_text()  # Alembic's quotes: no ruff ran
+    stages.replace(project.path("alembic.ini"), "hooks = ruff_fix, mine, tidy\n", "hooks = ruff_fix, tidy\n")
+    said = " ".join(terminal.run('alembic revision -m "second"', project.folder, echo=False).output.split())
+    assert said.endswith("in the browser cannot start. The new file stays as Alembic wrote it.")
+    stages.replace(project.path("alembic.ini"), "ruff_fix.module = ruff\n", "")
+    with pytest.raises(tutorial.CommandFailed, match="Key ruff_fix.module is required"):  # its settings still checked
+        terminal.run('alembic revision -m "third"', project.folder, echo=False)
 
 
 def test_download_project_zips_the_folder_with_its_database_and_offers_a_link(tmp_path):

@@ -67,6 +67,9 @@ INCLUDED = [
     "14-branch-and-merge.ipynb",
     "15-test-your-migrations.ipynb",
     "16-troubleshoot-common-errors.ipynb",
+    "21-configure-the-database-url.ipynb",
+    "22-adopt-an-existing-database.ipynb",
+    "23-tune-autogenerate.ipynb",
     "25-flask-migrate-and-sqlmodel.ipynb",
 ]
 LEFT_OUT = {
@@ -74,9 +77,6 @@ LEFT_OUT = {
     "18-move-to-postgresql.ipynb": "needs a PostgreSQL server",
     "19-migrate-a-live-database.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
     "20-change-a-live-schema-safely.ipynb": "needs a PostgreSQL server, and sessions of its own beside the notebook",
-    "21-configure-the-database-url.ipynb": "runs alembic from other folders in new processes, and the browser has no processes",
-    "22-adopt-an-existing-database.ipynb": "is for a project of your own, on a full install (not tried in the browser)",
-    "23-tune-autogenerate.ipynb": "runs ruff in a new process (a write hook), and the browser has no processes",
     "24-an-async-app-with-fastapi.ipynb": "needs the greenlet package for SQLAlchemy's async engine (PyPI has no build of it for the "
                                           "browser's Python), and its async driver (aiosqlite) and FastAPI's test client each start a "
                                           "thread, which the browser cannot",
@@ -553,6 +553,12 @@ BROWSER_NOTE_LINES = {
 > - **`pytest` runs inside this kernel** (`pytest.main`), not in a new Python: each `pytest` of a
 >   `%%terminal` cell reads your project's files as they are then, as a new process would. nbval, which
 >   `pytest.ini` leaves out, is not installed here.
+""",
+    "23-tune-autogenerate.ipynb": """\
+> - **ruff cannot run here**: Python in the browser has no build of it, and cannot start the new process a
+>   hook runs it in. So in *Every new file formatted* Alembic skips the two post-write hooks, saying so,
+>   and the new revision file stays as Alembic wrote it, not as the text shows it; the cells that run ruff
+>   say that they cannot run, and *Check my work* does not check the file's formatting.
 """,
 }
 NOTEBOOK_LINK = re.compile(r"\[([^\]]+)\]\(([0-9][0-9]-[a-z0-9-]+\.ipynb)(#[^)]*)?\)")

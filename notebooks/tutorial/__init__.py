@@ -9,6 +9,7 @@ The first code cell of every notebook is::
 from . import inbrowser
 
 inbrowser.allow_alembic_import()  # in JupyterLite's Pyodide kernel only; before anything imports alembic
+inbrowser.skip_hooks_that_start_a_process()  # there too: Alembic's post-write hooks would start a process
 
 from . import magics  # noqa: E402
 from .browser import browse  # noqa: E402

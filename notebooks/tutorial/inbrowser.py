@@ -3,14 +3,15 @@
 Python there runs inside the web page: it has no processes, no threads that
 run, and no network sockets, and its files live in the page's memory. So:
 
-- ``import alembic`` needs help (:func:`allow_alembic_import`, the one workaround);
+- ``import alembic`` needs help (:func:`allow_alembic_import`), and Alembic's post-write hooks, which
+  run a program in a new process, are skipped, saying so (:func:`skip_hooks_that_start_a_process`);
 - the learner's projects live in the kernel's memory, under :data:`WORKSPACE`, not in
   the file browser's drive, which keeps files in the browser's storage but corrupts
   SQLite databases written through it; a project is lost when the page is reloaded or
   the kernel restarts, and the notebook's first cell builds it again;
   :func:`download_project` saves one as a zip file;
-- a cell that starts a process, a thread or a web server is not run: it says so
-  (:func:`explain_what_cannot_run`), and the cells after it still run.
+- a cell that starts a process (a ``%%terminal`` command other than ``alembic`` too), a thread or a
+  web server is not run: it says so (:func:`explain_what_cannot_run`), and the cells after it still run.
 """
 
 from __future__ import annotations
@@ -62,6 +63,47 @@ def allow_alembic_import() -> None:
             sys.modules["termios"] = stand_in
 
 
+# Alembic's post-write hook types that run a program in a new process, and the key that names the program.
+PROCESS_HOOKS = {"console_scripts": "entrypoint", "exec": "executable", "module": "module"}
+
+
+def skip_hooks_that_start_a_process() -> None:
+    """In the browser, have Alembic skip, saying so, the post-write hooks that would start a new process.
+
+    Alembic runs each hook of ``[post_write_hooks]`` after writing a new revision file; the types it
+    has (:data:`PROCESS_HOOKS`) all start a program in a new process, which fails in Pyodide. The file is
+    written before the hooks run; those skipped leave it as it is. A hook of a type registered in Python
+    (``write_hooks.register``) still runs, and so does the check of a hook's settings (a missing key fails).
+    """
+    if not IN_BROWSER:
+        return
+    from alembic.script import write_hooks
+
+    run_hooks = write_hooks._run_hooks
+    if getattr(run_hooks, "skips_processes", False):
+        return
+
+    def run_hooks_in_the_browser(path, hooks) -> None:
+        skipped = 0
+        for hook in hooks:
+            program = hook.get(PROCESS_HOOKS.get(hook.get("type"), ""))
+            if program is None:
+                run_hooks(path, [hook])
+                continue
+            shown = f"python -m {program}" if hook["type"] == "module" else program
+            print(textwrap.fill(
+                f"Running post write hook {hook['_hook_name']!r} ... skipped: it runs `{shown}` in a new process, "
+                "which Python in the browser cannot start.",
+                100, initial_indent="  ", subsequent_indent="  ", break_long_words=False, break_on_hyphens=False,
+            ))
+            skipped += 1
+        if skipped and skipped == len(hooks):
+            print("  The new file stays as Alembic wrote it.")
+
+    run_hooks_in_the_browser.skips_processes = True
+    write_hooks._run_hooks = run_hooks_in_the_browser
+
+
 def what_cannot_run(code: str) -> str | None:
     """What the cell's ``code`` does that the browser cannot (``"starts a web server"``), or None.
 
@@ -75,8 +117,35 @@ def what_cannot_run(code: str) -> str | None:
     for node in ast.walk(tree):
         name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
         if name in CANNOT_RUN and (name not in ("system", "getoutput") or _called_on_os_or_ipython(node)):
-            found.add(name)
-    return next((what for name, what in CANNOT_RUN.items() if name in found), None)
+            found.add(CANNOT_RUN[name])
+        elif _runs_a_command_in_a_new_process(node):
+            found.add("starts a new process")
+    return next((what for what in dict.fromkeys(CANNOT_RUN.values()) if what in found), None)
+
+
+def _runs_a_command_in_a_new_process(node: ast.AST) -> bool:
+    """A ``%%terminal`` cell, or a ``run("...")`` call, with a command that :func:`tutorial.terminal.run`
+    runs in a new process even in the browser: ``ruff`` (alembic, pytest and flask run in the kernel there)."""
+    from .terminal import IN_THE_KERNEL_IN_THE_BROWSER, SUPPORTED
+
+    if not isinstance(node, ast.Call) or not node.args:
+        return False
+    called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+    if called == "run_cell_magic" and len(node.args) == 3 and _text(node.args[0]) == "terminal":
+        commands = (_text(node.args[2]) or "").splitlines()
+    elif called == "run":
+        commands = [_text(node.args[0]) or ""]
+    else:
+        return False
+    programs = [command.split()[0] for command in commands if command.split()]
+    return any(program in SUPPORTED and program not in IN_THE_KERNEL_IN_THE_BROWSER for program in programs)
+
+
+def _text(node: ast.AST) -> str | None:
+    """A string constant's value, or the start of an f-string up to its first ``{}``; else None."""
+    if isinstance(node, ast.JoinedStr):
+        node = node.values[0] if node.values else None
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def _called_on_os_or_ipython(node: ast.AST) -> bool:
