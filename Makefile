@@ -93,10 +93,12 @@ test-latest:
 	$(PYTHON) tools/test_latest.py $(if $(PRE),--pre)
 
 # Move the pins to the newest releases (tools/bump.py; `python tools/bump.py --dry-run` only prints old -> new), then
-# reinstall .venv from them and regenerate every stored output (make outputs). Nothing is committed: review the diff.
+# reinstall .venv from them, regenerate every stored output (make outputs) and pin the browser version's wheels to
+# them (lite/wheels.txt, with their sha256). Nothing is committed: review the diff.
 bump: $(VENV)/pyvenv.cfg
 	$(BIN)/python tools/bump.py
 	$(MAKE) outputs
+	$(BIN)/python tools/build_lite.py --pin
 
 benchmark: $(TESTING)
 	$(BIN)/python tools/benchmark.py

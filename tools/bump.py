@@ -13,8 +13,9 @@ output; nothing is committed, the diff is left for review.
 Every pin of the five requirements files moves, except two (``HELD``): jupyterlite-pyodide-kernel
 pins the Pyodide that ``tools/build_lite.py`` pins too (``PYODIDE_VERSION``, with npm's integrity,
 and the wheels of Pyodide's lock file), and jupyterlite-core is released with it; move them with
-``tools/build_lite.py``, by hand, and try ``make lite``. The browser's own wheels (Mako, comm, ...)
-are pinned in ``tools/build_lite.py`` and stay. ``environment.yml`` pins no package, only the
+``tools/build_lite.py``, by hand, and try ``make lite``. The browser version's wheels, pinned with
+their sha256 in ``lite/wheels.txt``, follow the new pins: ``make bump`` rewrites that file last
+(``tools/build_lite.py --pin``). ``environment.yml`` pins no package, only the
 oldest Python the course supports: nothing to move.
 """
 
