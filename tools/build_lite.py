@@ -19,7 +19,8 @@ loads nothing from outside its own folder:
 - the notebooks that work in the browser (``INCLUDED``) and the exercises' ``solutions/``
   are the site's files; the helper package ``tutorial/`` is a wheel of the lock, loaded at start;
 - every wheel and the standard library carry their bytecode, compiled by Pyodide under Node.js
-  (``lite/compile_bytecode.py``), so that nothing is compiled when the page starts Python.
+  (``lite/compile_bytecode.py``), so that nothing is compiled when the page starts Python; the
+  kernel's own packages (IPython and what it needs) keep their bytecode only, as Pyodide's builds do.
 
 Downloads are kept in ``build/lite-cache/``; a missing package, a changed pin or a
 wrong checksum stops the build with a message saying which and what to do.
@@ -181,7 +182,8 @@ def build(output: Path) -> Path:
             unpack_pyodide(fetch_pyodide(), pyodide)
             wheels = fetch_wheels(json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8")))
             stdlib = pyodide / "python_stdlib.zip"
-            compiled = with_bytecode([stdlib, *(Path(entry["_source"]) for entry in wheels.values())], pyodide)
+            kernel = {Path(wheels[name]["_source"]) for name in lock_closure(wheels, START_STEPS[0]["packages"])}
+            compiled = with_bytecode([stdlib, *(Path(entry["_source"]) for entry in wheels.values())], pyodide, kernel)
         shutil.copy2(compiled[stdlib], stdlib)
         for entry in wheels.values():
             entry["_source"] = str(compiled[Path(entry["_source"])])
@@ -393,15 +395,16 @@ def build_pure_wheel(sdist: Path) -> Path:
         return Path(shutil.copy2(built[0], folder / built[0].name))
 
 
-def with_bytecode(files: list[Path], pyodide: Path) -> dict[Path, Path]:
-    """Each wheel or zip of ``files`` with its modules' bytecode added (``lite/compile_bytecode.py``), cached.
+def with_bytecode(files: list[Path], pyodide: Path, without_sources: set[Path] = frozenset()) -> dict[Path, Path]:
+    """Each wheel or zip of ``files`` with its modules' bytecode added (``lite/compile_bytecode.py``), cached;
+    those in ``without_sources`` keep the bytecode only.
 
     Pyodide compiles every module it imports from source, on every start, and writes no bytecode;
     Python 3.14's bytecode can only be made by a Python 3.14, so Pyodide itself makes it, under Node.js
     (``lite/run_in_pyodide.mjs``), from the pristine Pyodide folder ``pyodide``.
     """
-    folder = CACHE / "bytecode"
-    compiled = {file: folder / f"{_sha256(file)[:16]}-{file.name}" for file in files}
+    folder = CACHE / "bytecode" / _sha256(LITE / "compile_bytecode.py")[:16]  # made again when the step changes
+    compiled = {file: folder / f"{_sha256(file)[:16]}-{'pyc' if file in without_sources else 'py'}-{file.name}" for file in files}
     missing = [file for file, target in compiled.items() if not target.exists()]
     if missing:
         if shutil.which("node") is None:
@@ -411,11 +414,24 @@ def with_bytecode(files: list[Path], pyodide: Path) -> dict[Path, Path]:
             for file in missing:
                 shutil.copy2(file, Path(scratch) / file.name)
             run(["node", str(LITE / "run_in_pyodide.mjs"), str(pyodide), scratch, str(LITE / "compile_bytecode.py"),
-                 *(f"/work/{file.name}" for file in missing)], cwd=REPOSITORY)
+                 *(f"/work/{file.name}" for file in missing if file not in without_sources), "--without-sources",
+                 *(f"/work/{file.name}" for file in missing if file in without_sources)], cwd=REPOSITORY)
             for file in missing:
                 os.replace(Path(scratch) / file.name, compiled[file])
                 compiled[file].chmod(0o644)
     return compiled
+
+
+def lock_closure(entries: dict[str, dict], roots) -> list[str]:
+    """The names of ``roots`` and of everything they depend on, in the lock's ``entries``."""
+    seen: list[str] = []
+    pending = [_normalized(root) for root in roots]
+    while pending:
+        name = pending.pop()
+        if name not in seen:
+            seen.append(name)
+            pending.extend(entries[name]["depends"])
+    return sorted(seen)
 
 
 def write_lock(pyodide: Path, wheels: dict[str, dict]) -> None:
