@@ -557,7 +557,8 @@ BROWSER_NOTE_LINES = {
     "23-tune-autogenerate.ipynb": """\
 > - **ruff cannot run here**: Python in the browser has no build of it, and cannot start the new process a
 >   hook runs it in. So in *Every new file formatted* Alembic skips the two post-write hooks, saying so,
->   and the new revision file stays as Alembic wrote it, not as the text shows it; the cells that run ruff
+>   and the new revision file stays as Alembic wrote it: under *After: the new one, as the hooks left it*,
+>   it looks like the revision before it, not rewritten by ruff as the text says. The cells that run ruff
 >   say that they cannot run, and *Check my work* does not check the file's formatting.
 """,
 }
