@@ -85,7 +85,7 @@ LEFT_OUT = {
     "28-views-functions-and-triggers.ipynb": "needs a PostgreSQL server, where the views and triggers live and alembic_utils compares them",
     "29-schemas-and-tenants.ipynb": "needs a PostgreSQL server, whose schemas hold the tenants",
     "30-several-databases.ipynb": "needs a PostgreSQL server, for its two databases",
-    "31-check-migrations-in-ci.ipynb": "needs a PostgreSQL server, and processes of its own beside the notebook (pytest, the app's web server)",
+    "31-check-migrations-in-ci.ipynb": "needs a PostgreSQL server, on which its tests create a database for each test",
 }
 
 # Pyodide, as the kernel pins it; the integrity is npm's (``npm view pyodide@VERSION dist.integrity``).
