@@ -20,10 +20,10 @@ export async function loadPyodide(options) {
     const pyodide = await loadPyodideItself({ ...rest, packages: [] });
     for (const { text, packages: group } of tutorialSteps) {
       say("packages", text);
-      await pyodide.loadPackage(group, { messageCallback: () => {} });
+      await loadEvery(pyodide, group);
     }
     const others = packages.filter((name) => !tutorialSteps.some((step) => step.packages.includes(name)));
-    if (others.length) await pyodide.loadPackage(others, { messageCallback: () => {} });
+    if (others.length) await loadEvery(pyodide, others);
     say("kernel", "Starting the kernel (IPython)");
     watchTheKernelStart(pyodide);
     return pyodide;
@@ -31,6 +31,14 @@ export async function loadPyodide(options) {
     say("failed", `Python could not start: ${error.message}`);
     throw error;
   }
+}
+
+// Pyodide's loadPackage only logs a package it could not load (a failed download, a wrong sha256) and goes on:
+// here that fails the start, saying which, instead of a kernel that starts without it.
+async function loadEvery(pyodide, names) {
+  const errors = [];
+  await pyodide.loadPackage(names, { messageCallback: () => {}, errorCallback: (text) => errors.push(text) });
+  if (errors.length) throw new Error(errors.join(" "));
 }
 
 // The kernel's last step of its start is the Python code that imports pyodide_kernel: when it ends, the kernel is ready.

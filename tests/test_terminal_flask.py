@@ -110,6 +110,15 @@ def test_a_failing_flask_command_in_the_kernel_raises_with_its_exit_status_and_o
     assert failure.value.message == "ValueError: the shelf fell over\n  (raised in shelf.py, line 32)"
 
 
+def test_without_flask_installed_the_cell_says_how_to_install_it(shelf, monkeypatch):
+    monkeypatch.setitem(sys.modules, "flask.cli", None)  # what `from flask.cli import ...` finds when Flask is not installed
+    monkeypatch.setattr(inbrowser, "IN_BROWSER", True)
+    with pytest.raises(terminal.CommandFailed) as failure:
+        terminal.run("flask db init", shelf("bare"), echo=False)
+    assert failure.value.message.startswith("Flask is not installed in this page: run the `%pip install` cell")
+    assert "`%pip install flask-migrate` in a cell" in failure.value.message
+
+
 def test_flask_in_the_kernel_leaves_the_kernel_as_it_found_it(shelf, monkeypatch):
     import flask_migrate
     from alembic.util import messaging

@@ -145,4 +145,5 @@ def test_without_pytest_installed_the_cell_says_to_run_the_install_cell(in_the_b
     monkeypatch.setitem(sys.modules, "pytest", None)  # what `import pytest` finds when pytest is not installed
     with pytest.raises(terminal.CommandFailed) as failure:
         terminal.run("pytest -q", shop, echo=False)
-    assert failure.value.message.startswith("pytest is not installed in this page: run the notebook's `%pip install` cell")
+    assert failure.value.message.startswith("pytest is not installed in this page: run the `%pip install` cell below the notebook's title")
+    assert "`%pip install pytest` in a cell" in failure.value.message

@@ -86,7 +86,7 @@ LEFT_OUT = {
     "28-views-functions-and-triggers.ipynb": "needs a PostgreSQL server, where the views and triggers live and alembic_utils compares them",
     "29-schemas-and-tenants.ipynb": "needs a PostgreSQL server, whose schemas hold the tenants",
     "30-several-databases.ipynb": "needs a PostgreSQL server, for its two databases",
-    "31-check-migrations-in-ci.ipynb": "needs a PostgreSQL server, and processes of its own beside the notebook (pytest, the app's web server)",
+    "31-check-migrations-in-ci.ipynb": "needs a PostgreSQL server, on which its tests create a database for each test",
 }
 
 # Pyodide, as the kernel pins it; the integrity is npm's (``npm view pyodide@VERSION dist.integrity``).
@@ -573,7 +573,8 @@ BROWSER_NOTE_LINES = {
     "23-tune-autogenerate.ipynb": """\
 > - **ruff cannot run here**: Python in the browser has no build of it, and cannot start the new process a
 >   hook runs it in. So in *Every new file formatted* Alembic skips the two post-write hooks, saying so,
->   and the new revision file stays as Alembic wrote it, not as the text shows it; the cells that run ruff
+>   and the new revision file stays as Alembic wrote it: under *After: the new one, as the hooks left it*,
+>   it looks like the revision before it, not rewritten by ruff as the text says. The cells that run ruff
 >   say that they cannot run, and *Check my work* does not check the file's formatting.
 """,
 }

@@ -10,8 +10,9 @@ run, and no network sockets, and its files live in the page's memory. So:
   SQLite databases written through it; a project is lost when the page is reloaded or
   the kernel restarts, and the notebook's first cell builds it again;
   :func:`download_project` saves one as a zip file;
-- a cell that starts a process (a ``%%terminal`` command other than ``alembic`` too), a thread or a
-  web server is not run: it says so (:func:`explain_what_cannot_run`), and the cells after it still run.
+- a cell that starts a process (a ``%%terminal`` ``ruff`` command too: alembic, pytest and flask run in
+  the kernel there), a thread or a web server is not run: it says so (:func:`explain_what_cannot_run`),
+  and the cells after it still run.
 """
 
 from __future__ import annotations

@@ -202,11 +202,17 @@ def _run_pytest_in_kernel(command: str, argv: list[str], folder: Path):
     try:
         import pytest  # noqa: F401
     except ImportError:
-        return Result(command, "", 1), CommandFailed(command, (
-            "pytest is not installed in this page: run the notebook's `%pip install` cell, below its title, first."
-        ))
+        return _not_installed(command, "pytest", "pytest")
     result = pytest_in_kernel(argv[1:], folder, command)
     return result, CommandFailed(command, f"exit status {result.status}") if result.status else None
+
+
+def _not_installed(command: str, program: str, package: str):
+    """What a terminal cell says in the browser when ``program`` is not installed in the page yet."""
+    return Result(command, "", 1), CommandFailed(command, (
+        f"{program} is not installed in this page: run the `%pip install` cell below the notebook's title first "
+        f"(where there is none, `%pip install {package}` in a cell installs it from this site)."
+    ))
 
 
 def pytest_in_kernel(arguments: list[str], folder: Path, command: str = "pytest") -> Result:
@@ -248,8 +254,11 @@ def _run_flask_in_kernel(command: str, argv: list[str], folder: Path):
     are not indented. Click's standalone mode ends the command with ``SystemExit`` and its exit status.
     """
     from alembic.util import messaging
-    from flask.cli import FlaskGroup, ScriptInfo
 
+    try:
+        from flask.cli import FlaskGroup, ScriptInfo
+    except ImportError:
+        return _not_installed(command, "Flask", "flask-migrate")
     buffer = io.StringIO()
     info = ScriptInfo()
     status, error = 0, None
