@@ -22,7 +22,7 @@ from .chromium import find_chromium
 # from a service worker, which Playwright's routing does not see.
 OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 VIEWPORT = {"width": 1400, "height": 1000}
-KERNEL_TIMEOUT = 300  # seconds for the Pyodide kernel to start (25 s on two idle cores, over 120 s on busy ones)
+KERNEL_TIMEOUT = 300  # seconds for the Pyodide kernel to start (about 8 s on two idle cores, more on busy ones)
 
 PROMPTS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
     .filter(cell => cell.model.type === 'code')
@@ -105,7 +105,7 @@ def open_notebook(page, name: str) -> dict:
     """Open the notebook and wait until its Pyodide kernel is idle.
 
     The notebooks share one kernel, the first one's, as a learner's notebooks can (Kernel >
-    Change Kernel, a running kernel): a Pyodide kernel takes half a minute to start on two cores,
+    Change Kernel, a running kernel): one kernel each would add its start, seconds, to every notebook,
     and each notebook's first cell starts its project afresh anyway. The notebook open before is
     closed unsaved (the site's copy stays as built). Returns ``{"seconds", "id", "shared"}``.
     """
