@@ -241,12 +241,16 @@ def browser(site):
             chromium.close()
 
 
+ABORTED = "net::ERR_ABORTED"
+
+
 def watched(context, page):
     """``page`` with what goes wrong in it appended to ``context.problems``."""
     problems = context.problems
     page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} ({request.failure})"))
+    # A request the browser itself gave up (net::ERR_ABORTED: the next page was opened before a late favicon came) is no fault of the site.
+    page.on("requestfailed", lambda request: request.failure != ABORTED and problems.append(f"failed: {request.url} ({request.failure})"))
     page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"))
     return page
 
