@@ -214,3 +214,9 @@ def test_my_progress_in_the_browser_says_it_cannot_see_the_other_notebooks_proje
     assert table.rows == []
     assert "lives in the memory of that notebook&#x27;s own Python" in table.html() and "<table>" not in table.html()
     assert repr(table) == progress.ELSEWHERE
+
+
+def test_only_the_commands_the_terminal_runs_in_a_new_process_in_the_browser_are_said_to_need_one():
+    from tutorial import terminal
+
+    assert set(inbrowser.NEEDS_A_PROCESS) == set(terminal.SUPPORTED) - {"alembic", "pytest", "flask"}

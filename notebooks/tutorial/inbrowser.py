@@ -29,6 +29,10 @@ from pathlib import Path
 IN_BROWSER = sys.platform == "emscripten"
 WORKSPACE = Path("/home/pyodide/workspace")  # in the kernel's memory (Emscripten's MEMFS)
 
+# The terminal cells' commands that need a new process even here: tutorial.terminal runs alembic, pytest and
+# flask inside the kernel in the browser, and ruff (a program of its own) in a new process only.
+NEEDS_A_PROCESS = ("ruff",)
+
 # What a cell's code does that the browser cannot: the names it calls, and how the learner is told.
 # (``!command`` lines reach the transformer as ``get_ipython().system(...)``.)
 CANNOT_RUN = {
@@ -127,7 +131,6 @@ def what_cannot_run(code: str) -> str | None:
 def _runs_a_command_in_a_new_process(node: ast.AST) -> bool:
     """A ``%%terminal`` cell, or a ``run("...")`` call, with a command that :func:`tutorial.terminal.run`
     runs in a new process even in the browser: ``ruff`` (alembic, pytest and flask run in the kernel there)."""
-    from .terminal import IN_THE_KERNEL_IN_THE_BROWSER, SUPPORTED
 
     if not isinstance(node, ast.Call) or not node.args:
         return False
@@ -139,7 +142,7 @@ def _runs_a_command_in_a_new_process(node: ast.AST) -> bool:
     else:
         return False
     programs = [command.split()[0] for command in commands if command.split()]
-    return any(program in SUPPORTED and program not in IN_THE_KERNEL_IN_THE_BROWSER for program in programs)
+    return any(program in NEEDS_A_PROCESS for program in programs)
 
 
 def _text(node: ast.AST) -> str | None:

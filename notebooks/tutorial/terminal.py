@@ -48,8 +48,6 @@ from .sandbox import (
 )
 
 SUPPORTED = ("alembic", "pytest", "ruff", "flask")
-# What runs inside the kernel in the browser, which cannot start a process: alembic always; pytest and flask there only.
-IN_THE_KERNEL_IN_THE_BROWSER = ("alembic", "pytest", "flask")
 WIDTH = 100  # characters per line of a message or hint
 # In a terminal, Alembic indents its messages by two spaces and wraps them, and argparse wraps its usage,
 # at the terminal's width. A cell prints as a terminal wider than any line: indented, never wrapped.
