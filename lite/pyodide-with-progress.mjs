@@ -8,6 +8,7 @@
 // The kernel passes its loadPyodideOptions through; "tutorialSteps" there (the site's settings) lists
 // the groups of packages in order, [{"text": "...", "packages": [...]}]: loading them one group after
 // the other lets the page (and make benchmark) tell how long each took.
+// It also gives the kernel JupyterLab's search order for imports (kernelFolderAfterTheStandardLibrary).
 import { loadPyodide as loadPyodideItself } from "./pyodide.mjs";
 
 const channel = new BroadcastChannel("tutorial-progress");
@@ -24,6 +25,7 @@ export async function loadPyodide(options) {
     }
     const others = packages.filter((name) => !tutorialSteps.some((step) => step.packages.includes(name)));
     if (others.length) await loadEvery(pyodide, others);
+    kernelFolderAfterTheStandardLibrary(pyodide);
     say("kernel", "Starting the kernel (IPython)");
     watchTheKernelStart(pyodide);
     return pyodide;
@@ -39,6 +41,16 @@ async function loadEvery(pyodide, names) {
   const errors = [];
   await pyodide.loadPackage(names, { messageCallback: () => {}, errorCallback: (text) => errors.push(text) });
   if (errors.length) throw new Error(errors.join(" "));
+}
+
+// Pyodide starts Python with "" (the current folder) first on sys.path; the kernel then moves into the file
+// browser's drive, /drive, where every look at a file or folder is a request to the page (about 6 ms). With ""
+// first, Python's importer looks at that folder before it finds any top-level module not yet imported: each of
+// the kernel's imports, and a learner's first import of each standard module, paid a request. Without "" here,
+// IPython's start puts it back after the standard library and before site-packages (InteractiveShellApp.init_path):
+// the order a JupyterLab kernel on CPython has, where a learner's files still come before any installed package.
+function kernelFolderAfterTheStandardLibrary(pyodide) {
+  pyodide.runPython("import sys\nwhile '' in sys.path: sys.path.remove('')");
 }
 
 // The kernel's last step of its start is the Python code that imports pyodide_kernel: when it ends, the kernel is ready.

@@ -202,6 +202,17 @@ def test_a_cold_start_says_what_is_loading(page):
     line.wait_for(state="hidden", timeout=10_000)
 
 
+def test_the_kernel_looks_in_its_folder_after_the_standard_library_as_in_jupyterlab(page):
+    """The current folder ("") comes after the standard library and before site-packages on the kernel's sys.path,
+    as in a JupyterLab kernel on CPython, not first (Pyodide's own order): with the kernel in the file browser's
+    drive, a look there is a request to the page, and importing a standard module must not make one."""
+    path = json.loads(lite.run_code(page, "import json, sys; print(json.dumps(sys.path))"))
+    standard = [index for index, entry in enumerate(path) if entry.startswith("/lib/python") and "site-packages" not in entry]
+    installed = [index for index, entry in enumerate(path) if entry.endswith("site-packages")]
+    assert path.count("") == 1 and standard and installed, path
+    assert max(standard) < path.index("") < min(installed), path
+
+
 @pytest.mark.parametrize("name", build_lite.INCLUDED, ids=[Path(name).stem for name in build_lite.INCLUDED])
 def test_notebook_in_the_browser(name: str, page, site):
     cells = json.loads((site / "files" / name).read_text(encoding="utf-8"))["cells"]

@@ -237,7 +237,8 @@ def browser_times() -> list[Row]:
                      f"of which Pyodide and the wheels {_disk_usage(site / 'static' / 'pyodide') / 1e6:.0f} MB"))
         lite_page.expose_app(site)
         browser: dict[str, float] = {}
-        with serve_folder(site) as url, lite_page.site_page(url, open_site=False) as page:
+        # No Playwright routing (route=False): it would turn the browser's HTTP cache off, and with it the warm start.
+        with serve_folder(site) as url, lite_page.site_page(url, open_site=False, route=False) as page:
             for visit in ("cold", "warm"):  # a fresh browser profile, then the same browser again (its cache warm)
                 start = lite_page.start_notebook(page, url, first)
                 rows.append((f"browser, {visit}: opening {first[:2]}'s address to its kernel ready", f"{start['seconds']:.1f} s",

@@ -40,9 +40,13 @@ def expose_app(site: Path) -> None:
 
 
 @contextlib.contextmanager
-def site_page(url: str, address: str | None = None, open_site: bool = True):
+def site_page(url: str, address: str | None = None, open_site: bool = True, route: bool = True):
     """One page of a fresh headless Chromium, JupyterLite loaded; ``page.outside`` lists refused requests,
     ``page.answered`` every request of the page and its workers, as ``(url, status or failure)``.
+
+    With ``route=False``, requests that would leave 127.0.0.1 are not refused by Playwright, only recorded (they
+    still fail: no name but 127.0.0.1's resolves), and the browser keeps its HTTP cache, which Playwright's
+    routing turns off (microsoft/playwright#7220): for measuring a second visit, as ``make benchmark`` does.
 
     ``page.load_seconds`` is the time JupyterLite's page took to load (before any kernel). ``address`` is the
     page opened first (by default the site's own, ``url/``; a JupyterLab server's, with its token); with
@@ -76,7 +80,8 @@ def site_page(url: str, address: str | None = None, open_site: bool = True):
                 if host not in ("127.0.0.1", None) and request.url not in outside:
                     outside.append(request.url)
 
-            context.route("**/*", refuse_outside)
+            if route:
+                context.route("**/*", refuse_outside)
             context.on("request", record)
             answered: list[tuple[str, int | str]] = []
             context.on("response", lambda response: answered.append((response.url, response.status)))
@@ -190,6 +195,25 @@ def start_notebook(page, url: str, name: str) -> dict:
     if [step for step, _ in marks] == START_STEPS:
         phases = [(what, marks[index + 1][1] - marks[index][1]) for index, what in enumerate(START_PHASES)]
     return {"seconds": seconds, "phases": phases, "steps": [step["text"] for step in steps]}
+
+
+def run_code(page, code: str) -> str:
+    """Run ``code`` in the open notebook's kernel, out of the notebook; return what it printed (and its errors)."""
+    return page.evaluate(
+        """async (code) => {
+            const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            const printed = [];
+            const future = kernel.requestExecute({code, silent: false, store_history: false});
+            future.onIOPub = (message) => {
+                const content = message.content;
+                if (content.text) printed.push(content.text);
+                if (content.ename) printed.push(`${content.ename}: ${content.evalue}`);
+            };
+            await future.done;
+            return printed.join('');
+        }""",
+        code,
+    )
 
 
 def run_first_code_cell(page, timeout: float = 120) -> float:
