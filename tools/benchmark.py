@@ -219,8 +219,16 @@ def lab_start_time() -> list[Row]:
              "as make lab starts it, settings in a temporary folder")]
 
 
+BROWSERS = 3  # fresh browsers for the browser version's starts: their medians, since one start varies by a second here
+
+
 def browser_times() -> list[Row]:
-    """The browser version: build, size, a cold and a warm start phase by phase, the core notebooks beside JupyterLab's."""
+    """The browser version: build, size, cold and warm starts phase by phase, the core notebooks beside JupyterLab's.
+
+    Each of ``BROWSERS`` fresh Chromium profiles opens the first notebook's address (cold), runs its first cell, leaves
+    for a blank page, then opens the address again (warm: a second visit, the browser's cache holding the site) and
+    runs the first cell again. The rows give the medians with the range, and the phases of the median start.
+    """
     import build_lite
 
     from tutorial.devtools import lite_page
@@ -236,22 +244,43 @@ def browser_times() -> list[Row]:
         rows.append(("make lite: site size", f"{_disk_usage(site) / 1e6:.0f} MB",
                      f"of which Pyodide and the wheels {_disk_usage(site / 'static' / 'pyodide') / 1e6:.0f} MB"))
         lite_page.expose_app(site)
+        starts: dict[str, list[dict]] = {"cold": [], "warm": []}
         browser: dict[str, float] = {}
-        # No Playwright routing (route=False): it would turn the browser's HTTP cache off, and with it the warm start.
-        with serve_folder(site) as url, lite_page.site_page(url, open_site=False, route=False) as page:
-            for visit in ("cold", "warm"):  # a fresh browser profile, then the same browser again (its cache warm)
-                start = lite_page.start_notebook(page, url, first)
-                rows.append((f"browser, {visit}: opening {first[:2]}'s address to its kernel ready", f"{start['seconds']:.1f} s",
-                             "target <= 10 s" if visit == "cold" else "target <= 4 s"))
-                rows += [(f"  {visit}: {what}", f"{seconds:.1f} s", "") for what, seconds in start["phases"]]
-                rows.append((f"  {visit}: the first cell (import tutorial, tutorial.start)", f"{lite_page.run_first_code_cell(page):.1f} s", ""))
-            for stem in CORE_NOTEBOOKS:
-                browser[stem] = _run_all_seconds(lite_page, page, f"{stem}.ipynb")
+        with serve_folder(site) as url:
+            for attempt in range(BROWSERS):
+                # No Playwright routing (route=False): it would turn the browser's HTTP cache off, and the warm start with it.
+                with lite_page.site_page(url, open_site=False, route=False) as page:
+                    for visit in ("cold", "warm"):
+                        if visit == "warm":  # the first visit's page closed, its kernel stopped, before the second
+                            page.goto("about:blank")
+                            page.wait_for_timeout(1000)
+                        start = lite_page.start_notebook(page, url, first)
+                        start["first cell"] = lite_page.run_first_code_cell(page)
+                        starts[visit].append(start)
+                    if attempt == BROWSERS - 1:
+                        for stem in CORE_NOTEBOOKS:
+                            browser[stem] = _run_all_seconds(lite_page, page, f"{stem}.ipynb")
+        for visit, target in (("cold", "target <= 10 s"), ("warm", "target <= 4 s")):
+            rows += _start_rows(visit, starts[visit], first, target)
         cpython = jupyterlab_run_all_times()
         for stem in CORE_NOTEBOOKS:
             rows.append((f"notebook {stem[:2]}: Run All, browser version / JupyterLab", f"{browser[stem]:.1f} s / {cpython[stem]:.1f} s",
                          f"{browser[stem] / cpython[stem]:.1f} x (target <= 2 x); in one Chromium, kernel running"))
     return rows
+
+
+def _start_rows(visit: str, starts: list[dict], first: str, target: str) -> list[Row]:
+    """The median start of ``starts`` with the range, its phases, and the first cell's median."""
+    seconds = sorted(start["seconds"] for start in starts)
+    median = sorted(starts, key=lambda start: start["seconds"])[len(starts) // 2]
+    cells = [start["first cell"] for start in starts]
+    return [
+        (f"browser, {visit}: opening {first[:2]}'s address to its kernel ready", f"{statistics.median(seconds):.1f} s",
+         f"median of {len(seconds)} fresh browsers ({seconds[0]:.1f} to {seconds[-1]:.1f} s); {target}"),
+        *((f"  {visit}: {what}", f"{phase:.1f} s", "the median start") for what, phase in median["phases"]),
+        (f"  {visit}: the first cell (import tutorial, tutorial.start)", f"{statistics.median(cells):.1f} s",
+         f"median ({min(cells):.1f} to {max(cells):.1f} s)"),
+    ]
 
 
 def jupyterlab_run_all_times() -> dict[str, float]:
