@@ -45,10 +45,14 @@ async function loadEvery(pyodide, names) {
 
 // Pyodide starts Python with "" (the current folder) first on sys.path; the kernel then moves into the file
 // browser's drive, /drive, where every look at a file or folder is a request to the page (about 6 ms). With ""
-// first, Python's importer looks at that folder before it finds any top-level module not yet imported: each of
-// the kernel's imports, and a learner's first import of each standard module, paid a request. Without "" here,
-// IPython's start puts it back after the standard library and before site-packages (InteractiveShellApp.init_path):
-// the order a JupyterLab kernel on CPython has, where a learner's files still come before any installed package.
+// first, Python's importer looks at that folder before it finds any top-level module not built in and not yet
+// imported: each of the kernel's top-level imports, and a learner's first import of each standard module, paid at
+// least one request (a stat of the folder; the first time, a listing too). Without "" here, IPython's start puts
+// it back just before the first site-packages entry, so after the standard library (InteractiveShellApp.init_path
+// adds it only when it is absent): the order of an ipykernel kernel on CPython, as JupyterLab starts it
+// (ipykernel_launcher drops the folder, init_path puts it back there). Installed packages, which come after "",
+// still cost a look there on their first import, as in JupyterLab; a learner's file named like a standard module
+// no longer hides it, as in JupyterLab too.
 function kernelFolderAfterTheStandardLibrary(pyodide) {
   pyodide.runPython("import sys\nwhile '' in sys.path: sys.path.remove('')");
 }

@@ -204,13 +204,16 @@ def test_a_cold_start_says_what_is_loading(page):
 
 def test_the_kernel_looks_in_its_folder_after_the_standard_library_as_in_jupyterlab(page):
     """The current folder ("") comes after the standard library and before site-packages on the kernel's sys.path,
-    as in a JupyterLab kernel on CPython, not first (Pyodide's own order): with the kernel in the file browser's
-    drive, a look there is a request to the page, and importing a standard module must not make one."""
+    as in an ipykernel kernel on CPython, not first (Pyodide's own order): with the kernel in the file browser's
+    drive, a look there is a request to the page, so that importing a standard module makes none (checked here
+    through sys.path's order). Opens the first notebook, whose kernel runs the check."""
+    lite.open_notebook(page, build_lite.INCLUDED[0])
     path = json.loads(lite.run_code(page, "import json, sys; print(json.dumps(sys.path))"))
     standard = [index for index, entry in enumerate(path) if entry.startswith("/lib/python") and "site-packages" not in entry]
     installed = [index for index, entry in enumerate(path) if entry.endswith("site-packages")]
     assert path.count("") == 1 and standard and installed, path
     assert max(standard) < path.index("") < min(installed), path
+    assert all(entry.startswith("/lib/python") for entry in path[: path.index("")]), path
 
 
 @pytest.mark.parametrize("name", build_lite.INCLUDED, ids=[Path(name).stem for name in build_lite.INCLUDED])

@@ -22,7 +22,7 @@ from .chromium import find_chromium
 # from a service worker, which Playwright's routing does not see.
 OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 VIEWPORT = {"width": 1400, "height": 1000}
-KERNEL_TIMEOUT = 300  # seconds for the Pyodide kernel to start (about 8 s on two idle cores, more on busy ones)
+KERNEL_TIMEOUT = 300  # seconds for the Pyodide kernel to start (about 7 s on two idle cores, more on busy ones)
 
 PROMPTS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
     .filter(cell => cell.model.type === 'code')
@@ -198,7 +198,8 @@ def start_notebook(page, url: str, name: str) -> dict:
 
 
 def run_code(page, code: str) -> str:
-    """Run ``code`` in the open notebook's kernel, out of the notebook; return what it printed (and its errors)."""
+    """Run ``code`` in the open notebook's kernel, out of the notebook; return its printed (stream) output and its
+    error's name and message, if any (values it shows are not returned)."""
     return page.evaluate(
         """async (code) => {
             const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
