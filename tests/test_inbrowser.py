@@ -219,4 +219,4 @@ def test_my_progress_in_the_browser_says_it_cannot_see_the_other_notebooks_proje
 def test_only_the_commands_the_terminal_runs_in_a_new_process_in_the_browser_are_said_to_need_one():
     from tutorial import terminal
 
-    assert set(inbrowser.NEEDS_A_PROCESS) == set(terminal.SUPPORTED) - {"alembic", "pytest", "flask"}
+    assert set(inbrowser.NEEDS_A_PROCESS) == set(terminal.SUPPORTED) - {"alembic", *terminal.IN_THE_KERNEL_IN_THE_BROWSER}

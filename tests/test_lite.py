@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from support.browser import CHROMIUM_MISSING, REPOSITORY, serve_folder, skip_or_fail
+from support.browser import ABORTED, CHROMIUM_MISSING, REPOSITORY, serve_folder, skip_or_fail
 from support.notebook_page import check_cells, click_buttons, dialog_problems, screenshot, settled_report
 from support.tools import tool
 from tutorial.devtools import lite_page as lite
@@ -261,7 +261,7 @@ def test_nothing_was_fetched_that_the_build_did_not_put_there(page, site):
         if url.startswith(("data:", "blob:")) or path.startswith("api/") or path.endswith("/drive") or path == "api":
             continue
         file = site / (path or "index.html")
-        answered = (isinstance(status, int) and status < 400) or status == "net::ERR_ABORTED"
+        answered = (isinstance(status, int) and status < 400) or status == ABORTED
         if not (file.is_file() or (file / "index.html").is_file()) or not answered:
             problems.append(f"{url}: {status}")
     assert problems == [], "requests the site's files did not answer:\n" + "\n".join(problems[:20])

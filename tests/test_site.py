@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from support import tools
-from support.browser import CHROMIUM_MISSING, serve_folder, skip_or_fail
+from support.browser import ABORTED, CHROMIUM_MISSING, serve_folder, skip_or_fail
 from support.paths import REPOSITORY as REPO
 from tutorial.devtools import lite_page
 from tutorial.devtools.chromium import FLAGS as CHROMIUM_FLAGS
@@ -241,15 +241,12 @@ def browser(site):
             chromium.close()
 
 
-ABORTED = "net::ERR_ABORTED"
-
-
 def watched(context, page):
     """``page`` with what goes wrong in it appended to ``context.problems``."""
     problems = context.problems
     page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    # A request the browser itself gave up (net::ERR_ABORTED: the next page was opened before a late favicon came) is no fault of the site.
+    # ABORTED: the next page was opened before a late favicon came.
     page.on("requestfailed", lambda request: request.failure != ABORTED and problems.append(f"failed: {request.url} ({request.failure})"))
     page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"))
     return page

@@ -273,12 +273,13 @@ def browser_times() -> list[Row]:
 
 def _start_rows(visit: str, starts: list[dict], first: str, target: str) -> list[Row]:
     """The median start of ``starts`` with the range, its phases, and the first cell's median."""
-    seconds = sorted(start["seconds"] for start in starts)
-    median = sorted(starts, key=lambda start: start["seconds"])[len(starts) // 2]
+    ordered = sorted(starts, key=lambda start: start["seconds"])
+    median = ordered[len(ordered) // 2]
     cells = [start["first cell"] for start in starts]
     return [
-        (f"browser, {visit}: opening {first[:2]}'s address to its kernel ready", f"{statistics.median(seconds):.1f} s",
-         f"median of {len(seconds)} fresh browsers ({seconds[0]:.1f} to {seconds[-1]:.1f} s)" + (f"; {target}" if target else "")),
+        (f"browser, {visit}: opening {first[:2]}'s address to its kernel ready", f"{median['seconds']:.1f} s",
+         f"median of {len(ordered)} fresh browsers ({ordered[0]['seconds']:.1f} to {ordered[-1]['seconds']:.1f} s)"
+         + (f"; {target}" if target else "")),
         *((f"  {visit}: {what}", f"{phase:.1f} s", "the median start") for what, phase in median["phases"]),
         (f"  {visit}: the first cell (import tutorial, tutorial.start)", f"{statistics.median(cells):.1f} s",
          f"median ({min(cells):.1f} to {max(cells):.1f} s)"),

@@ -105,10 +105,8 @@ def run(command: str, folder: Path | str = ".", echo: bool = True, advise: Advis
             f"run `{argv[0]}` in a real terminal (JupyterLab: File > New > Terminal).",
         )
     runner = _run_alembic if argv[0] == "alembic" else _run_in_new_process
-    if argv[0] == "pytest" and inbrowser.IN_BROWSER:
-        runner = _run_pytest_in_kernel
-    if argv[0] == "flask" and inbrowser.IN_BROWSER:
-        runner = _run_flask_in_kernel
+    if inbrowser.IN_BROWSER:
+        runner = IN_THE_KERNEL_IN_THE_BROWSER.get(argv[0], runner)
     result, error = runner(command, argv, folder)
     if echo and result.output:
         print(result.output, end="" if result.output.endswith("\n") else "\n")
@@ -280,6 +278,11 @@ def _run_flask_in_kernel(command: str, argv: list[str], folder: Path):
     if status == 0:
         return result, None
     return result, CommandFailed(command, relative_paths(error, folder) if error else f"exit status {status}")
+
+
+# In the browser, which cannot start a process, these commands run inside the kernel (alembic always does); the
+# others need one (inbrowser.NEEDS_A_PROCESS).
+IN_THE_KERNEL_IN_THE_BROWSER = {"pytest": _run_pytest_in_kernel, "flask": _run_flask_in_kernel}
 
 
 @contextlib.contextmanager

@@ -27,6 +27,8 @@ from support.paths import REPOSITORY
 from tutorial.devtools.static_server import serve_folder  # noqa: F401  (the tests import it from here)
 
 LAB_CONFIG = REPOSITORY / "lab" / "jupyter_server_config.py"
+# A request the browser gave up itself (the page had moved on before it was answered): no fault of the site.
+ABORTED = "net::ERR_ABORTED"
 
 CHROMIUM_MISSING = (
     "Chromium not found: install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) "
