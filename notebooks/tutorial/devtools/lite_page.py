@@ -22,7 +22,7 @@ from .chromium import find_chromium
 # from a service worker, which Playwright's routing does not see.
 OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 VIEWPORT = {"width": 1400, "height": 1000}
-KERNEL_TIMEOUT = 300  # seconds for the Pyodide kernel to start (about 7 s on two idle cores, more on busy ones)
+KERNEL_TIMEOUT = 300  # seconds for the Pyodide kernel to start (5 to 7 s on two idle cores, more on busy ones)
 
 PROMPTS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
     .filter(cell => cell.model.type === 'code')
