@@ -29,6 +29,7 @@ import shutil
 import tarfile
 import time
 import urllib.parse
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -136,18 +137,43 @@ def test_a_wheels_dependencies_are_read_from_its_metadata_for_pyodide():
 
 
 def test_the_site_loads_everything_from_its_own_folder(site):
-    lock = json.loads((site / "static" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    pyodide = build_lite.pyodide_folder(site)
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
     assert {"alembic", "sqlalchemy", "ipywidgets", "micropip", "ipython"} <= set(lock["packages"])
-    assert all((site / "static" / "pyodide" / entry["file_name"]).is_file() for entry in lock["packages"].values())
+    assert all((pyodide / entry["file_name"]).is_file() for entry in lock["packages"].values())
     settings = json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
     kernel = settings["litePluginSettings"][build_lite.KERNEL_PLUGIN]
-    assert kernel["pyodideUrl"] == build_lite.PYODIDE_URL and kernel["disablePyPIFallback"] is True
+    assert kernel["pyodideUrl"] == f"./static/pyodide/{pyodide.name}/pyodide-with-progress.mjs"
+    assert kernel["disablePyPIFallback"] is True
     assert kernel["loadPyodideOptions"]["packages"] == build_lite.PRELOADED
+
+
+def test_the_pyodide_folder_is_named_after_its_files_so_browsers_may_keep_it(site, tmp_path):
+    pyodide = build_lite.pyodide_folder(site)
+    assert pyodide.name == build_lite.folder_digest(pyodide)
+    (tmp_path / "a.txt").write_text("one")
+    first = build_lite.folder_digest(tmp_path)
+    (tmp_path / "a.txt").write_text("two")
+    changed = build_lite.folder_digest(tmp_path)
+    (tmp_path / "a.txt").rename(tmp_path / "b.txt")
+    assert len({first, changed, build_lite.folder_digest(tmp_path)}) == 3
+
+
+def test_only_the_pyodide_folder_is_served_for_browsers_to_keep(tmp_path):
+    kept = tmp_path / "static" / "pyodide" / "0123456789abcdef"
+    kept.mkdir(parents=True)
+    (kept / "pyodide.mjs").write_text("export {};", encoding="utf-8")
+    (tmp_path / "jupyter-lite.json").write_text("{}", encoding="utf-8")
+    with serve_folder(tmp_path) as url:
+        with urllib.request.urlopen(f"{url}/static/pyodide/0123456789abcdef/pyodide.mjs") as response:
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        with urllib.request.urlopen(f"{url}/jupyter-lite.json") as response:
+            assert response.headers["Cache-Control"] is None
 
 
 def test_the_site_holds_the_pinned_files_with_their_bytecode_added(site):
     """Every file Python loads is the one pinned (PyPI's sha256, npm's integrity), plus bytecode and nothing else."""
-    pyodide = site / "static" / "pyodide"
+    pyodide = build_lite.pyodide_folder(site)
     lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
     pins = build_lite.read_pins()
     kernel = {build_lite._normalized(wheel.name.split("-")[0]): wheel for wheel in build_lite.kernel_wheels()}

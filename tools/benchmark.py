@@ -23,7 +23,8 @@ It measures, one function each:
 - the time from starting ``jupyter lab`` (as ``make lab`` does) to the start page answering;
 - the browser version (``make lite``): its build, the site's size, the time from opening its
   page in headless Chromium to the first notebook's Pyodide kernel being ready, cold (a fresh
-  profile) and warm (a second visit), each phase between the steps its progress line shows, then
+  profile) and warm (a second visit; the site served as the README tells a host to serve it, Pyodide's
+  folder kept by the browser), each phase between the steps its progress line shows, then
   the first cell; and each core notebook's (01-04) Run All in the browser version beside the same
   in JupyterLab on CPython, in the same Chromium, each with its kernel already running;
 - the course's website (``make site``): its build, its size, and the time from opening a notebook's
@@ -229,7 +230,8 @@ def browser_times() -> list[Row]:
     Each of ``BROWSERS`` fresh Chromium profiles opens the first notebook's address (cold), runs its first cell, leaves
     for a blank page, then opens the address again (warm: a second visit, the browser's cache holding the site) and
     runs the first cell again, then a third time (the browser caches the code it compiled over the first visits).
-    The rows give the medians with the range, and the phases of the median start.
+    The rows give the medians with the range, and the phases of the median start. The site is served as the README
+    tells a host to serve it (``static_server``: browsers may keep Pyodide's folder without asking again).
     """
     import build_lite
 

@@ -94,8 +94,12 @@ PYODIDE_VERSION = "314.0.6"
 PYODIDE_INTEGRITY = "sha512-BKDTJyIqFxC4BExLqeRS3f5xvXZIjOt8C3zGLN/Cc7tFxSwvKVhVkchQQ2AGLOtR4YrVOIFxbV8poyDOOmWwxQ=="
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 PYTHON_VERSION = "3.14"  # Pyodide 314's
-# The kernel loads Pyodide through this module of the site, which says what it loads (the progress line).
-PYODIDE_URL = "./static/pyodide/pyodide-with-progress.mjs"
+# Pyodide, its lock file and the wheels live in static/pyodide/DIGEST/, a folder named after a digest of the files
+# it holds (folder_digest): a build whose files differ gets a new address, so a host may let browsers keep that
+# folder without asking again (the README's "Publish it"), which spares a learner's next visit about a second.
+PYODIDE_FOLDER = Path("static") / "pyodide"
+# The kernel loads Pyodide through this module of that folder, which says what it loads (the progress line).
+PYODIDE_MODULE = "pyodide-with-progress.mjs"
 
 # Every wheel of the site is pinned, with PyPI's sha256, in lite/wheels.txt (``--pin`` writes it). Its roots:
 # what the kernel loads at start (its own packages come with jupyterlite-pyodide-kernel, KERNEL_WHEELS), the
@@ -189,7 +193,7 @@ def build(output: Path) -> Path:
             entry["_source"] = str(compiled[Path(entry["_source"])])
             entry["sha256"] = _sha256(Path(entry["_source"]))
         write_lock(pyodide, wheels)
-        shutil.copy2(LITE / "pyodide-with-progress.mjs", pyodide)
+        shutil.copy2(LITE / PYODIDE_MODULE, pyodide)
         copy_contents(source / "contents")
         write_config(source, output)
         if output.exists():
@@ -198,6 +202,27 @@ def build(output: Path) -> Path:
     finish_site(output)
     check_site(output)
     return output
+
+
+def folder_digest(folder: Path) -> str:
+    """16 hex digits of a sha256 over the names and contents of the files in ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(path for path in folder.rglob("*") if path.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def pyodide_folder(site: Path) -> Path:
+    """The built ``site``'s Pyodide folder, ``static/pyodide/DIGEST``."""
+    folders = [path for path in (site / PYODIDE_FOLDER).iterdir() if path.is_dir()] if (site / PYODIDE_FOLDER).is_dir() else []
+    if len(folders) != 1:
+        raise BuildError(f"{_shown(site / PYODIDE_FOLDER)} should hold one folder, Pyodide's, and holds {len(folders)}")
+    return folders[0]
+
+
+def pyodide_url(site: Path) -> str:
+    """The address, relative to the site, of the module through which the kernel loads Pyodide (the pyodideUrl setting)."""
+    return f"./{pyodide_folder(site).relative_to(site).as_posix()}/{PYODIDE_MODULE}"
 
 
 @contextlib.contextmanager
@@ -669,14 +694,19 @@ def _record_hash(data: bytes) -> str:
 
 
 def finish_site(output: Path) -> None:
-    """What ``jupyter lite build`` cannot be told: the kernel's Pyodide loaded through the module that says what
-    it loads (the build sets pyodide.mjs), the page's progress line (``lite/progress.js``), loaded by
+    """What ``jupyter lite build`` cannot be told: the kernel's Pyodide moved into a folder named after its files
+    (PYODIDE_FOLDER) and loaded through the module that says what it loads (the build sets pyodide.mjs), the page's progress line (``lite/progress.js``), loaded by
     JupyterLab's page before anything else, no extension that needs a Jupyter server, and the site's icon at its
     root (where a browser asks for it) and in lab/, JupyterLab's own 32 KB one instead of JupyterLite's 319 KB."""
     path = output / "jupyter-lite.json"
     config = json.loads(path.read_text(encoding="utf-8"))
     settings = config["jupyter-config-data"]
-    settings["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = PYODIDE_URL
+    pyodide = output / PYODIDE_FOLDER
+    named = pyodide.with_name(folder_digest(pyodide))
+    pyodide.rename(named)
+    pyodide.mkdir()
+    named.rename(pyodide / named.name)
+    settings["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = pyodide_url(output)
     settings["federated_extensions"] = [extension for extension in settings["federated_extensions"]
                                         if extension["name"] not in SERVER_EXTENSIONS]
     for name in SERVER_EXTENSIONS:
@@ -725,11 +755,13 @@ def check_site(output: Path) -> None:
     """The built site loads Pyodide and every wheel from its own folder, and never from PyPI."""
     config = json.loads((output / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
     kernel = config["litePluginSettings"][KERNEL_PLUGIN]
-    if kernel.get("pyodideUrl") != PYODIDE_URL:
+    if kernel.get("pyodideUrl") != pyodide_url(output):
         raise BuildError(f"the site would load Pyodide from {kernel.get('pyodideUrl')!r}, not its own folder")
     if kernel.get("disablePyPIFallback") is not True:
         raise BuildError("the site's kernel could fall back to PyPI")
-    pyodide = output / "static" / "pyodide"
+    pyodide = pyodide_folder(output)
+    if pyodide.name != folder_digest(pyodide):
+        raise BuildError(f"{pyodide.name}/ is not named after the digest of its files: browsers could keep stale ones")
     lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
     for name, entry in lock["packages"].items():
         wheel = pyodide / entry["file_name"]

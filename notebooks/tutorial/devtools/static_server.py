@@ -5,16 +5,28 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import re
 import sys
 import threading
 from pathlib import Path
 
+# The browser version's Pyodide folder, static/pyodide/DIGEST/, is named after a digest of its files
+# (tools/build_lite.py): what it holds never changes at its address, so it is served as the README tells a
+# host to serve it, for browsers to keep without asking again.
+KEPT = re.compile(r"/static/pyodide/[0-9a-f]{16}/")
+KEEP = "public, max-age=31536000, immutable"
+
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """``python -m http.server``'s handler, without a log line per request."""
+    """``python -m http.server``'s handler, without a log line per request, with the README's Cache-Control."""
 
     def log_message(self, format, *args):
         pass
+
+    def end_headers(self):
+        if KEPT.search(self.path):
+            self.send_header("Cache-Control", KEEP)
+        super().end_headers()
 
 
 class QuietServer(http.server.ThreadingHTTPServer):
