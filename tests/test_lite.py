@@ -28,6 +28,7 @@ import re
 import shutil
 import tarfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
@@ -151,11 +152,13 @@ def test_the_site_loads_everything_from_its_own_folder(site):
 def test_the_pyodide_folder_is_named_after_its_files_so_browsers_may_keep_it(site, tmp_path):
     pyodide = build_lite.pyodide_folder(site)
     assert pyodide.name == build_lite.folder_digest(pyodide)
-    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "inner" / "a.txt").write_text("one")
     first = build_lite.folder_digest(tmp_path)
-    (tmp_path / "a.txt").write_text("two")
+    assert build_lite.folder_digest(tmp_path) == first
+    (tmp_path / "inner" / "a.txt").write_text("two")
     changed = build_lite.folder_digest(tmp_path)
-    (tmp_path / "a.txt").rename(tmp_path / "b.txt")
+    (tmp_path / "inner" / "a.txt").rename(tmp_path / "a.txt")
     assert len({first, changed, build_lite.folder_digest(tmp_path)}) == 3
 
 
@@ -169,6 +172,9 @@ def test_only_the_pyodide_folder_is_served_for_browsers_to_keep(tmp_path):
             assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         with urllib.request.urlopen(f"{url}/jupyter-lite.json") as response:
             assert response.headers["Cache-Control"] is None
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{url}/static/pyodide/0123456789abcdef/absent.whl")
+        assert missing.value.headers["Cache-Control"] is None
 
 
 def test_the_site_holds_the_pinned_files_with_their_bytecode_added(site):

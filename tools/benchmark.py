@@ -246,7 +246,7 @@ def browser_times() -> list[Row]:
         build_lite.build(site)
         rows.append(("make lite: build", f"{time.perf_counter() - started:.1f} s", "downloads and bytecode cached in build/lite-cache/"))
         rows.append(("make lite: site size", f"{_disk_usage(site) / 1e6:.0f} MB",
-                     f"of which Pyodide and the wheels {_disk_usage(site / 'static' / 'pyodide') / 1e6:.0f} MB"))
+                     f"of which Pyodide and the wheels {_disk_usage(site / build_lite.PYODIDE_PARENT) / 1e6:.0f} MB"))
         lite_page.expose_app(site)
         starts: dict[str, list[dict]] = {visit: [] for visit, _ in VISITS}
         browser: dict[str, float] = {}

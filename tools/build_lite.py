@@ -96,8 +96,8 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wa
 PYTHON_VERSION = "3.14"  # Pyodide 314's
 # Pyodide, its lock file and the wheels live in static/pyodide/DIGEST/, a folder named after a digest of the files
 # it holds (folder_digest): a build whose files differ gets a new address, so a host may let browsers keep that
-# folder without asking again (the README's "Publish it"), which spares a learner's next visit about a second.
-PYODIDE_FOLDER = Path("static") / "pyodide"
+# folder without asking again (the README's "Publish it"). PYODIDE_PARENT holds that one folder.
+PYODIDE_PARENT = Path("static") / "pyodide"
 # The kernel loads Pyodide through this module of that folder, which says what it loads (the progress line).
 PYODIDE_MODULE = "pyodide-with-progress.mjs"
 
@@ -181,7 +181,7 @@ def build(output: Path) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lite-source-") as source:
         source = Path(source)
-        pyodide = source / "static" / "pyodide"
+        pyodide = source / PYODIDE_PARENT
         with cache_held():
             unpack_pyodide(fetch_pyodide(), pyodide)
             wheels = fetch_wheels(json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8")))
@@ -214,10 +214,20 @@ def folder_digest(folder: Path) -> str:
 
 def pyodide_folder(site: Path) -> Path:
     """The built ``site``'s Pyodide folder, ``static/pyodide/DIGEST``."""
-    folders = [path for path in (site / PYODIDE_FOLDER).iterdir() if path.is_dir()] if (site / PYODIDE_FOLDER).is_dir() else []
+    parent = site / PYODIDE_PARENT
+    folders = [path for path in parent.iterdir() if path.is_dir()] if parent.is_dir() else []
     if len(folders) != 1:
-        raise BuildError(f"{_shown(site / PYODIDE_FOLDER)} should hold one folder, Pyodide's, and holds {len(folders)}")
+        raise BuildError(f"{_shown(parent)} should hold one folder, Pyodide's, and holds {len(folders)}")
     return folders[0]
+
+
+def name_pyodide_folder(site: Path) -> Path:
+    """Move the files ``jupyter lite build`` put in PYODIDE_PARENT into a folder of it named after their digest."""
+    parent = site / PYODIDE_PARENT
+    named = parent.with_name(folder_digest(parent))
+    parent.rename(named)
+    parent.mkdir()
+    return named.rename(parent / named.name)
 
 
 def pyodide_url(site: Path) -> str:
@@ -694,18 +704,15 @@ def _record_hash(data: bytes) -> str:
 
 
 def finish_site(output: Path) -> None:
-    """What ``jupyter lite build`` cannot be told: the kernel's Pyodide moved into a folder named after its files
-    (PYODIDE_FOLDER) and loaded through the module that says what it loads (the build sets pyodide.mjs), the page's progress line (``lite/progress.js``), loaded by
-    JupyterLab's page before anything else, no extension that needs a Jupyter server, and the site's icon at its
-    root (where a browser asks for it) and in lab/, JupyterLab's own 32 KB one instead of JupyterLite's 319 KB."""
+    """What ``jupyter lite build`` cannot be told: the kernel's Pyodide in a folder named after its files
+    (name_pyodide_folder), loaded through the module that says what it loads (the build sets pyodide.mjs), the
+    page's progress line (``lite/progress.js``), loaded by JupyterLab's page before anything else, no extension
+    that needs a Jupyter server, and the site's icon at its root (where a browser asks for it) and in lab/,
+    JupyterLab's own 32 KB one instead of JupyterLite's 319 KB."""
     path = output / "jupyter-lite.json"
     config = json.loads(path.read_text(encoding="utf-8"))
     settings = config["jupyter-config-data"]
-    pyodide = output / PYODIDE_FOLDER
-    named = pyodide.with_name(folder_digest(pyodide))
-    pyodide.rename(named)
-    pyodide.mkdir()
-    named.rename(pyodide / named.name)
+    name_pyodide_folder(output)
     settings["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = pyodide_url(output)
     settings["federated_extensions"] = [extension for extension in settings["federated_extensions"]
                                         if extension["name"] not in SERVER_EXTENSIONS]

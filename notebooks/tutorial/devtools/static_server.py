@@ -23,10 +23,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
 
-    def end_headers(self):
-        if KEPT.search(self.path):
+    def send_response(self, code, message=None):
+        super().send_response(code, message)
+        if code < 400 and KEPT.search(self.path):  # never an error: a missing file may be uploaded later
             self.send_header("Cache-Control", KEEP)
-        super().end_headers()
 
 
 class QuietServer(http.server.ThreadingHTTPServer):
