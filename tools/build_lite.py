@@ -208,7 +208,7 @@ def folder_digest(folder: Path) -> str:
     """16 hex digits of a sha256 over the names and contents of the files in ``folder``."""
     digest = hashlib.sha256()
     for path in sorted(path for path in folder.rglob("*") if path.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{_sha256(path)}\n".encode())
     return digest.hexdigest()[:16]
 
 
